@@ -1,0 +1,36 @@
+import { UsageError, type Command } from '../usage.ts';
+
+/**
+ * `mcx-conformance tool <subcommand>`: hand computations for certifiers.
+ * Each subcommand is a module in this folder registered in TOOLS.
+ */
+export interface ToolSubcommand {
+  name: string;
+  summary: string;
+  /** Full --help text. */
+  help: string;
+  run(argv: string[]): Promise<number>;
+}
+
+// One line per subcommand module; keep the list sorted.
+const TOOLS: ToolSubcommand[] = [];
+
+export const toolCommand: Command = {
+  name: 'tool',
+  summary: 'compute and check MCX security values by hand (UIDs, KDF, SRTP, ECCSI, SAKKE, MIKEY)',
+  async run(argv) {
+    const [name, ...rest] = argv;
+    if (!name || name === '--help' || name === '-h') {
+      const width = Math.max(0, ...TOOLS.map((t) => t.name.length));
+      process.stdout.write(`usage: mcx-conformance tool <subcommand> [--json] [options]\n\nsubcommands:\n${TOOLS.map((t) => `  ${t.name.padEnd(width)}  ${t.summary}`).join('\n')}\n`);
+      return name ? 0 : 2;
+    }
+    const tool = TOOLS.find((t) => t.name === name);
+    if (!tool) throw new UsageError(`unknown tool subcommand '${name}'`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(tool.help);
+      return 0;
+    }
+    return tool.run(rest);
+  },
+};

@@ -1,0 +1,97 @@
+/**
+ * The one fixtures module: suites import `test` and `expect` from here, never
+ * from @playwright/test, and meet the system under test only through these
+ * fixtures. The runner names the target file in MCX_TARGET_FILE; whether it
+ * describes a vendor's system or the embedded reference domain, the suites
+ * cannot tell.
+ */
+import { test as base, expect } from '@playwright/test';
+import { loadTargetFile } from '../target/load.ts';
+import type { Target } from '../target/types.ts';
+import type { IcsFeature } from '../target/ics.ts';
+import { HttpClient } from '../http/client.ts';
+import { Checker } from './checker.ts';
+import { Evidence } from './evidence.ts';
+import { Redactor } from './redactor.ts';
+import { NOT_APPLICABLE_ANNOTATION } from './finding.ts';
+
+export const TARGET_FILE_ENV = 'MCX_TARGET_FILE';
+
+export interface ConformanceFixtures {
+  /** Records findings; a failed finding fails the test at teardown. */
+  verify: Checker;
+  evidence: Evidence;
+  /** HTTP client with the target's TLS settings; every exchange becomes evidence. */
+  http: HttpClient;
+  /** Skips the test as not-applicable unless the ICS claims the feature. */
+  requireIcs: (feature: IcsFeature) => void;
+}
+
+export interface ConformanceWorkerFixtures {
+  target: Target;
+  redactor: Redactor;
+}
+
+export const test = base.extend<ConformanceFixtures, ConformanceWorkerFixtures>({
+  target: [
+    async ({}, use) => {
+      const file = process.env[TARGET_FILE_ENV];
+      if (!file) throw new Error(`${TARGET_FILE_ENV} is not set: run the suites through 'mcx-conformance run'`);
+      await use(loadTargetFile(file));
+    },
+    { scope: 'worker' },
+  ],
+  redactor: [
+    async ({ target }, use) => {
+      await use(new Redactor(secretsOf(target)));
+    },
+    { scope: 'worker' },
+  ],
+  verify: async ({ redactor }, use, testInfo) => {
+    const checker = new Checker(testInfo, redactor);
+    await use(checker);
+    const failed = checker.failed();
+    if (failed.length > 0 && testInfo.status === 'passed') {
+      throw new Error(`${failed.length} check(s) failed: ${failed.map((f) => `${f.requirement} ${f.check}`).join('; ')}`);
+    }
+  },
+  evidence: async ({ redactor }, use, testInfo) => {
+    await use(new Evidence(testInfo, redactor));
+  },
+  http: async ({ target, evidence }, use) => {
+    let n = 0;
+    const client = new HttpClient({
+      caPem: target.tls.caPem,
+      verify: target.tls.verify,
+      onExchange: (req, res) => {
+        n += 1;
+        evidence.record('http', `${String(n).padStart(2, '0')} ${req.method} ${req.url}`, {
+          request: { method: req.method, url: req.url, headers: req.headers, body: req.rawBody },
+          response: res.ok ? { status: res.status, headers: res.headers, body: res.bodyText.slice(0, 20_000), truncated: res.truncated } : { error: res.error },
+          durationMs: res.durationMs,
+        });
+      },
+    });
+    await use(client);
+    await client.close();
+  },
+  requireIcs: async ({ target }, use, testInfo) => {
+    await use((feature) => {
+      if (target.ics[feature] !== true) {
+        testInfo.annotations.push({ type: NOT_APPLICABLE_ANNOTATION, description: `ICS does not claim ${feature}` });
+        base.skip(true, `not-applicable: ICS does not claim ${feature}`);
+      }
+    });
+  },
+});
+
+export { expect };
+
+/** Every secret value in the target, so reports can never carry one. */
+export function secretsOf(target: Target): string[] {
+  const out: string[] = [];
+  for (const u of target.idms?.users ?? []) out.push(u.password);
+  out.push(target.idms?.clientSecret ?? '', target.partnerIdms?.clientSecret ?? '');
+  for (const k of [target.kms?.trk, target.kms?.ink]) if (k) out.push(k.keyHex, Buffer.from(k.keyHex, 'hex').toString('base64'));
+  return out.filter(Boolean);
+}

@@ -1,0 +1,127 @@
+import { Agent, request as undiciRequest } from 'undici';
+
+/**
+ * The suite's HTTP client: undici with the target's TLS settings, bounded in
+ * time and size, and never throwing for what the target does. A target that
+ * does not answer gives `{ ok: false, error }`, which suites turn into an
+ * INCONCLUSIVE verdict with that reason.
+ */
+export interface HttpRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'PATCH';
+  url: string;
+  headers?: Record<string, string>;
+  /** Raw body; or use form / json. */
+  body?: string | Uint8Array;
+  form?: Record<string, string | undefined>;
+  json?: unknown;
+  timeoutMs?: number;
+  maxBodyBytes?: number;
+}
+
+export interface HttpResponse {
+  ok: true;
+  status: number;
+  headers: Record<string, string>;
+  bodyText: string;
+  /** The body was cut at maxBodyBytes. */
+  truncated: boolean;
+  durationMs: number;
+}
+
+export interface HttpFailure {
+  ok: false;
+  error: string;
+  durationMs: number;
+}
+
+export type HttpResult = HttpResponse | HttpFailure;
+
+export interface HttpClientOptions {
+  caPem?: string;
+  verify: boolean;
+  defaultTimeoutMs?: number;
+  defaultMaxBodyBytes?: number;
+  /** Called with every exchange, for evidence. */
+  onExchange?: (req: HttpRequest & { rawBody?: string }, res: HttpResult) => void;
+}
+
+export class HttpClient {
+  private readonly agent: Agent;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.agent = new Agent({
+      connect: {
+        ca: options.caPem,
+        rejectUnauthorized: options.verify,
+      },
+      connectTimeout: options.defaultTimeoutMs ?? 10_000,
+    });
+  }
+
+  async request(req: HttpRequest): Promise<HttpResult> {
+    const started = Date.now();
+    const headers: Record<string, string> = { ...(req.headers ?? {}) };
+    let body: string | Uint8Array | undefined = req.body;
+    if (req.form) {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(req.form)) if (v !== undefined) params.set(k, v);
+      body = params.toString();
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    } else if (req.json !== undefined) {
+      body = JSON.stringify(req.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    const method = req.method ?? (body === undefined ? 'GET' : 'POST');
+    const timeout = req.timeoutMs ?? this.options.defaultTimeoutMs ?? 10_000;
+    const maxBody = req.maxBodyBytes ?? this.options.defaultMaxBodyBytes ?? 2 * 1024 * 1024;
+    let result: HttpResult;
+    try {
+      const res = await undiciRequest(req.url, {
+        method,
+        headers,
+        body,
+        dispatcher: this.agent,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
+        signal: AbortSignal.timeout(timeout),
+      });
+      const { text, truncated } = await readBounded(res.body, maxBody);
+      const flat: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) flat[k] = Array.isArray(v) ? v.join(', ') : String(v ?? '');
+      result = { ok: true, status: res.statusCode, headers: flat, bodyText: text, truncated, durationMs: Date.now() - started };
+    } catch (err) {
+      result = { ok: false, error: describeError(err), durationMs: Date.now() - started };
+    }
+    this.options.onExchange?.({ ...req, method, headers, rawBody: typeof body === 'string' ? body : undefined }, result);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}
+
+async function readBounded(body: AsyncIterable<Uint8Array> & { destroy?: () => void }, max: number): Promise<{ text: string; truncated: boolean }> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size + chunk.length > max) {
+      chunks.push(chunk.subarray(0, max - size));
+      body.destroy?.();
+      return { text: Buffer.concat(chunks).toString('utf8'), truncated: true };
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const code = (err as { code?: string }).code ?? cause?.code;
+    const msg = cause?.message && cause.message !== err.message ? `${err.message}: ${cause.message}` : err.message;
+    return code ? `${code}: ${msg}` : msg;
+  }
+  return String(err);
+}

@@ -1,0 +1,34 @@
+/**
+ * The Implementation Conformance Statement: optional features a vendor claims.
+ * A requirement whose catalog entry names an ICS feature is not-applicable
+ * when the target's ICS does not claim it. Add features here (one line each,
+ * with the clause that makes them optional) as suites need them.
+ */
+export const ICS_FEATURES = {
+  'idms.token-exchange': 'Inter-domain token exchange at the primary IdMS (5.1.4.2, B.7.2, B.7.3)',
+  'idms.refresh-token-rotation': 'The IdMS rotates refresh tokens on use (B.5)',
+  'idms.consent-page': 'The IdMS shows a consent page after login (B.4.2.2)',
+  'idms.client-secret': 'The MC client is a confidential client with a secret (B.4.2.4)',
+  'partner-idms.jwt-bearer': 'Partner IdMS accepts the JWT-bearer grant with a security token (B.7.4, B.7.5)',
+  'kms.signed-requests': 'The KMS checks signed KmsRequests (D.2.2, D.3.1)',
+  'kms.signed-responses': 'The KMS signs KmsResponses with InK or TrK (D.3.1, 9.3.5)',
+  'kms.trk-encryption': 'The KMS encrypts key material with the TrK (5.3.2, D.3.1)',
+  'kms.clear-key-sets': 'The KMS may send key sets unencrypted when no TrK-ID is sent (D.3.1)',
+  'kms.new-transport-keys': 'The KMS issues new TrK/InK in KmsInit (D.3.2)',
+  'kms.cert-cache': 'The KMS serves a certificate cache (D.2.5)',
+  'kms.cert': 'The KMS serves single external certificates (D.2.6)',
+  'kms.lookup': 'The KMS answers KMS URI lookups (D.2.7)',
+  'kms.redirect-upload': 'The KMS accepts KRR uploads (5.2.8.3, D.2.8)',
+  'kms.authorised-identities': 'The KMS issues key sets for authorised identities (9.6.3.2, J.3)',
+  'kms.security-gateway': 'The KMS certificate marks a MC security gateway (IsSecurityGateway, D.3.2)',
+  'mikey.identity-hiding': 'Identity hiding in MIKEY-SAKKE I_MESSAGEs (5.2.6, E.7)',
+  'mikey.sakke-to-self': 'SAKKE-to-self payload (5.2.5, E.5)',
+  'ears': 'Encrypted authorised identities and EARs (9.6, Annex J)',
+} as const;
+
+export type IcsFeature = keyof typeof ICS_FEATURES;
+export type Ics = Partial<Record<IcsFeature, boolean>>;
+
+export function isIcsFeature(name: string): name is IcsFeature {
+  return Object.hasOwn(ICS_FEATURES, name);
+}

@@ -1,0 +1,77 @@
+import type { Ics } from './ics.ts';
+
+/**
+ * The system under test as the suites see it, after the target file has been
+ * validated and its environment-variable references resolved. The YAML form
+ * (schemas/target.schema.json) writes every secret as `{ env: NAME }`.
+ */
+export interface Target {
+  name: string;
+  tls: TargetTls;
+  ics: Ics;
+  idms?: IdmsTarget;
+  partnerIdms?: PartnerIdmsTarget;
+  kms?: KmsTarget;
+}
+
+export interface TargetTls {
+  /** PEM of the CA that signs the target's server certificates. */
+  caPem?: string;
+  /** Certificate verification; on unless the target file turns it off. */
+  verify: boolean;
+}
+
+export interface TestUser {
+  /** A label used in reports, never the password. */
+  label: string;
+  username: string;
+  password: string;
+  /** MC service IDs the IdMS is expected to issue for this user (B.2.1). */
+  mcpttId?: string;
+  mcvideoId?: string;
+  mcdataId?: string;
+}
+
+export interface IdmsTarget {
+  issuer: string;
+  /** Defaults to `${issuer}/.well-known/openid-configuration`. */
+  discoveryUrl?: string;
+  clientId: string;
+  clientSecret?: string;
+  redirectUri: string;
+  /** How the suite drives the IdMS's own login form. */
+  login: { mode: 'browser' | 'form'; usernameField?: string; passwordField?: string };
+  /** Scopes the client is allowed to ask for (B.4.2.2). */
+  scopes: string[];
+  users: TestUser[];
+}
+
+export interface PartnerIdmsTarget {
+  issuer: string;
+  discoveryUrl?: string;
+  /** The partner's token endpoint, used as the token-exchange resource (B.7.2). */
+  tokenEndpoint: string;
+  clientId: string;
+  clientSecret?: string;
+  scopes: string[];
+}
+
+export interface SymmetricKey {
+  /** Key identifier as carried in TrK-ID / Signature-ID (hex or URI, as the KMS names it). */
+  id: string;
+  /** Key value, hex. Secret. */
+  keyHex: string;
+}
+
+export interface KmsTarget {
+  /** Base URL of the KMS interface, ending in /keymanagement/identity/v1. */
+  baseUrl: string;
+  /** The KMS URI as it appears in KmsUri elements and the UID derivation (F.2.1). */
+  kmsUri: string;
+  trk?: SymmetricKey;
+  ink?: SymmetricKey;
+  /** External KMS URIs the KMS is expected to hold certificates for (D.2.5, D.2.6). */
+  externalKmsUris: string[];
+  /** A SIP URI and the KMS URI a lookup must return for it (D.2.7). */
+  lookup?: { userUri: string; expectedKmsUri: string };
+}

@@ -1,0 +1,29 @@
+/**
+ * A fault switch makes the reference domain break exactly one conformance
+ * check, so that check can be shown to fail (its negative control).
+ */
+export type ReferenceRole = 'idms' | 'partner-idms' | 'kms';
+
+export interface FaultSwitch {
+  /** `<role>.<what-it-does>`, e.g. `idms.accepts-plain-pkce`. */
+  name: string;
+  role: ReferenceRole;
+  /** Requirement IDs whose verdict must turn to fail with the switch on, and only those. */
+  breaks: string[];
+  /** One line: what the reference does wrong with the switch on. */
+  description: string;
+}
+
+/** The set of switches turned on for one start of the domain. */
+export class FaultSet {
+  private readonly on: ReadonlySet<string>;
+  constructor(names: Iterable<string> = []) {
+    this.on = new Set(names);
+  }
+  has(name: string): boolean {
+    return this.on.has(name);
+  }
+  names(): string[] {
+    return [...this.on];
+  }
+}
