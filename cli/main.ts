@@ -2,12 +2,13 @@ import { UsageError, EXIT_USAGE, type Command } from './usage.ts';
 import { toolCommand } from './tool/index.ts';
 import { runCommand } from './commands/run.ts';
 import { referenceCommand } from './commands/reference.ts';
+import { catalogCommand } from './commands/catalog.ts';
 
 /**
  * `mcx-conformance <command>`. Each command lives in its own module and is
  * registered here.
  */
-const COMMANDS: Command[] = [runCommand, referenceCommand, toolCommand];
+const COMMANDS: Command[] = [runCommand, referenceCommand, catalogCommand, toolCommand];
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Target } from './types.ts';
+import { ICS_FEATURES, isIcsFeature } from './ics.ts';
+import { compileSchema, describeAjvErrors } from './schema.ts';
+import targetSchema from '../../schemas/target.schema.json' with { type: 'json' };
 
 /**
- * Loads a target file. Secrets are written `{ env: NAME }` and resolved from
- * the environment here. Errors name the field.
- *
- * TODO(engine): validate against schemas/target.schema.json with ajv, one
- * error per problem.
+ * Loads a target file: YAML, validated against schemas/target.schema.json,
+ * then `{ env: NAME }` secrets resolved from the environment and `tls.caFile`
+ * read. Every problem is reported, one line each, naming the field.
  */
 export class TargetFileError extends Error {
   constructor(readonly problems: string[]) {
@@ -16,17 +18,67 @@ export class TargetFileError extends Error {
   }
 }
 
-export function loadTargetFile(path: string, env: NodeJS.ProcessEnv = process.env): Target {
+const validateTarget = compileSchema(targetSchema, { useDefaults: true });
+
+/** Parses a target file's YAML (secrets still as `{ env: NAME }`). */
+export function readTargetDocument(path: string): Record<string, unknown> {
   let doc: unknown;
   try {
     doc = parseYaml(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new TargetFileError([`${path}: ${(err as Error).message}`]);
+    throw new TargetFileError([`${path}: ${(err as Error).message.split('\n')[0]}`]);
   }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new TargetFileError([`${path}: (top level): expected a YAML mapping`]);
+  return doc as Record<string, unknown>;
+}
+
+/** Schema and ICS problems of a target document in YAML form (empty when valid). Fills in defaults. */
+export function checkTargetDocument(doc: Record<string, unknown>): string[] {
   const problems: string[] = [];
-  const resolved = resolveEnvRefs(doc, '', env, problems);
+  if (!validateTarget(doc)) problems.push(...describeAjvErrors(validateTarget.errors));
+  const ics = doc.ics;
+  if (ics && typeof ics === 'object' && !Array.isArray(ics)) {
+    for (const key of Object.keys(ics)) {
+      if (!isIcsFeature(key)) problems.push(`ics.${key}: unknown ICS feature (known: ${Object.keys(ICS_FEATURES).join(', ')})`);
+    }
+  }
+  const tls = doc.tls as { caFile?: string; caPem?: string } | undefined;
+  if (tls?.caFile && tls.caPem) problems.push('tls: expected caFile or caPem, not both');
+  return problems;
+}
+
+export function loadTargetFile(path: string, env: NodeJS.ProcessEnv = process.env): Target {
+  const doc = readTargetDocument(path);
+  return resolveTargetDocument(doc, env, dirname(resolve(path)));
+}
+
+/** Validates a YAML-form document and resolves its secrets and CA file. */
+export function resolveTargetDocument(doc: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env, baseDir = process.cwd()): Target {
+  const problems = checkTargetDocument(doc);
   if (problems.length) throw new TargetFileError(problems);
-  return resolved as Target;
+  const resolved = resolveEnvRefs(doc, '', env, problems) as Target & { tls: { caFile?: string } };
+  for (const [field, key] of [['kms.trk.keyHex', resolved.kms?.trk], ['kms.ink.keyHex', resolved.kms?.ink]] as const) {
+    if (key && typeof key.keyHex === 'string' && !/^([0-9a-fA-F]{2})+$/.test(key.keyHex)) problems.push(`${field}: expected hex digits in the environment variable`);
+  }
+  if (resolved.tls.caFile) {
+    const caPath = resolve(baseDir, resolved.tls.caFile);
+    try {
+      resolved.tls.caPem = readFileSync(caPath, 'utf8');
+      if (!resolved.tls.caPem.includes('-----BEGIN CERTIFICATE-----')) problems.push(`tls.caFile: expected a PEM certificate in ${caPath}`);
+    } catch (err) {
+      problems.push(`tls.caFile: cannot read ${caPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    delete resolved.tls.caFile;
+  }
+  if (problems.length) throw new TargetFileError(problems);
+  if (resolved.tls.caPem === '') delete resolved.tls.caPem;
+  return resolved;
+}
+
+/** Warnings a report must carry for this target (e.g. certificate verification off). */
+export function targetWarnings(doc: Record<string, unknown>): string[] {
+  const tls = doc.tls as { verify?: boolean } | undefined;
+  return tls?.verify === false ? ['TLS certificate verification is OFF for this target (tls.verify: false): results do not prove the target can be authenticated'] : [];
 }
 
 /** Replaces every `{ env: NAME }` object by the variable's value. */
@@ -46,4 +98,9 @@ export function resolveEnvRefs(value: unknown, path: string, env: NodeJS.Process
     return out;
   }
   return value;
+}
+
+/** The target document with every secret reference kept as a reference and no secret value: safe to publish. */
+export function publishableTargetDocument(doc: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(doc)) as Record<string, unknown>;
 }
