@@ -1,0 +1,41 @@
+import { test, expect } from '@playwright/test';
+import { loadVectors } from '../../vectors/load.ts';
+import { mikeyPrf, mikeyLabel, MIKEY_KEY_CONSTANT } from './mikey-prf.ts';
+import { dpck, gukId } from './kdf.ts';
+import { mikeySakkeUid } from './uid.ts';
+import { hex, toHex } from './bytes.ts';
+
+const file = loadVectors('interop/mikey-sakke-library.json');
+
+test.describe(`interop values (${file.source.slice(0, 60)}...)`, () => {
+  test('vector count', () => {
+    const count = (kind: string) => file.vectors.filter((v) => v.kind === kind).length;
+    expect([count('mikeyPrf'), count('dpck'), count('gukId'), count('uid')]).toEqual([3, 1, 1, 4]);
+  });
+
+  for (const v of file.vectors) {
+    test(`${v.kind}: ${v.name}`, () => {
+      switch (v.kind) {
+        case 'mikeyPrf': {
+          const constant = MIKEY_KEY_CONSTANT[v.keyConstant as keyof typeof MIKEY_KEY_CONSTANT];
+          const key = mikeyPrf(hex(v.inkey), mikeyLabel(constant, v.csId, hex(v.csbId), hex(v.rand)), v.key.length / 2);
+          const salt = mikeyPrf(hex(v.inkey), mikeyLabel(MIKEY_KEY_CONSTANT.salt, v.csId, hex(v.csbId), hex(v.rand)), v.salt.length / 2);
+          expect(toHex(key)).toBe(v.key);
+          expect(toHex(salt)).toBe(v.salt);
+          break;
+        }
+        case 'dpck':
+          expect(toHex(dpck(hex(v.dppk), hex(v.dppkId)))).toBe(v.dpck);
+          break;
+        case 'gukId':
+          expect(toHex(gukId(hex(v.gmk), hex(v.gmkId), v.userId))).toBe(v.gukId);
+          break;
+        case 'uid':
+          expect(toHex(mikeySakkeUid(v as any))).toBe(v.uid);
+          break;
+        default:
+          throw new Error(`unknown vector kind ${v.kind}`);
+      }
+    });
+  }
+});
