@@ -1,0 +1,211 @@
+/**
+ * The SAKKE curve E: y^2 = x^3 - 3x over F_p (RFC 6508 section 3), in
+ * Jacobian coordinates so that scalar multiplication needs a single
+ * inversion at the end. Points of order q are the ones SAKKE uses; the
+ * group E(F_p) has order p + 1.
+ */
+import type { PrimeField } from './fp2.ts';
+
+/** An affine point; `null` is the point at infinity. */
+export type Affine = { x: bigint; y: bigint } | null;
+/** Jacobian (X, Y, Z) meaning (X/Z^2, Y/Z^3); Z = 0 is infinity. */
+export type Jacobian = { X: bigint; Y: bigint; Z: bigint };
+
+export const INFINITY: Jacobian = Object.freeze({ X: 1n, Y: 1n, Z: 0n });
+
+export interface SakkeCurve {
+  F: PrimeField;
+  q: bigint;
+  P: { x: bigint; y: bigint };
+  isOnCurve(x: bigint, y: bigint): boolean;
+  toJacobian(a: Affine): Jacobian;
+  toAffine(j: Jacobian): Affine;
+  double(a: Jacobian): Jacobian;
+  /** a + b with b affine (mixed addition). */
+  addMixed(a: Jacobian, b: { x: bigint; y: bigint }): Jacobian;
+  add(a: Jacobian, b: Jacobian): Jacobian;
+  negate(a: Jacobian): Jacobian;
+  /** [k]A for any k >= 0 (width-5 NAF). */
+  multiply(a: { x: bigint; y: bigint }, k: bigint): Jacobian;
+  equals(a: Jacobian, b: Affine): boolean;
+  /** A table that makes [k]B for a fixed B cost about lg(q)/w mixed additions. */
+  fixedBase(b: { x: bigint; y: bigint }): FixedBase;
+}
+
+export interface FixedBase {
+  multiply(k: bigint): Jacobian;
+}
+
+/** Signed digits of k in width-w NAF, least significant first. */
+export function wnaf(k: bigint, w: number): number[] {
+  const digits: number[] = [];
+  const full = 1n << BigInt(w);
+  const half = 1n << BigInt(w - 1);
+  while (k > 0n) {
+    if (k & 1n) {
+      let d = k & (full - 1n);
+      if (d >= half) d -= full;
+      digits.push(Number(d));
+      k -= d;
+    } else {
+      digits.push(0);
+    }
+    k >>= 1n;
+  }
+  return digits;
+}
+
+export function sakkeCurve(F: PrimeField, q: bigint, P: { x: bigint; y: bigint }): SakkeCurve {
+  const { mod, mul, sqr, sub, add: addF } = F;
+  const p = F.p;
+
+  const isOnCurve = (x: bigint, y: bigint): boolean => {
+    if (x < 0n || x >= p || y < 0n || y >= p) return false;
+    return sqr(y) === mod(x * x * x - 3n * x);
+  };
+
+  const toJacobian = (a: Affine): Jacobian => (a === null ? INFINITY : { X: a.x, Y: a.y, Z: 1n });
+
+  const toAffine = (j: Jacobian): Affine => {
+    if (j.Z === 0n) return null;
+    if (j.Z === 1n) return { x: j.X, y: j.Y };
+    const zi = F.inv(j.Z);
+    const zi2 = sqr(zi);
+    return { x: mul(j.X, zi2), y: mul(j.Y, mul(zi2, zi)) };
+  };
+
+  // dbl-2001-b (a = -3): 3M + 5S.
+  const double = (a: Jacobian): Jacobian => {
+    if (a.Z === 0n || a.Y === 0n) return INFINITY;
+    const delta = sqr(a.Z);
+    const gamma = sqr(a.Y);
+    const beta = mul(a.X, gamma);
+    const alpha = mod(3n * (a.X - delta) * (a.X + delta));
+    const X3 = mod(alpha * alpha - 8n * beta);
+    const Z3 = mod((a.Y + a.Z) * (a.Y + a.Z) - gamma - delta);
+    const Y3 = mod(alpha * (4n * beta - X3) - 8n * gamma * gamma);
+    return { X: X3, Y: Y3, Z: Z3 };
+  };
+
+  // madd-2007-bl: 7M + 4S.
+  const addMixed = (a: Jacobian, b: { x: bigint; y: bigint }): Jacobian => {
+    if (a.Z === 0n) return { X: b.x, Y: b.y, Z: 1n };
+    const Z1Z1 = sqr(a.Z);
+    const U2 = mul(b.x, Z1Z1);
+    const S2 = mul(b.y, mul(a.Z, Z1Z1));
+    const H = sub(U2, a.X);
+    const r = mod(2n * (S2 - a.Y));
+    if (H === 0n) return r === 0n ? double(a) : INFINITY;
+    const HH = sqr(H);
+    const I = mod(4n * HH);
+    const J = mul(H, I);
+    const V = mul(a.X, I);
+    const X3 = mod(r * r - J - 2n * V);
+    const Y3 = mod(r * (V - X3) - 2n * a.Y * J);
+    const Z3 = mod((a.Z + H) * (a.Z + H) - Z1Z1 - HH);
+    return { X: X3, Y: Y3, Z: Z3 };
+  };
+
+  // add-2007-bl: 11M + 5S.
+  const add = (a: Jacobian, b: Jacobian): Jacobian => {
+    if (a.Z === 0n) return b;
+    if (b.Z === 0n) return a;
+    const Z1Z1 = sqr(a.Z);
+    const Z2Z2 = sqr(b.Z);
+    const U1 = mul(a.X, Z2Z2);
+    const U2 = mul(b.X, Z1Z1);
+    const S1 = mul(a.Y, mul(b.Z, Z2Z2));
+    const S2 = mul(b.Y, mul(a.Z, Z1Z1));
+    const H = sub(U2, U1);
+    const r = mod(2n * (S2 - S1));
+    if (H === 0n) return r === 0n ? double(a) : INFINITY;
+    const I = sqr(mod(2n * H));
+    const J = mul(H, I);
+    const V = mul(U1, I);
+    const X3 = mod(r * r - J - 2n * V);
+    const Y3 = mod(r * (V - X3) - 2n * S1 * J);
+    const Z3 = mul(mod((a.Z + b.Z) * (a.Z + b.Z) - Z1Z1 - Z2Z2), H);
+    return { X: X3, Y: Y3, Z: Z3 };
+  };
+
+  const negate = (a: Jacobian): Jacobian => ({ X: a.X, Y: F.neg(a.Y), Z: a.Z });
+
+  /** Affine odd multiples [1]A, [3]A, ..., [2^(w-1) - 1]A with one batch inversion. */
+  const oddMultiples = (a: { x: bigint; y: bigint }, count: number): { x: bigint; y: bigint }[] => {
+    const a2 = double(toJacobian(a));
+    const jac: Jacobian[] = [toJacobian(a)];
+    for (let k = 1; k < count; k++) jac.push(add(jac[k - 1], a2));
+    return normalize(jac);
+  };
+
+  /** Jacobian to affine for many points at once (none may be infinity). */
+  const normalize = (points: Jacobian[]): { x: bigint; y: bigint }[] => {
+    const inverses = F.invBatch(points.map((j) => j.Z));
+    return points.map((j, k) => {
+      const zi2 = sqr(inverses[k]);
+      return { x: mul(j.X, zi2), y: mul(j.Y, mul(zi2, inverses[k])) };
+    });
+  };
+
+  const W = 5;
+  const multiply = (a: { x: bigint; y: bigint }, k: bigint): Jacobian => {
+    if (k === 0n) return INFINITY;
+    const digits = wnaf(k, W);
+    const table = oddMultiples(a, 1 << (W - 2));
+    let acc: Jacobian = INFINITY;
+    for (let idx = digits.length - 1; idx >= 0; idx--) {
+      acc = double(acc);
+      const d = digits[idx];
+      if (d > 0) acc = addMixed(acc, table[(d - 1) >> 1]);
+      else if (d < 0) {
+        const t = table[(-d - 1) >> 1];
+        acc = addMixed(acc, { x: t.x, y: F.neg(t.y) });
+      }
+    }
+    return acc;
+  };
+
+  const equals = (a: Jacobian, b: Affine): boolean => {
+    if (b === null) return a.Z === 0n;
+    if (a.Z === 0n) return false;
+    const z2 = sqr(a.Z);
+    return a.X === mul(b.x, z2) && a.Y === mul(b.y, mul(z2, a.Z));
+  };
+
+  /**
+   * Fixed-base windowing: for window j the table holds [d * 2^(w*j)]B for
+   * d = 1 .. 2^w - 1, so [k]B is one mixed addition per non-zero window.
+   */
+  const fixedBase = (b: { x: bigint; y: bigint }): FixedBase => {
+    const w = 6;
+    const windows = Math.ceil(q.toString(2).length / w);
+    const size = (1 << w) - 1;
+    const jac: Jacobian[] = [];
+    let base = toJacobian(b);
+    for (let j = 0; j < windows; j++) {
+      let acc = base;
+      jac.push(acc);
+      for (let d = 2; d <= size; d++) {
+        acc = add(acc, base);
+        jac.push(acc);
+      }
+      base = add(acc, base); // [2^w]base = [2^w - 1]base + base
+    }
+    const table = normalize(jac);
+    const mask = BigInt(size);
+    const shift = BigInt(w);
+    return {
+      multiply(k: bigint): Jacobian {
+        k = ((k % q) + q) % q;
+        let acc: Jacobian = INFINITY;
+        for (let j = 0; k > 0n; j++, k >>= shift) {
+          const d = Number(k & mask);
+          if (d !== 0) acc = addMixed(acc, table[j * size + d - 1]);
+        }
+        return acc;
+      },
+    };
+  };
+
+  return { F, q, P, isOnCurve, toJacobian, toAffine, double, addMixed, add, negate, multiply, equals, fixedBase };
+}
