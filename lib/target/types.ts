@@ -44,6 +44,18 @@ export interface IdmsTarget {
   /** Scopes the client is allowed to ask for (B.4.2.2). */
   scopes: string[];
   users: TestUser[];
+  /**
+   * An access token this IdMS issued to the client for the first user, whose
+   * exp is more than 30 s past (B.12, B.2.2.2). Secret. Lets the suites prove
+   * that expired tokens are refused without waiting for one to expire.
+   */
+  expiredAccessToken?: string;
+  /**
+   * The token endpoint of a second partner IdMS (other than partnerIdms) for
+   * which the token exchange issues security tokens; the partner under test
+   * must refuse those (B.11.3).
+   */
+  otherPartnerResource?: string;
 }
 
 export interface PartnerIdmsTarget {
@@ -54,6 +66,11 @@ export interface PartnerIdmsTarget {
   clientId: string;
   clientSecret?: string;
   scopes: string[];
+  /**
+   * A security token the primary IdMS issued for this partner (aud holds the
+   * client_id and tokenEndpoint) whose exp is more than 30 s past. Secret.
+   */
+  expiredAssertion?: string;
 }
 
 export interface SymmetricKey {
