@@ -1,4 +1,89 @@
 import type { FaultSwitch } from '../fault.ts';
 
-/** Fault switches of the reference KMS. */
-export const KMS_FAULTS: readonly FaultSwitch[] = [];
+/**
+ * Fault switches of the reference KMS: one per check of suites/kms. Written
+ * by the kms suite (each entry names exactly the requirement IDs whose
+ * verdict turns to fail with the switch on); implemented by reference/kms.
+ */
+const kms = (name: string, breaks: string[], description: string): FaultSwitch => ({ name: `kms.${name}`, role: 'kms', breaks, description });
+
+export const KMS_FAULTS: readonly FaultSwitch[] = [
+  // transport and access (5.3.2, 5.3.3, D.1, D.2.1)
+  kms('plain-http', ['MCXSEC-D.1-01', 'MCXSEC-5.3.2-01'], 'serves the KMS interface over plain HTTP and advertises an http:// base URL'),
+  kms('serves-get', ['MCXSEC-D.2.1-01'], 'answers a GET on /init with a KmsInit like a POST'),
+  kms('accepts-missing-token', ['MCXSEC-5.3.3-01'], 'serves requests that carry no Authorization bearer token (as the token\'s user: the UserUri of the request)'),
+  kms('accepts-expired-token', ['MCXSEC-5.3.3-02'], 'does not check the access token exp claim'),
+  kms('ignores-token-scope', ['MCXSEC-5.3.3-03'], 'does not require a *_key_management_service scope in the access token'),
+  kms('accepts-untrusted-token-signer', ['MCXSEC-5.3.3-04'], 'accepts access tokens whose signature does not verify with the IdMS keys (signature not checked)'),
+  // request payload checks (D.2.2)
+  kms('accepts-bad-request-signature', ['MCXSEC-D.2.2-03'], 'does not verify the HMAC signature of a SignedKmsRequest'),
+  kms('accepts-invalid-request-xml', ['MCXSEC-D.2.2-04'], 'accepts a KmsRequest that is not schema-valid (e.g. ClientReqUrl missing)'),
+  kms('accepts-foreign-kms-uri', ['MCXSEC-D.2.2-05'], 'does not compare the request KmsUri with its own KMS URI'),
+  kms('accepts-stale-request-time', ['MCXSEC-D.2.2-06'], 'accepts a request Time an hour old'),
+  kms('accepts-wrong-client-req-url', ['MCXSEC-D.2.2-07'], 'does not compare ClientReqUrl with the URI posted to'),
+  // response envelope (D.3.1)
+  kms('response-echo-mismatch', ['MCXSEC-D.3.1-01'], 'puts a different ClientReqUrl in the KmsResponse than the request carried'),
+  kms('invalid-xml', ['MCXSEC-D.3.5.1-01'], 'writes KmsUri before UserUri in every KmsResponse (schema order broken, content intact)'),
+  kms('extension-in-3gpp-namespace', ['MCXSEC-D.1-03', 'MCXSEC-D.3.5.1-01'], 'adds a vendor element <VendorInfo> in the 3GPP KMS namespace at the end of KmsResponse'),
+  // KMS Initialize and the certificate (D.2.3, D.3.1, D.3.2)
+  kms('init-without-certificate', ['MCXSEC-D.3.1-02', 'MCXSEC-5.3.4-01', 'MCXSEC-5.3.1.2-01', 'MCXSEC-D.2.3-01'], 'answers init with an empty KmsInit (no KmsCertificate)'),
+  kms('init-rotates-root-certificate', ['MCXSEC-D.3.2.1-01'], 'returns a different CertUri and PubAuthKey-free reissue on every second init (two root certificates)'),
+  kms('cert-wrong-version', ['MCXSEC-D.3.2.2-01'], 'writes Version="1.0.0" on its certificates'),
+  kms('root-cert-role-external', ['MCXSEC-D.3.2.2-02'], 'labels its own root certificate Role="External" in KmsInit'),
+  kms('cert-user-id-format', ['MCXSEC-D.3.2.2-03'], 'writes UserIdFormat 1 instead of 2'),
+  kms('cert-offset-not-below-period', ['MCXSEC-D.3.2.2-04', 'MCXSEC-F.2.1-03'], 'advertises UserKeyOffset equal to UserKeyPeriod (and uses it consistently for UIDs and periods)'),
+  kms('zt-not-on-curve', ['MCXSEC-D.3.2.2-05'], 'advertises a PubEncKey (Z_T) with its last byte flipped (off the curve)'),
+  kms('kpak-not-on-curve', ['MCXSEC-D.3.2.2-06'], 'advertises a PubAuthKey (KPAK) with its last byte flipped (off the curve)'),
+  kms('gateway-wrong-version', ['MCXSEC-D.3.2.2-07'], 'marks its certificate IsSecurityGateway="true" while keeping Version 1.1.0'),
+  kms('cert-expired', ['MCXSEC-D.3.2.2-08'], 'advertises a root certificate whose ValidTo is yesterday'),
+  kms('cert-parameter-set', ['MCXSEC-D.3.2.2-09'], 'writes ParameterSet 2'),
+  // KeyProvision (D.2.4, D.3.1, D.3.3, 5.3.6, F.2.1)
+  kms('keyprov-omits-identity', ['MCXSEC-D.3.1-03'], 'issues key sets only for the first MC service ID of the access token'),
+  kms('keyprov-ignores-named-identity', ['MCXSEC-D.2.4-02'], 'answers keyprov/<identity> with an empty KmsKeyProv'),
+  kms('keyprov-ignores-requested-time', ['MCXSEC-D.2.4-03'], 'answers keyprov/<identity>/<ntp time> with the current period\'s key set'),
+  kms('keyprov-issues-foreign-identity', ['MCXSEC-5.3.1.2-02'], 'issues keys for an identity named in the path even when the access token does not carry it'),
+  kms('wrong-uid', ['MCXSEC-F.2.1-01'], 'writes a UserID computed with KeyPeriodNo+1 (keys themselves issued for the right UID)'),
+  kms('uid-hex-encoded', ['MCXSEC-F.2.1-02'], 'writes UserID as hex instead of base64'),
+  kms('stale-key-period', ['MCXSEC-D.3.3.2-02', 'MCXSEC-5.3.6-01'], 'issues the previous key period\'s key set (consistent UID, keys and validity) for the current time'),
+  kms('keyset-wrong-user-uri', ['MCXSEC-D.3.3.2-01'], 'writes the KmsKeySet UserUri with an uppercase scheme (SIP:...) while UID and keys use the right URI'),
+  kms('bad-rsk', ['MCXSEC-D.3.3.2-03'], 'issues an RSK for a different UID'),
+  kms('bad-ssk', ['MCXSEC-D.3.3.2-04'], 'adds 1 to the SSK'),
+  kms('keyset-validity-outside-period', ['MCXSEC-D.3.3.2-05'], 'writes key set ValidFrom/ValidTo one period later than KeyPeriodNo'),
+  kms('keyset-foreign-kms-uri', ['MCXSEC-D.3.3.2-06'], 'writes another KMS URI in KmsKeySet/KmsUri (UID still computed with its own)'),
+  // authorised identities (9.6.3.2, J.3)
+  kms('authorised-identity-missing', ['MCXSEC-9.6.3.2-02', 'MCXSEC-J.3.4.2-01'], 'does not issue a key set for the authorised identity'),
+  kms('authorised-identity-replaces-plain', ['MCXSEC-9.6.3.2-01'], 'issues only the authorised identity\'s key set, not the plain identity\'s'),
+  kms('authorised-identity-extra-bits', ['MCXSEC-J.3.3.1-01'], 'sets one more bit (0x80) in mc-role-client than the scopes grant'),
+  kms('authorised-identity-bad-hname', ['MCXSEC-J.3.2-01', 'MCXSEC-9.6.3.1-01'], 'writes the authorisation fields with underscores (mc_role_client=01)'),
+  // CertCache, Cert, Lookup (D.2.5 to D.2.7, D.3.1)
+  kms('certcache-omits-external', ['MCXSEC-D.3.1-04', 'MCXSEC-5.3.1.2-03'], 'leaves the External KMS certificates out of the cert cache'),
+  kms('certcache-repeats-current', ['MCXSEC-D.2.5-02'], 'returns the whole cache again for certcache/<current cache number>'),
+  kms('certcache-duplicate-kms-uri', ['MCXSEC-5.3.5-02'], 'puts two certificates with the same KmsUri (different CertUri) into the cache'),
+  kms('external-cert-role-root', ['MCXSEC-D.3.2.2-02'], 'labels External KMS certificates Role="Root" in the cert cache'),
+  kms('cert-returns-wrong-certificate', ['MCXSEC-D.2.6-01'], 'answers cert/<kms uri> with its own root certificate'),
+  kms('cert-returns-two-certificates', ['MCXSEC-D.3.1-05'], 'answers cert/<kms uri> with the requested and its own certificate'),
+  kms('cert-unknown-no-error', ['MCXSEC-D.3.1-06'], 'answers cert/<unknown kms uri> with an empty KmsCertCache and no KmsError'),
+  kms('lookup-empty', ['MCXSEC-D.2.7-01'], 'answers lookup/<uri> with a KmsLookup without KMS URIs'),
+  kms('lookup-carries-key-set', ['MCXSEC-5.3.4-02'], 'adds the requesting user\'s KmsKeySet to the KmsLookup response (extension element)'),
+  kms('lookup-wrong-container', ['MCXSEC-D.3.1-07'], 'answers lookup inside KmsCertCache instead of KmsLookup'),
+  // redirect upload (D.2.8)
+  kms('redirect-refuses-valid-krr', ['MCXSEC-D.2.8-01'], 'answers every redirect upload with an error'),
+  kms('redirect-accepts-malformed-krr', ['MCXSEC-D.2.8-02'], 'accepts redirect uploads whose KrrList is empty or not KRR-schema valid'),
+  kms('redirect-answers-with-message', ['MCXSEC-D.3.1-08'], 'answers an accepted redirect upload with a KmsResponse carrying an empty KmsCertCache'),
+  // confidentiality (5.3.3, 9.3.3, 9.3.4, D.3.1, F.1.4)
+  kms('clear-key-material', ['MCXSEC-5.3.3-05'], 'sends RSK/SSK/PVT as plain hex (KeyContentType) although the client named its TrK'),
+  kms('unencrypted-kms-message', ['MCXSEC-D.3.1-09'], 'does not encrypt the KmsMessage content although the client named its TrK'),
+  kms('kms-message-aes256-gcm', ['MCXSEC-D.3.1-10'], 'encrypts the KmsMessage content with aes256-gcm instead of aes128-gcm'),
+  kms('undecryptable-kms-message', ['MCXSEC-9.3.4.2-02'], 'encrypts the KmsMessage content with a random CEK and wraps a different one'),
+  kms('encrypted-data-missing-cipher-value', ['MCXSEC-9.3.4.2-01'], 'writes the KmsMessage EncryptedData with CipherReference instead of CipherData/CipherValue'),
+  kms('key-wrap-wrong-kek', ['MCXSEC-9.3.4.2-03'], 'wraps key material and new TrK/InK under a random KEK instead of the TrK'),
+  kms('wrong-trk-key-name', ['MCXSEC-9.3.3-01'], 'names another TrK-ID in the EncryptedKey KeyName'),
+  kms('direct-xml-keys', ['MCXSEC-F.1.4-01'], 'uses the raw TrK/InK for encryption and HMAC instead of the F.1.4-derived keys'),
+  // integrity (5.3.2, 9.3.3, 9.3.5, D.1, D.3.1)
+  kms('bad-response-signature', ['MCXSEC-D.3.1-12'], 'flips one bit of the response SignatureValue'),
+  kms('signs-with-trk-despite-ink', ['MCXSEC-D.3.1-11', 'MCXSEC-5.3.2-05'], 'signs with the TrK and names the TrK-ID in Signature-ID even when the request named an InK'),
+  kms('signature-id-missing', ['MCXSEC-5.3.2-04'], 'leaves Signature-ID out of TrK-signed responses (requests without InK)'),
+  kms('wrong-ink-key-name', ['MCXSEC-9.3.3-02'], 'names another key in the signature KeyInfo/KeyName'),
+  kms('signature-wrong-algorithm', ['MCXSEC-9.3.5-01', 'MCXSEC-D.1-02'], 'declares SignatureMethod hmac-sha1 (and computes HMAC-SHA1)'),
+  kms('signature-missing-value', ['MCXSEC-9.3.5-02'], 'writes an empty SignatureValue'),
+];
