@@ -1,10 +1,63 @@
 import type { ComponentContext, RunningComponent } from '../component.ts';
 import type { KmsTrust } from '../idms/index.ts';
+import { toHex } from '../../lib/crypto/bytes.ts';
+import type { KmsTarget } from '../../lib/target/types.ts';
+import { createTokenVerifier } from './access-token.ts';
+import { EXTERNAL_KMSS, HOME_SIP_DOMAIN, KMS_BASE_PATH, KMS_URI } from './config.ts';
+import { createKmsHandler, errorResponse } from './handler.ts';
+import { startHttpServer } from './http-server.ts';
+import { KeyStore } from './key-store.ts';
+import { TransportKeyRing } from './transport-keys.ts';
+import { kmsXmlCodec } from './xml-codec.ts';
+
+/** A symmetric key in the target file's YAML form: the value comes from the environment. */
+type YamlKey = { id: string; keyHex: { env: string } };
+
+/** Environment variables the KMS section of the target file refers to for the bootstrap keys. */
+export const TRK_ENV = 'MCX_REF_TRK';
+export const INK_ENV = 'MCX_REF_INK';
 
 /**
- * Starts the reference KMS.
- * TODO(kms): implement (issue 5). Stub: starts nothing.
+ * Starts the reference KMS (5.3, Annex D) on 127.0.0.1. Access tokens are
+ * checked against `trust` (the reference IdMS); without one, no token is
+ * accepted.
  */
-export async function startKms(_ctx: ComponentContext, _trust: KmsTrust | undefined): Promise<RunningComponent> {
-  return { target: {}, secretEnv: {}, ics: {}, endpoints: {}, stop: async () => undefined };
+export async function startKms(ctx: ComponentContext, trust: KmsTrust | undefined): Promise<RunningComponent> {
+  const keys = new TransportKeyRing();
+  const keyStore = new KeyStore(ctx.workDir);
+  const codec = kmsXmlCodec(ctx.faults);
+  const verifyToken = trust
+    ? createTokenVerifier(trust, ctx.tls.caPem, ctx.faults)
+    : async () => ({ ok: false as const, status: 401 as const, error: 'invalid_token' as const, reason: 'this KMS has no IdMS to trust' });
+  const handler = createKmsHandler({ codec, verifyToken, keyStore, keys, faults: ctx.faults });
+  const http = await startHttpServer(ctx.host, ctx.tls, handler, (status, reason) =>
+    errorResponse(codec, status, status === 413 ? 'too-large' : 'refused', reason),
+  );
+  const baseUrl = `https://${ctx.host}:${http.port}${KMS_BASE_PATH}`;
+  const kms: Omit<KmsTarget, 'trk' | 'ink'> & { trk: YamlKey; ink: YamlKey } = {
+    baseUrl,
+    kmsUri: KMS_URI,
+    trk: { id: keys.bootstrapTrk.id, keyHex: { env: TRK_ENV } },
+    ink: { id: keys.bootstrapInk.id, keyHex: { env: INK_ENV } },
+    externalKmsUris: EXTERNAL_KMSS.map((e) => e.kmsUri),
+    lookup: { userUri: `sip:someone@${EXTERNAL_KMSS[0].sipDomain}`, expectedKmsUri: EXTERNAL_KMSS[0].kmsUri },
+  };
+  return {
+    target: { kms },
+    secretEnv: { [TRK_ENV]: toHex(keys.bootstrapTrk.key), [INK_ENV]: toHex(keys.bootstrapInk.key) },
+    ics: {
+      'kms.signed-requests': true,
+      'kms.signed-responses': true,
+      'kms.trk-encryption': true,
+      'kms.clear-key-sets': true,
+      'kms.new-transport-keys': true,
+      'kms.cert-cache': true,
+      'kms.cert': true,
+      'kms.lookup': true,
+      'kms.redirect-upload': true,
+      'kms.authorised-identities': true,
+    },
+    endpoints: { kms: baseUrl, 'kms home domain': HOME_SIP_DOMAIN },
+    stop: () => http.close(),
+  };
 }

@@ -1,0 +1,160 @@
+import type { KmsMessage, KmsResponse } from '../../lib/kms-xml/model.ts';
+import { xsdDateTime } from '../../lib/kms-xml/model.ts';
+import type { XmlElement } from '../../lib/kms-xml/xml.ts';
+import type { FaultSet } from '../fault.ts';
+import type { TokenVerifier, TokenGrant } from './access-token.ts';
+import { KMS_URI } from './config.ts';
+import { clearKey, type ProtectKey } from './documents.ts';
+import type { KmsHttpHandler, KmsHttpRequest, KmsHttpResponse } from './http-server.ts';
+import type { KeyStore } from './key-store.ts';
+import { checkKmsRequest, type CheckedRequest, type ReceivedRequest } from './request-checks.ts';
+import { entitledIdentities, serveResource } from './resources.ts';
+import { parseRoute, type KmsRoute } from './routes.ts';
+import type { TransportKey, TransportKeyRing } from './transport-keys.ts';
+
+/**
+ * The KMS request pipeline (Annex D): method, resource, content type,
+ * access token (5.1.3.1), payload checks (D.2.2), the resource's answer,
+ * then the KmsResponse envelope with TrK encryption and HMAC signature
+ * (D.3.1, 9.3.3). Every refusal is an HTTP error with a KmsError body.
+ */
+export interface KmsXmlCodec {
+  /** Parses a KmsRequest / SignedKmsRequest body without expanding entities. */
+  parseRequest(text: string): { ok: true; received: ReceivedRequest } | { ok: false; reason: string };
+  /** Serializes the response, signed with `signWith` (Signature-ID already set) when given. */
+  responseXml(response: KmsResponse, signWith?: TransportKey): string;
+  /** Replaces the KmsMessage content with an xenc:EncryptedData under the TrK (D.3.1). */
+  encryptMessage(message: KmsMessage, trk: TransportKey, userUri: string): KmsMessage;
+  /** Key material as an xenc:EncryptedKey wrapped (kw-aes256) under the TrK (9.3.4.2). */
+  wrapKey(trk: TransportKey, key: Uint8Array): XmlElement;
+  /** Why a KRR element is not acceptable (D.4), or undefined. */
+  krrProblem(krr: XmlElement): string | undefined;
+}
+
+export interface HandlerDeps {
+  codec: KmsXmlCodec;
+  verifyToken: TokenVerifier;
+  keyStore: KeyStore;
+  keys: TransportKeyRing;
+  faults: FaultSet;
+}
+
+const XML_CONTENT_TYPE = /^\s*(application|text)\/([A-Za-z0-9.+-]+\+)?xml\s*(;.*)?$/i;
+const RESPONSE_CONTENT_TYPE = 'application/xml; charset=utf-8';
+
+export function createKmsHandler(deps: HandlerDeps): KmsHttpHandler {
+  return async (http) => {
+    const refuse = (status: number, code: string, reason: string, extra: Partial<KmsResponse> = {}, headers: Record<string, string> = {}) =>
+      errorResponse(deps.codec, status, code, reason, { clientReqUrl: http.url, ...extra }, headers);
+
+    if (http.method !== 'POST') return refuse(405, 'method-not-allowed', `${clipMethod(http.method)} is not allowed: KMS requests are POSTs (D.2.1)`, {}, { allow: 'POST' });
+    const path = http.rawPath.split('?')[0];
+    const routed = parseRoute(path);
+    if (!routed.ok) return refuse(routed.status, routed.status === 404 ? 'not-found' : 'bad-path', routed.reason);
+
+    const text = http.body.length > 0 ? decodeUtf8(http.body) : '';
+    if (http.body.length > 0) {
+      if (!XML_CONTENT_TYPE.test(String(http.headers['content-type'] ?? ''))) {
+        return refuse(415, 'unsupported-media-type', 'a KMS request payload must be XML (D.2.2)');
+      }
+      if (text === undefined) return refuse(400, 'bad-encoding', 'the request body is not UTF-8');
+    }
+
+    const token = await deps.verifyToken(header(http, 'authorization'));
+    if (!token.ok) {
+      const challenge = `Bearer error="${token.error}", error_description="${token.reason.replace(/["\\]/g, '')}"`;
+      return refuse(token.status, token.error, token.reason, {}, { 'www-authenticate': challenge });
+    }
+    const grant = token.grant;
+
+    let received: ReceivedRequest | undefined;
+    let checked: CheckedRequest = {};
+    if (text) {
+      const parsed = deps.codec.parseRequest(text);
+      if (!parsed.ok) return refuse(400, 'malformed-request', parsed.reason, { userUri: grant.identities[0] });
+      received = parsed.received;
+      const check = checkKmsRequest(received, { postedUrl: http.url, identities: entitledIdentities(grant, deps.faults), keys: deps.keys, faults: deps.faults });
+      if (!check.ok) return refuse(check.status, check.code, check.reason, { userUri: received.request.userUri, clientReqUrl: received.request.clientReqUrl });
+      checked = check.checked;
+    }
+
+    const trk = deps.faults.has('kms.ignores-trk-id') ? undefined : checked.trk;
+    const protectKey: ProtectKey = trk ? (_name, key) => ({ encrypted: deps.codec.wrapKey(trk, key) }) : clearKey;
+    let result;
+    try {
+      result = serveResource({
+        route: routed.route,
+        grant,
+        request: received,
+        keyStore: deps.keyStore,
+        keys: deps.keys,
+        faults: deps.faults,
+        protectKey,
+        wrapNewKey: trk ? (key) => deps.codec.wrapKey(trk, key.key) : undefined,
+        krrProblem: deps.codec.krrProblem,
+      });
+    } catch (err) {
+      return refuse(500, 'internal-error', `the KMS could not build the answer (${err instanceof Error ? err.message : 'error'})`);
+    }
+    if (!result.ok) return refuse(result.status, result.code, result.reason, { userUri: received?.request.userUri ?? grant.identities[0] });
+    if (result.noContent) return { status: 204 };
+
+    const userUri = received?.request.userUri ?? userUriOf(routed.route, grant);
+    const signWith = checked.signingKey ?? trk;
+    let message = result.message;
+    if (message && trk) message = deps.codec.encryptMessage(message, trk, userUri);
+    const response: KmsResponse = {
+      userUri,
+      kmsUri: KMS_URI,
+      time: xsdDateTime(),
+      kmsId: KMS_URI,
+      clientReqUrl: received?.request.clientReqUrl ?? http.url,
+      message,
+      trkId: trk?.id,
+      signatureId: signWith?.id,
+    };
+    return { status: 200, headers: { 'content-type': RESPONSE_CONTENT_TYPE }, body: deps.codec.responseXml(response, signWith) };
+  };
+}
+
+/** A KmsResponse carrying a KmsError (D.3.5.1): the body of every refusal. */
+export function errorResponse(
+  codec: Pick<KmsXmlCodec, 'responseXml'>,
+  status: number,
+  code: string,
+  reason: string,
+  fields: Partial<KmsResponse> = {},
+  headers: Record<string, string> = {},
+): KmsHttpResponse {
+  const response: KmsResponse = {
+    userUri: fields.userUri ?? '',
+    kmsUri: KMS_URI,
+    time: xsdDateTime(),
+    kmsId: KMS_URI,
+    clientReqUrl: fields.clientReqUrl ?? '',
+    error: { code: String(status), message: `${code}: ${reason}` },
+  };
+  return { status, headers: { 'content-type': RESPONSE_CONTENT_TYPE, ...headers }, body: codec.responseXml(response) };
+}
+
+function userUriOf(route: KmsRoute, grant: TokenGrant): string {
+  if (route.kind === 'keyprov' && route.identity) return route.identity;
+  return grant.identities[0] ?? '';
+}
+
+function header(http: KmsHttpRequest, name: string): string | undefined {
+  const v = http.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function decodeUtf8(body: Buffer): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    return undefined;
+  }
+}
+
+function clipMethod(method: string): string {
+  return method.replace(/[^A-Z]/gi, '').slice(0, 16) || 'this method';
+}

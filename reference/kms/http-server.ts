@@ -1,0 +1,125 @@
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ServerTls } from '../component.ts';
+import { MAX_BODY_BYTES, REQUEST_TIMEOUT_MS } from './config.ts';
+
+/**
+ * The HTTPS layer of the KMS: reads a bounded body, hands a plain request
+ * to the handler and writes its answer. Whatever a client sends (huge or
+ * slow bodies, aborted connections) ends in an HTTP answer or a closed
+ * socket, never in an exception that stops the server.
+ */
+export interface KmsHttpRequest {
+  method: string;
+  /** Path and query as received. */
+  rawPath: string;
+  /** https://<Host header><path>, the URL the client posted to. */
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+export interface KmsHttpResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export type KmsHttpHandler = (req: KmsHttpRequest) => Promise<KmsHttpResponse>;
+
+/** What the handler answers when the HTTP layer refuses a request before it (size, timeout). */
+export type EarlyRefusal = (status: number, reason: string) => KmsHttpResponse;
+
+export interface RunningHttpServer {
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startHttpServer(host: string, tls: ServerTls, handle: KmsHttpHandler, refuse: EarlyRefusal): Promise<RunningHttpServer> {
+  const server = createServer({ cert: tls.certPem, key: tls.keyPem });
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = REQUEST_TIMEOUT_MS;
+  server.keepAliveTimeout = 2_000;
+  server.maxHeadersCount = 64;
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    serve(req, res, handle, refuse).catch(() => {
+      if (!res.headersSent) write(res, refuse(500, 'internal error'));
+      else res.destroy();
+    });
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  server.on('tlsClientError', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, handle: KmsHttpHandler, refuse: EarlyRefusal): Promise<void> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+    write(res, refuse(413, `request body of ${declared} octets is over the ${MAX_BODY_BYTES}-octet limit`), true);
+    res.on('finish', () => req.destroy());
+    return;
+  }
+  const body = await readBody(req);
+  if (!body) {
+    write(res, refuse(413, `request body is over the ${MAX_BODY_BYTES}-octet limit`), true);
+    res.on('finish', () => req.destroy());
+    return;
+  }
+  const rawPath = req.url ?? '/';
+  const host = typeof req.headers.host === 'string' && /^[A-Za-z0-9.:[\]-]{1,255}$/.test(req.headers.host) ? req.headers.host : 'invalid-host';
+  const answer = await handle({ method: req.method ?? 'GET', rawPath, url: `https://${host}${rawPath}`, headers: req.headers, body });
+  write(res, answer);
+}
+
+/** The body, or undefined once it exceeds the limit (the rest is drained and dropped). */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        over = true;
+        chunks.length = 0;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
+    req.on('error', () => resolve(undefined));
+    req.on('close', () => resolve(over ? undefined : Buffer.concat(chunks)));
+  });
+}
+
+function write(res: ServerResponse, answer: KmsHttpResponse, close = false): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers: Record<string, string> = { 'cache-control': 'no-store', ...(answer.headers ?? {}) };
+  if (close) headers.connection = 'close';
+  if (answer.body !== undefined) headers['content-length'] = String(Buffer.byteLength(answer.body));
+  res.writeHead(answer.status, headers);
+  res.end(answer.body);
+}
