@@ -1,0 +1,110 @@
+import { test, expect } from '@playwright/test';
+import { gukId } from '../crypto/kdf.ts';
+import { buildIMessage, type BuildOptions } from './build.ts';
+import { KEY_KINDS, STATUS_SECURITY_GATEWAY, type KeyKind } from './constants.ts';
+import { parseIMessage } from './codec.ts';
+import { createTestKms, initiatorMaterial, receiverKeys, receiverMaterial } from './test-domain.ts';
+import { validateIMessage } from './validate.ts';
+import { verifyIMessage } from './verify.ts';
+
+const TIME = Date.UTC(2026, 10, 23, 12, 0, 0);
+const PARTIES: Record<KeyKind, { initiator: string; receiver: string }> = {
+  gmk: { initiator: 'sip:gms@mcx.example.org', receiver: 'sip:alice@mcx.example.org' },
+  pck: { initiator: 'sip:bob@mcx.example.org', receiver: 'sip:alice@mcx.example.org' },
+  'csk-upload': { initiator: 'sip:alice@mcx.example.org', receiver: 'sip:mdsi@mcx.example.org' },
+  'csk-download': { initiator: 'sip:mdsi@mcx.example.org', receiver: 'sip:alice@mcx.example.org' },
+  'musik-download': { initiator: 'sip:mdsi@mcx.example.org', receiver: 'sip:alice@mcx.example.org' },
+};
+
+test.describe('MIKEY-SAKKE build and verify with key material (5.2, Annex E)', () => {
+  test.describe.configure({ mode: 'serial' });
+  const kms = createTestKms('kms.mcx.example.org');
+
+  function build(kind: KeyKind, extra: Partial<BuildOptions> = {}) {
+    const p = PARTIES[kind];
+    return buildIMessage({ kind, time: TIME, initiator: initiatorMaterial(kms, p.initiator, TIME), receiver: receiverMaterial(kms, p.receiver), ...extra });
+  }
+
+  for (const kind of KEY_KINDS) {
+    test(`${kind}: builder output conforms, verifies and yields the key`, () => {
+      const built = build(kind, { sakkeToSelf: true, keyParameters: kind === 'pck' ? false : {}, cryptoSessions: kind === 'pck' ? [0, 1] : [] });
+      expect(validateIMessage(built.bytes, { kind }).findings).toEqual([]);
+      const r = verifyIMessage(built.bytes, { ...receiverKeys(kms, PARTIES[kind].receiver, TIME), kind });
+      expect(r.findings).toEqual([]);
+      expect(r.signature).toEqual({ ok: true });
+      expect(r.decryption).toEqual({ ok: true });
+      expect(r.verified).toBe(true);
+      expect(Buffer.from(r.key!).equals(Buffer.from(built.key))).toBe(true);
+      expect(r.keyId).toBe(built.keyId);
+      // SAKKE-to-self decapsulates for the initiator (E.5).
+      const self = verifyIMessage(built.bytes, { ...receiverKeys(kms, PARTIES[kind].initiator, TIME), kind });
+      expect(self.signature.ok).toBe(true);
+    });
+  }
+
+  test('GMK: CSB-ID is the GUK-ID and unmasks to the GMK-ID (5.2.3, F.1.3)', () => {
+    const built = build('gmk', { keyId: 0x0123_4567 });
+    expect(built.csbId).not.toBe(built.keyId);
+    expect(Buffer.from(gukId(built.key, built.keyId, PARTIES.gmk.receiver)).readUInt32BE(0)).toBe(built.csbId);
+    const r = verifyIMessage(built.bytes, receiverKeys(kms, PARTIES.gmk.receiver, TIME));
+    expect(r.keyId).toBe(0x0123_4567);
+    expect(r.keyParameters?.keyType).toBe(0);
+    expect(r.revoked).toBe(false);
+  });
+
+  test('status bits: revoked and security gateway are reported (5.2.4, E.6.9)', () => {
+    const built = build('gmk', { keyParameters: { status: STATUS_SECURITY_GATEWAY } });
+    const r = verifyIMessage(built.bytes, receiverKeys(kms, PARTIES.gmk.receiver, TIME));
+    expect(r.revoked).toBe(true);
+    expect(r.securityGateway).toBe(true);
+    expect(r.findings.map((f) => f.rule).sort()).toEqual(['verify.revoked', 'verify.security-gateway']);
+  });
+
+  test('a signature by anyone else, or over other octets, fails', () => {
+    const built = build('pck');
+    const tampered = built.bytes.slice();
+    tampered[25] ^= 1; // inside RAND (HDR 10 + T 10 + 2 octets of RAND header)
+    const r = verifyIMessage(tampered, receiverKeys(kms, PARTIES.pck.receiver, TIME));
+    expect(r.signature.ok).toBe(false);
+    expect(r.verified).toBe(false);
+    expect(r.findings.some((f) => f.rule === 'verify.signature')).toBe(true);
+  });
+
+  test('the wrong receiver cannot decrypt and is told why', () => {
+    const built = build('pck');
+    const r = verifyIMessage(built.bytes, receiverKeys(kms, 'sip:carol@mcx.example.org', TIME));
+    expect(r.decryption.ok).toBe(false);
+    expect(r.findings.map((f) => f.rule)).toContain('verify.receiver-uri');
+  });
+
+  test('identity hiding (E.7, 5.2.6): receiver recognises its UID; initiator UID recomputed from the URI', () => {
+    const built = build('pck', { hide: { initiator: true, receiver: true } });
+    const parsed = parseIMessage(built.bytes);
+    expect(parsed.ok && parsed.message.payloads.filter((p) => p.kind === 'IDR').map((p) => p.kind === 'IDR' && p.role)).toEqual([8, 9, 6, 7]);
+    const keys = receiverKeys(kms, PARTIES.pck.receiver, TIME);
+    const ok = verifyIMessage(built.bytes, { ...keys, initiatorUri: PARTIES.pck.initiator });
+    expect(ok.findings).toEqual([]);
+    expect(ok.verified).toBe(true);
+    const wrongInitiator = verifyIMessage(built.bytes, { ...keys, initiatorUri: 'sip:mallory@mcx.example.org' });
+    expect(wrongInitiator.findings.map((f) => f.rule)).toContain('verify.initiator-uid');
+    expect(wrongInitiator.verified).toBe(false);
+    const notMe = verifyIMessage(built.bytes, { ...receiverKeys(kms, 'sip:carol@mcx.example.org', TIME), initiatorUri: PARTIES.pck.initiator });
+    expect(notMe.findings.map((f) => f.rule)).toContain('verify.receiver-uid');
+  });
+
+  test('key parameter mutations are caught after decryption', () => {
+    for (const rule of ['kp.key-type', 'kp.group-ids', 'kp.decode'] as const) {
+      const built = build('gmk', { mutate: rule });
+      const r = verifyIMessage(built.bytes, receiverKeys(kms, PARTIES.gmk.receiver, TIME));
+      expect(r.signature.ok).toBe(true);
+      expect(r.findings.map((f) => f.rule), rule).toContain(rule);
+    }
+  });
+
+  test('a mutated message is still signed, so only the mutated rule fails', () => {
+    const built = build('gmk', { mutate: 'hdr.prf-func' });
+    const r = verifyIMessage(built.bytes, receiverKeys(kms, PARTIES.gmk.receiver, TIME));
+    expect(r.signature.ok).toBe(true);
+    expect(r.findings.map((f) => f.rule)).toEqual(['hdr.prf-func']);
+  });
+});

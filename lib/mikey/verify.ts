@@ -1,0 +1,236 @@
+/**
+ * Full verification of a received I_MESSAGE with the receiving user's key
+ * material (5.2.2 to 5.2.6, E.1 to E.7): profile validation, initiator UID
+ * (F.2.1 note 3), ECCSI signature, receiver UID and SAKKE decapsulation,
+ * GUK-ID -> GMK-ID (5.2.3, F.1.3), key parameters (5.2.4, E.6) and the
+ * identity-hiding checks of 5.2.6. Never throws.
+ */
+import { eccsiVerify } from '../crypto/eccsi.ts';
+import { gmkIdFromGukId } from '../crypto/kdf.ts';
+import { ntpFromBytes } from '../crypto/ntp.ts';
+import { sakkeDecapsulate } from '../crypto/sakke.ts';
+import { parseIMessage } from './codec.ts';
+import { GenExtType, IdRole, KEY_LENGTH, STATUS_NOT_REVOKED, STATUS_SECURITY_GATEWAY, TsType, purposeTagOfKind, type KeyKind } from './constants.ts';
+import { hasErrors, type MikeyFinding, type Severity } from './findings.ts';
+import { uidAt, type KeyPeriodInfo } from './identity.ts';
+import { parseKeyParameters, parseProtectedPayload, unprotectPayload, type KeyParameters } from './key-params.ts';
+import type { IdrPayload, MikeyMessage, SakkePayload } from './types.ts';
+import { checkKeyParameters, validateIMessage } from './validate.ts';
+
+export interface VerifyKeys {
+  /** Initiator's KMS certificate: PubAuthKey (KPAK) and key periods; KmsUri checked against IDRkmsi. */
+  initiatorKms: KeyPeriodInfo & { kpak: Uint8Array };
+  /** Receiver's own key set and its KMS certificate. */
+  receiver: KeyPeriodInfo & {
+    uri: string;
+    /** UserDecryptKey (RSK). */
+    rsk: Uint8Array;
+    /** PubEncKey (Z_T) of the receiver's KMS. */
+    zT: Uint8Array;
+  };
+  /**
+   * The initiator's URI learned outside the MIKEY payload (E.7: e.g. from the
+   * SIP message) when IDRi is hidden; used for the 5.2.6 recomputation.
+   */
+  initiatorUri?: string;
+  /** Expected kind; inferred from the purpose tag otherwise. */
+  kind?: KeyKind;
+}
+
+export interface Verdict {
+  ok: boolean;
+  reason?: string;
+}
+
+export interface VerifyResult {
+  kind: KeyKind;
+  findings: MikeyFinding[];
+  /** Profile conforms (no error-level findings from the validator). */
+  conforms: boolean;
+  signature: Verdict;
+  decryption: Verdict;
+  /** Everything verified (signature, decryption, identity checks, key parameters if present). */
+  verified: boolean;
+  key?: Uint8Array;
+  /** K-ID (GMK-ID recovered from the GUK-ID for a GMK). */
+  keyId?: number;
+  csbId?: number;
+  keyParameters?: KeyParameters;
+  revoked?: boolean;
+  securityGateway?: boolean;
+  initiatorUri?: string;
+  initiatorUid?: Uint8Array;
+  receiverUid?: Uint8Array;
+  timestampNtpSeconds?: number;
+}
+
+function vf(rule: string, clause: string, field: string, offset: number | null, expected: string, found: string, severity: Severity = 'error', requirement?: string, message = ''): MikeyFinding {
+  return { rule, clause, field, offset, expected, found, severity, message, ...(requirement ? { requirement } : {}) };
+}
+
+const utf8 = new TextDecoder();
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const eq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+export function verifyIMessage(bytes: Uint8Array, keys: VerifyKeys): VerifyResult {
+  const validation = validateIMessage(bytes, { kind: keys.kind });
+  const result: VerifyResult = {
+    kind: validation.kind, findings: [...validation.findings], conforms: !hasErrors(validation.findings),
+    signature: { ok: false, reason: 'not checked' }, decryption: { ok: false, reason: 'not attempted' }, verified: false,
+  };
+  const parsed = parseIMessage(bytes);
+  if (!parsed.ok) {
+    result.signature.reason = result.decryption.reason = `message does not decode: ${parsed.error.reason}`;
+    return result;
+  }
+  try {
+    verifyParsed(parsed.message, keys, result);
+  } catch (e) {
+    result.findings.push(vf('verify.defect', '5.2.2', 'message', null, 'verification completes', `verifier defect: ${String(e)}`));
+  }
+  const errors = result.findings.some((f) => f.severity === 'error' && f.rule.startsWith('verify.'));
+  result.verified = result.signature.ok && result.decryption.ok && !errors;
+  return result;
+}
+
+function verifyParsed(m: MikeyMessage, keys: VerifyKeys, out: VerifyResult): void {
+  const kind = out.kind;
+  out.csbId = m.hdr.csbId;
+  const idr = (role: number) => m.payloads.find((p): p is IdrPayload => p.kind === 'IDR' && p.role === role);
+
+  // Timestamp: key periods of both UIDs are taken at this time (F.2.1 notes 2, 3).
+  const t = m.payloads.find((p) => p.kind === 'T');
+  const ts = t && t.kind === 'T' && t.tsType === TsType.NTP_UTC ? ntpFromBytes(t.value) : undefined;
+  if (!ts) {
+    out.signature.reason = out.decryption.reason = 'no NTP-UTC timestamp to select the key period';
+    return;
+  }
+  out.timestampNtpSeconds = ts.seconds;
+
+  // KMS identifiers must name the KMSs whose certificates we were given (5.2.7.3).
+  const kmsi = idr(IdRole.IDRkmsi);
+  const kmsr = idr(IdRole.IDRkmsr);
+  if (kmsi && utf8.decode(kmsi.data) !== keys.initiatorKms.kmsUri) {
+    out.findings.push(vf('verify.initiator-kms', '5.2.7.3', 'IDRkmsi.idData', kmsi.fields?.idData.offset ?? null, keys.initiatorKms.kmsUri, utf8.decode(kmsi.data), 'error', 'MCXSEC-5.2.7.3-02'));
+  }
+  if (kmsr && utf8.decode(kmsr.data) !== keys.receiver.kmsUri) {
+    out.findings.push(vf('verify.receiver-kms', '5.2.7.3', 'IDRkmsr.idData', kmsr.fields?.idData.offset ?? null, keys.receiver.kmsUri, utf8.decode(kmsr.data), 'error', 'MCXSEC-5.2.7.3-02'));
+  }
+
+  // Initiator UID: from IDRi (URI) or IDRuidi (hidden, E.7).
+  const idri = idr(IdRole.IDRi);
+  const uidi = idr(IdRole.IDRuidi);
+  let initiatorUid: Uint8Array | undefined;
+  try {
+    if (idri) {
+      out.initiatorUri = utf8.decode(idri.data);
+      initiatorUid = uidAt(out.initiatorUri, keys.initiatorKms, ts.seconds);
+    } else if (uidi) {
+      initiatorUid = uidi.data;
+    }
+  } catch (e) {
+    out.findings.push(vf('verify.initiator-uid', 'F.2.1', 'IDRi', idri?.offset ?? null, 'a UID computable from IDRi, IDRkmsi and T', String((e as Error).message)));
+  }
+  out.initiatorUid = initiatorUid;
+
+  // Signature (E.1.2, RFC 3830 5.2) over everything before the signature value.
+  const sign = m.payloads.find((p) => p.kind === 'SIGN');
+  if (!sign || sign.kind !== 'SIGN' || m.signedLength === undefined || !m.bytes) {
+    out.signature = { ok: false, reason: 'no SIGN payload' };
+  } else if (!initiatorUid) {
+    out.signature = { ok: false, reason: 'no initiator identity (IDRi / IDRuidi)' };
+  } else {
+    const check = eccsiVerify(m.bytes.subarray(0, m.signedLength), sign.signature, initiatorUid, keys.initiatorKms.kpak);
+    out.signature = check.ok ? { ok: true } : { ok: false, reason: check.reason };
+    if (!check.ok) out.findings.push(vf('verify.signature', '5.2.2', 'SIGN.signature', sign.fields?.signature.offset ?? null, 'a valid ECCSI signature by the initiator UID', check.reason, 'error', 'MCXSEC-5.2.2-05'));
+  }
+
+  // Receiver: our own UID for this period; with identity hiding it must be the one in IDRuidr (5.2.6).
+  let receiverUid: Uint8Array;
+  try {
+    receiverUid = uidAt(keys.receiver.uri, keys.receiver, ts.seconds);
+  } catch (e) {
+    out.decryption = { ok: false, reason: `receiver UID: ${(e as Error).message}` };
+    return;
+  }
+  out.receiverUid = receiverUid;
+  const idrr = idr(IdRole.IDRr);
+  const uidr = idr(IdRole.IDRuidr);
+  if (uidr) {
+    if (!eq(uidr.data, receiverUid)) {
+      out.findings.push(vf('verify.receiver-uid', '5.2.6', 'IDRuidr.idData', uidr.fields?.idData.offset ?? null, `our UID ${hex(receiverUid)}`, hex(uidr.data), 'error', 'MCXSEC-5.2.6-01',
+        'the receiver does not recognise its UID: the message shall be rejected'));
+    }
+  } else if (idrr && utf8.decode(idrr.data) !== keys.receiver.uri) {
+    out.findings.push(vf('verify.receiver-uri', '5.2.2', 'IDRr.idData', idrr.fields?.idData.offset ?? null, keys.receiver.uri, utf8.decode(idrr.data), 'error', 'MCXSEC-5.2.2-03'));
+  }
+
+  // SAKKE decapsulation with our RSK (RFC 6508 via RFC 6509).
+  const sakke = m.payloads.find((p): p is SakkePayload => p.kind === 'SAKKE');
+  if (!sakke) {
+    out.decryption = { ok: false, reason: 'no SAKKE payload' };
+    return;
+  }
+  const d = sakkeDecapsulate(sakke.data, receiverUid, keys.receiver.rsk, keys.receiver.zT);
+  if (!d.ok) {
+    out.decryption = { ok: false, reason: d.reason };
+    out.findings.push(vf('verify.sakke-decrypt', '5.2.2', 'SAKKE.data', sakke.fields?.data.offset ?? null, 'SAKKE data that decapsulates with our RSK', d.reason, 'error', 'MCXSEC-5.2.2-06'));
+    return;
+  }
+  out.decryption = { ok: true };
+  const key = d.ssv;
+  out.key = key;
+  if (key.length !== KEY_LENGTH) out.findings.push(vf('verify.key-length', 'E.1.1', 'SAKKE.data', sakke.fields?.data.offset ?? null, `${KEY_LENGTH} octets`, `${key.length} octets`, 'error', 'MCXSEC-E.1.1-01'));
+
+  // K-ID: for a GMK the CSB-ID is the GUK-ID; undo the user salt (5.2.3, F.1.3).
+  const csbOffset = m.hdr.fields?.csbId.offset ?? 4;
+  if (kind === 'gmk') {
+    const gmkId = gmkIdFromGukId(key, m.hdr.csbId, keys.receiver.uri);
+    out.keyId = ((gmkId[0] << 24) | (gmkId[1] << 16) | (gmkId[2] << 8) | gmkId[3]) >>> 0;
+    if (out.keyId >>> 28 !== purposeTagOfKind('gmk')) {
+      out.findings.push(vf('verify.guk-id', '5.2.3', 'HDR.csbId', csbOffset, 'a GUK-ID that unmasks to a GMK-ID with purpose tag 0', `GMK-ID 0x${out.keyId.toString(16).padStart(8, '0')}`, 'error', 'MCXSEC-5.2.3-02'));
+    }
+  } else {
+    out.keyId = m.hdr.csbId;
+  }
+
+  // Key parameters (5.2.4, E.6): decrypt with the distributed key; failure rejects the key.
+  const kp = m.payloads.find((p) => p.kind === 'GENERAL_EXT' && p.extType === GenExtType.KEY_PARAMETERS);
+  if (kp && kp.kind === 'GENERAL_EXT') {
+    const base = kp.fields?.data.offset ?? null;
+    const structure = parseProtectedPayload(kp.data, base ?? 0);
+    if (structure.ok) {
+      const at = structure.value.fields.payload.offset;
+      const plain = unprotectPayload(structure.value, key);
+      if (!plain.ok) {
+        out.findings.push(vf('verify.kp-decrypt', '5.2.4', 'KeyParameters.payload', at, 'key parameters that decrypt with the distributed key', plain.reason, 'error', 'MCXSEC-5.2.4-03', 'the key shall be rejected'));
+      } else {
+        const decoded = parseKeyParameters(plain.plaintext);
+        if (!decoded.ok) {
+          out.findings.push(vf('kp.decode', 'E.6.1', 'KeyParameters.payload', at, 'Key Parameters per Table E.6.1-1', `${decoded.reason} (plaintext offset ${decoded.offset})`, 'error', 'MCXSEC-E.6.1-02'));
+        } else {
+          out.keyParameters = decoded.value;
+          out.findings.push(...checkKeyParameters(decoded.value, kind, at));
+          out.revoked = (decoded.value.status & STATUS_NOT_REVOKED) === 0;
+          out.securityGateway = (decoded.value.status & STATUS_SECURITY_GATEWAY) !== 0;
+          if (out.revoked) out.findings.push(vf('verify.revoked', '5.2.4', 'KeyParameters.status', at, 'status bit 0 = 1 (not revoked)', 'revoked', 'warning', 'MCXSEC-5.2.4-02', 'the key and K-ID shall not be used'));
+          if (out.securityGateway) out.findings.push(vf('verify.security-gateway', 'E.6.9', 'KeyParameters.status', at, 'bit 1 reported', 'key shared with a security gateway', 'info', 'MCXSEC-E.6.9-01'));
+        }
+      }
+    }
+  }
+
+  // 5.2.6: once the initiator URI is known, its UID must be the one in IDRuidi.
+  if (uidi) {
+    if (!keys.initiatorUri) {
+      out.findings.push(vf('verify.initiator-hidden', '5.2.6', 'IDRuidi', uidi.offset ?? null, 'the initiator URI, learned outside MIKEY, to authenticate the hidden initiator', 'not supplied', 'warning', 'MCXSEC-5.2.6-03'));
+    } else {
+      out.initiatorUri = keys.initiatorUri;
+      const recomputed = uidAt(keys.initiatorUri, keys.initiatorKms, ts.seconds);
+      if (!eq(recomputed, uidi.data)) {
+        out.findings.push(vf('verify.initiator-uid', '5.2.6', 'IDRuidi.idData', uidi.fields?.idData.offset ?? null, `UID of ${keys.initiatorUri}: ${hex(recomputed)}`, hex(uidi.data), 'error', 'MCXSEC-5.2.6-03',
+          'the message shall be rejected'));
+      }
+    }
+  }
+}
