@@ -20,6 +20,12 @@ import {
 import { NS_DS, NS_KMS, NS_KRR, NS_XENC, NS_XSI } from './namespaces.ts';
 import { el, linkParents, serializeXml, textEl, type XmlElement } from './xml.ts';
 
+/** Sets parent links so namespace lookups work on a built tree (call again after editing it). */
+function linked(root: XmlElement): XmlElement {
+  linkParents(root);
+  return root;
+}
+
 const ROOT_NAMESPACES = { xmlns: NS_KMS, 'xmlns:xsi': NS_XSI, 'xmlns:ds': NS_DS, 'xmlns:xenc': NS_XENC };
 
 function errorEl(name: string, error: KmsErrorInfo | undefined): XmlElement | undefined {
@@ -29,7 +35,7 @@ function errorEl(name: string, error: KmsErrorInfo | undefined): XmlElement | un
 
 /** KmsRequest element (not a document root unless `root`). */
 export function kmsRequestElement(req: KmsRequest, root = true): XmlElement {
-  return el(
+  return linked(el(
     'KmsRequest',
     { ...(root ? ROOT_NAMESPACES : {}), Version: req.version ?? KMS_REQUEST_VERSION, Id: req.id },
     textEl('UserUri', req.userUri),
@@ -42,12 +48,12 @@ export function kmsRequestElement(req: KmsRequest, root = true): XmlElement {
     errorEl('ClientError', req.clientError),
     textEl('TrK-ID', req.trkId),
     textEl('Signature-ID', req.signatureId),
-  );
+  ));
 }
 
 /** KmsResponse element (not a document root unless `root`). */
 export function kmsResponseElement(res: KmsResponse, root = true): XmlElement {
-  return el(
+  return linked(el(
     'KmsResponse',
     { ...(root ? ROOT_NAMESPACES : {}), Version: res.version ?? KMS_RESPONSE_VERSION, Id: res.id },
     textEl('UserUri', res.userUri),
@@ -59,7 +65,7 @@ export function kmsResponseElement(res: KmsResponse, root = true): XmlElement {
     errorEl('KmsError', res.error),
     textEl('TrK-ID', res.trkId),
     textEl('Signature-ID', res.signatureId),
-  );
+  ));
 }
 
 export function kmsMessageElement(message: KmsMessage): XmlElement {
@@ -148,7 +154,7 @@ export function keySetElement(set: KmsKeySet): XmlElement {
 
 /** KmsRedirectResponse in the KRR namespace (D.4; element names reconstructed, see model.ts). */
 export function krrElement(krr: KmsRedirectResponse, root = true): XmlElement {
-  return el(
+  return linked(el(
     'KmsRedirectResponse',
     { xmlns: NS_KRR, ...(root ? { 'xmlns:ds': NS_DS } : {}), Version: krr.version ?? '1.0.0', Id: krr.id },
     textEl('Time', krr.time),
@@ -159,7 +165,7 @@ export function krrElement(krr: KmsRedirectResponse, root = true): XmlElement {
     textEl('RejectedKmsUri', krr.rejectedKmsUri),
     el('ProposedKmsUris', {}, ...krr.proposedKmsUris.map((u) => textEl('KmsUri', u))),
     krr.previous ? el('PreviousKrr', {}, krr.previous) : undefined,
-  );
+  ));
 }
 
 /**
