@@ -11,12 +11,13 @@ const require = createRequire(import.meta.url);
 /**
  * Runs `playwright <args>` with this project's config in a child process and
  * resolves with its exit code. stdout/stderr are inherited unless `quiet`, in
- * which case they are collected and returned.
+ * which case they are collected and returned. `config` defaults to the
+ * project's playwright.config.ts.
  */
-export function runPlaywright(args: string[], env: NodeJS.ProcessEnv, opts: { quiet?: boolean } = {}): Promise<{ code: number; output: string }> {
+export function runPlaywright(args: string[], env: NodeJS.ProcessEnv, opts: { quiet?: boolean; config?: string } = {}): Promise<{ code: number; output: string }> {
   const cli = require.resolve('@playwright/test/cli');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args, '--config', join(PROJECT_ROOT, 'playwright.config.ts')], {
+    const child = spawn(process.execPath, [cli, ...args, '--config', opts.config ?? join(PROJECT_ROOT, 'playwright.config.ts')], {
       cwd: PROJECT_ROOT,
       env,
       stdio: opts.quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],

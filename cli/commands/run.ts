@@ -1,16 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { startReferenceDomain, UnknownFaultError, type ReferenceDomain } from '../../reference/domain.ts';
 import { TARGET_FILE_ENV } from '../../lib/harness/fixtures.ts';
-import { loadTargetFile, TargetFileError } from '../../lib/target/load.ts';
+import { readTargetDocument, resolveTargetDocument, TargetFileError } from '../../lib/target/load.ts';
 import { isSuiteRole, rolesOfTarget, SUITE_ROLES } from '../../lib/target/sections.ts';
-import { UsageError, EXIT_USAGE, type Command } from '../usage.ts';
+import { RESULTS_FILE, RUN_ERRORS_FILE } from '../../lib/report/reporter.ts';
+import { exitCodeOf } from '../../lib/report/verdicts.ts';
+import type { Results } from '../../lib/report/types.ts';
+import { UsageError, EXIT_FAIL, type Command } from '../usage.ts';
 import { parseCommandArgs, splitList } from './args.ts';
-import { runPlaywright } from './playwright.ts';
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { PROJECT_ROOT, runPlaywright } from './playwright.ts';
 
 const HELP = `usage: mcx-conformance run [options]
 
@@ -20,15 +21,146 @@ Without --target it starts the embedded reference MCX domain and tests it.
 options:
   --target <file>       target file (YAML, see targets/example.yaml)
   --roles <list>        roles to test, e.g. idms,kms (default: the target's sections)
-  --grep <text>         only tests whose title matches
-  --shard <i>/<n>       run one shard of the tests (merge with 'mcx-conformance merge')
+  --grep <text>         only tests whose title matches (a regular expression)
+  --shard <i>/<n>       run one shard of the tests; also writes a blob report to merge
+                        with 'mcx-conformance merge'
   --report-dir <dir>    write the reports here (default: reports/<run-id>, copied to reports/latest)
   --faults <list>       reference domain only: fault switches to turn on
+                        (see 'mcx-conformance reference --list-faults')
   --help                this text
 
-exit codes: 0 every applicable mandatory requirement passes, 1 a requirement
-fails or is inconclusive, 2 usage or configuration error.
+exit codes: 0 every applicable mandatory requirement passes, 1 a mandatory
+requirement fails or is inconclusive (or a suite could not run), 2 usage or
+configuration error.
 `;
+
+export interface RunOptions {
+  target?: string;
+  roles?: string[];
+  grep?: string;
+  shard?: string;
+  reportDir?: string;
+  faults?: string[];
+  /** Collect Playwright's output instead of printing it (tests). */
+  quiet?: boolean;
+  /** Playwright workers (default: the config's). */
+  workers?: number;
+}
+
+export interface RunOutcome {
+  exitCode: number;
+  reportDir: string;
+  results?: Results;
+  /** Playwright's output when quiet. */
+  output: string;
+}
+
+/** A run id that sorts by time: 2026-11-23T13-05-00-123Z. */
+export function newRunId(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-');
+}
+
+/**
+ * Runs the suites of the given roles with Playwright against a target file,
+ * or against a freshly started reference domain, and writes the reports.
+ * Throws UsageError for usage and configuration errors.
+ */
+export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
+  if (opts.shard !== undefined && !/^[1-9][0-9]*\/[1-9][0-9]*$/.test(opts.shard)) throw new UsageError(`--shard: expected <i>/<n>, got '${opts.shard}'`);
+  const faults = opts.faults ?? [];
+  if (opts.target && faults.length) throw new UsageError('--faults applies to the reference domain only; it cannot be combined with --target');
+  for (const r of opts.roles ?? []) if (!isSuiteRole(r)) throw new UsageError(`--roles: unknown role '${r}' (known: ${SUITE_ROLES.join(', ')})`);
+
+  const runId = newRunId();
+  const reportDir = resolve(opts.reportDir ?? join('reports', runId));
+  const workDir = mkdtempSync(join(tmpdir(), 'mcx-run-'));
+  let domain: ReferenceDomain | undefined;
+  try {
+    let targetFile: string;
+    let targetDoc: Record<string, unknown>;
+    const childEnv: NodeJS.ProcessEnv = { ...process.env };
+    if (opts.target) {
+      targetFile = resolve(opts.target);
+      if (!existsSync(targetFile)) throw new UsageError(`--target: no such file ${targetFile}`);
+      try {
+        targetDoc = readTargetDocument(targetFile);
+      } catch (err) {
+        if (err instanceof TargetFileError) throw new UsageError(err.message);
+        throw err;
+      }
+    } else {
+      try {
+        domain = await startReferenceDomain({ faults });
+      } catch (err) {
+        if (err instanceof UnknownFaultError) throw new UsageError(err.message);
+        throw err;
+      }
+      targetFile = join(workDir, 'target.yaml');
+      targetDoc = domain.targetDocument;
+      // Secrets stay `{ env: NAME }` references in the file; their values go to the child's environment only.
+      writeFileSync(targetFile, toYaml(targetDoc), { mode: 0o600 });
+      Object.assign(childEnv, domain.secretEnv);
+    }
+    // Fail early (exit 2) when the target file is invalid or a secret is not in the environment.
+    try {
+      resolveTargetDocument(structuredClone(targetDoc), childEnv, resolve(targetFile, '..'));
+    } catch (err) {
+      if (err instanceof TargetFileError) throw new UsageError(`${opts.target ?? 'reference domain target'}: ${err.message}`);
+      throw err;
+    }
+    let roles = opts.roles?.length ? opts.roles : rolesOfTarget(targetDoc);
+    // The reference domain grows role by role; until it serves a role's section, run every suite.
+    if (roles.length === 0 && domain) roles = [...SUITE_ROLES];
+    if (roles.length === 0) throw new UsageError('no role to test: the target file has no idms, partnerIdms or kms section and --roles was not given');
+
+    mkdirSync(reportDir, { recursive: true });
+    rmSync(join(reportDir, RESULTS_FILE), { force: true });
+    rmSync(join(reportDir, RUN_ERRORS_FILE), { force: true });
+    childEnv[TARGET_FILE_ENV] = targetFile;
+    childEnv.MCX_OUTPUT_DIR = join(workDir, 'test-results');
+    if (opts.workers) childEnv.MCX_WORKERS = String(opts.workers);
+    childEnv.MCX_REPORTERS = JSON.stringify(reportersFor({ reportDir, roles, targetFile, quiet: !!opts.quiet, shard: !!opts.shard }));
+    const args = ['test', ...roles.map((r) => `--project=${r}`), '--pass-with-no-tests'];
+    if (opts.grep) args.push('--grep', opts.grep);
+    if (opts.shard) args.push('--shard', opts.shard);
+    const { code, output } = await runPlaywright(args, childEnv, { quiet: opts.quiet });
+
+    const resultsPath = join(reportDir, RESULTS_FILE);
+    if (!existsSync(resultsPath)) {
+      process.stderr.write(`mcx-conformance run: Playwright exited with code ${code} without writing ${resultsPath}\n${opts.quiet ? output : ''}`);
+      return { exitCode: EXIT_FAIL, reportDir, output };
+    }
+    const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as Results;
+    let exitCode: number = exitCodeOf(results);
+    if (existsSync(join(reportDir, RUN_ERRORS_FILE))) {
+      exitCode = EXIT_FAIL;
+      if (!opts.quiet) process.stderr.write(`mcx-conformance run: errors outside tests (a suite could not be loaded?): see ${join(reportDir, 'run.log')}\n`);
+    }
+    if (!opts.reportDir) {
+      const latest = resolve('reports', 'latest');
+      rmSync(latest, { recursive: true, force: true });
+      cpSync(reportDir, latest, { recursive: true });
+    }
+    return { exitCode, reportDir, results, output };
+  } finally {
+    await domain?.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** The reporters of a conformance run (Playwright reads them from MCX_REPORTERS through playwright.config.ts). */
+export function reportersFor(o: { reportDir: string; roles?: string[]; targetFile?: string; quiet: boolean; shard: boolean }): unknown[] {
+  const reporters: unknown[] = [];
+  if (!o.quiet) reporters.push(['list']);
+  reporters.push([join(PROJECT_ROOT, 'lib/report/reporter.ts'), { reportDir: o.reportDir, roles: o.roles, targetFile: o.targetFile }]);
+  reporters.push(['html', { outputFolder: join(o.reportDir, 'playwright-report'), open: 'never' }]);
+  reporters.push([
+    join(PROJECT_ROOT, 'lib/report/allure.ts'),
+    { resultsDir: join(o.reportDir, 'allure-results'), detail: false, suiteTitle: false, links: { tms: { urlTemplate: '../report.html#%s', nameTemplate: '%s' } } },
+  ]);
+  if (o.shard) reporters.push(['blob', { outputDir: join(o.reportDir, 'blob-report') }]);
+  return reporters;
+}
 
 export const runCommand: Command = {
   name: 'run',
@@ -47,67 +179,14 @@ export const runCommand: Command = {
       process.stdout.write(HELP);
       return 0;
     }
-    if (values.shard !== undefined && !/^[1-9][0-9]*\/[1-9][0-9]*$/.test(values.shard)) throw new UsageError(`--shard: expected <i>/<n>, got '${values.shard}'`);
-    const faults = splitList(values.faults);
-    if (values.target && faults.length) throw new UsageError('--faults applies to the reference domain only; it cannot be combined with --target');
-
-    let domain: ReferenceDomain | undefined;
-    let workDir: string | undefined;
-    try {
-      let targetFile: string;
-      let targetDoc: Record<string, unknown>;
-      const childEnv: NodeJS.ProcessEnv = { ...process.env };
-      if (values.target) {
-        targetFile = resolve(values.target);
-        targetDoc = readTargetDocument(targetFile);
-      } else {
-        try {
-          domain = await startReferenceDomain({ faults });
-        } catch (err) {
-          if (err instanceof UnknownFaultError) throw new UsageError(err.message);
-          throw err;
-        }
-        workDir = mkdtempSync(join(tmpdir(), 'mcx-run-'));
-        targetFile = join(workDir, 'target.yaml');
-        targetDoc = domain.targetDocument;
-        // Secrets stay `{ env: NAME }` references in the file; their values go to the child's environment only.
-        writeFileSync(targetFile, toYaml(targetDoc), { mode: 0o600 });
-        Object.assign(childEnv, domain.secretEnv);
-      }
-      let roles = values.roles ? splitList(values.roles) : rolesOfTarget(targetDoc);
-      // The reference domain grows role by role; until it serves a role's section, run every suite.
-      if (roles.length === 0 && domain) roles = [...SUITE_ROLES];
-      for (const r of roles) if (!isSuiteRole(r)) throw new UsageError(`--roles: unknown role '${r}' (known: ${SUITE_ROLES.join(', ')})`);
-      if (roles.length === 0) throw new UsageError('no role to test: the target file has no idms, partnerIdms or kms section and --roles was not given');
-      // Fail early with exit 2 when the target file is invalid or a secret is missing.
-      try {
-        loadTargetFile(targetFile, childEnv);
-      } catch (err) {
-        if (err instanceof TargetFileError) throw new UsageError(err.message);
-        throw err;
-      }
-      childEnv[TARGET_FILE_ENV] = targetFile;
-      const args = ['test', ...roles.map((r) => `--project=${r}`), '--pass-with-no-tests'];
-      if (values.grep) args.push('--grep', values.grep);
-      if (values.shard) args.push('--shard', values.shard);
-      const { code } = await runPlaywright(args, childEnv);
-      return code === 0 ? 0 : 1;
-    } finally {
-      await domain?.stop();
-      if (workDir) rmSync(workDir, { recursive: true, force: true });
-    }
+    const outcome = await runConformance({
+      target: values.target,
+      roles: values.roles !== undefined ? splitList(values.roles) : undefined,
+      grep: values.grep,
+      shard: values.shard,
+      reportDir: values['report-dir'],
+      faults: splitList(values.faults),
+    });
+    return outcome.exitCode;
   },
 };
-
-function readTargetDocument(file: string): Record<string, unknown> {
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`target file ${file}: ${(err as Error).message}`);
-  }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`target file ${file}: expected a YAML mapping at the top level`);
-  return doc as Record<string, unknown>;
-}
-
-export { EXIT_USAGE };

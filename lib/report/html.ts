@@ -1,0 +1,226 @@
+import type { EvidenceItem, Results } from './types.ts';
+
+/**
+ * report.html: one self-contained file (no external resources) a certifier
+ * can mail. The results are embedded as JSON and rendered by a small script;
+ * everything that came from the target is inserted as text, never as markup,
+ * because the target may be hostile.
+ */
+export function toHtml(results: Results): string {
+  // Tests that cover several requirements carry their evidence once.
+  const evidence: Record<string, EvidenceItem[]> = {};
+  const requirements = results.requirements.map((r) => ({
+    ...r,
+    tests: r.tests.map((t) => {
+      const key = `${t.file}::${t.title}`;
+      evidence[key] ??= t.evidence;
+      const { evidence: _omit, ...rest } = t;
+      return { ...rest, evidenceKey: key };
+    }),
+  }));
+  const data = JSON.stringify({ ...results, requirements, evidence }).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>MCX conformance report: ${escapeHtml(results.target.name)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header><h1>MCX security conformance report</h1><div id="meta"></div></header>
+<div id="warnings"></div>
+<section><h2>Summary</h2><div id="summary"></div><table id="by-role"></table></section>
+<section>
+<h2>Requirements</h2>
+<div class="filters">
+<label>Role <select id="f-role"><option value="">all</option></select></label>
+<label>Verdict <select id="f-verdict"><option value="">all</option></select></label>
+<label>Clause <input id="f-clause" placeholder="e.g. B.4 or D.3.1" size="12"></label>
+<label>Search <input id="f-text" placeholder="ID, summary, reason" size="24"></label>
+<span id="count"></span>
+</div>
+<table id="reqs"><thead><tr><th>Requirement</th><th>Clause</th><th>Level</th><th>Roles</th><th>Verdict</th><th>Reason</th></tr></thead><tbody></tbody></table>
+</section>
+<script type="application/json" id="results-data">${data}</script>
+<script>${SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const CSS = `
+body{font:14px/1.4 system-ui,sans-serif;margin:0 24px 48px;color:#1d1d1f}
+h1{font-size:22px;margin:16px 0 4px}h2{font-size:17px;margin:24px 0 8px}
+#meta{color:#555}
+.warn{background:#fff4ce;border:1px solid #e0b400;padding:8px 12px;margin:12px 0;border-radius:4px}
+table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f3f3f5;position:sticky;top:0}
+#by-role{width:auto;margin-top:8px}#by-role td,#by-role th{text-align:right}#by-role td:first-child,#by-role th:first-child{text-align:left}
+.v{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:12px;white-space:nowrap}
+.v-pass{background:#d4f4dd;color:#0a5c24}.v-fail{background:#fbd5d5;color:#8a1010}.v-inconclusive{background:#fde7c2;color:#7a4a00}
+.v-not-applicable{background:#e5e5ea;color:#444}.v-not-tested{background:#eef;color:#334}
+.badges .v{font-size:14px;margin-right:8px;padding:4px 12px}
+.filters{display:flex;gap:16px;flex-wrap:wrap;align-items:center;margin-bottom:8px}
+tr.req{cursor:pointer}tr.req:hover{background:#f7f7fb}
+tr.detail>td{background:#fafafa;padding:8px 16px}
+.test{border-left:3px solid #ccc;margin:8px 0;padding:4px 12px}
+.test.t-fail{border-color:#d33}.test.t-pass{border-color:#2a2}.test.t-inconclusive{border-color:#e90}
+pre{background:#f4f4f6;padding:8px;overflow:auto;max-height:420px;white-space:pre-wrap;word-break:break-all;margin:4px 0}
+details{margin:2px 0}summary{cursor:pointer}
+.findings td{font-size:12px}.mono{font-family:ui-monospace,monospace;font-size:12px}
+.tree{margin-left:16px}
+`;
+
+// Plain browser JavaScript (no framework), kept as a string so the report has no dependencies.
+const SCRIPT = String.raw`
+(function () {
+  var R = JSON.parse(document.getElementById('results-data').textContent);
+  var VERDICTS = ['pass', 'fail', 'inconclusive', 'not-applicable', 'not-tested'];
+  function el(tag, attrs, children) {
+    var e = document.createElement(tag);
+    if (attrs) for (var k in attrs) { if (k === 'text') e.textContent = attrs[k]; else e.setAttribute(k, attrs[k]); }
+    (children || []).forEach(function (c) { if (c != null) e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
+    return e;
+  }
+  function badge(v) { return el('span', { 'class': 'v v-' + v, text: v }); }
+  function pretty(x) { if (typeof x === 'string') { try { return JSON.stringify(JSON.parse(x), null, 2); } catch (e) { return x; } } return JSON.stringify(x, null, 2); }
+  function pre(text) { return el('pre', { text: text == null ? '' : String(text) }); }
+
+  // Header and warnings.
+  document.getElementById('meta').textContent = 'Target: ' + R.target.name + ' | roles: ' + (R.target.roles || []).join(', ') +
+    ' | ' + R.tool.name + ' ' + R.tool.version + ' | started ' + R.startedAt + ' | finished ' + R.finishedAt;
+  (R.target.warnings || []).forEach(function (w) { document.getElementById('warnings').appendChild(el('div', { 'class': 'warn', text: 'Warning: ' + w })); });
+
+  // Summary by verdict and by role.
+  var sum = document.getElementById('summary'); sum.className = 'badges';
+  var counts = {}; VERDICTS.forEach(function (v) { counts[v] = 0; });
+  R.requirements.forEach(function (r) { counts[r.verdict]++; });
+  VERDICTS.forEach(function (v) { var b = badge(v); b.textContent = v + ': ' + counts[v]; sum.appendChild(b); });
+  var roles = []; R.requirements.forEach(function (r) { r.roles.forEach(function (x) { if (roles.indexOf(x) < 0) roles.push(x); }); });
+  roles.sort();
+  var byRole = document.getElementById('by-role');
+  byRole.appendChild(el('tr', null, [el('th', { text: 'role' })].concat(VERDICTS.map(function (v) { return el('th', { text: v }); }))));
+  roles.forEach(function (role) {
+    var row = [el('td', { text: role })];
+    VERDICTS.forEach(function (v) { row.push(el('td', { text: String(R.requirements.filter(function (r) { return r.verdict === v && r.roles.indexOf(role) >= 0; }).length) })); });
+    byRole.appendChild(el('tr', null, row));
+  });
+
+  // Filters.
+  var fRole = document.getElementById('f-role'), fVerdict = document.getElementById('f-verdict');
+  roles.forEach(function (r) { fRole.appendChild(el('option', { value: r, text: r })); });
+  VERDICTS.forEach(function (v) { fVerdict.appendChild(el('option', { value: v, text: v })); });
+
+  // Evidence, rendered by kind.
+  function renderHttp(d) {
+    var q = d.request || {}, s = d.response || {};
+    var req = (q.method || '') + ' ' + (q.url || '') + '\n' + Object.keys(q.headers || {}).map(function (k) { return k + ': ' + q.headers[k]; }).join('\n') + (q.body ? '\n\n' + q.body : '');
+    var res = s.error ? 'no response: ' + s.error : 'HTTP ' + s.status + '\n' + Object.keys(s.headers || {}).map(function (k) { return k + ': ' + s.headers[k]; }).join('\n') + (s.body ? '\n\n' + pretty(s.body) : '') + (s.truncated ? '\n[body truncated]' : '');
+    return el('div', null, [el('div', { 'class': 'mono', text: 'request' + (d.durationMs != null ? ' (' + d.durationMs + ' ms)' : '') }), pre(req), el('div', { 'class': 'mono', text: 'response' }), pre(res)]);
+  }
+  function renderJwt(d) {
+    if (typeof d === 'string') return pre(d);
+    var parts = [];
+    ['header', 'protectedHeader', 'claims', 'payload'].forEach(function (k) { if (d[k] !== undefined) parts.push(el('div', { 'class': 'mono', text: k }), pre(pretty(d[k]))); });
+    Object.keys(d).forEach(function (k) { if (['header', 'protectedHeader', 'claims', 'payload'].indexOf(k) < 0) parts.push(el('div', { 'class': 'mono', text: k }), pre(pretty(d[k]))); });
+    return el('div', null, parts);
+  }
+  function formatXml(x) {
+    var out = [], depth = 0;
+    String(x).replace(/>\s*</g, '>\n<').split('\n').forEach(function (line) {
+      if (/^<\/\w/.test(line)) depth = Math.max(0, depth - 1);
+      out.push(new Array(depth + 1).join('  ') + line);
+      if (/^<\w[^>]*[^\/]>.*$/.test(line) && !/<\/\w[^>]*>$/.test(line)) depth++;
+    });
+    return out.join('\n');
+  }
+  function renderXml(d) {
+    if (typeof d === 'string') return pre(formatXml(d));
+    var parts = [];
+    Object.keys(d).forEach(function (k) { parts.push(el('div', { 'class': 'mono', text: k }), pre(typeof d[k] === 'string' && /^\s*</.test(d[k]) ? formatXml(d[k]) : pretty(d[k]))); });
+    return el('div', null, parts);
+  }
+  function tree(v, label) {
+    if (v === null || typeof v !== 'object') return el('div', { 'class': 'mono', text: (label != null ? label + ': ' : '') + JSON.stringify(v) });
+    var keys = Object.keys(v);
+    var d = el('details', { open: '' }, [el('summary', { 'class': 'mono', text: (label != null ? label : '') + (Array.isArray(v) ? ' [' + v.length + ']' : (v.type || v.name ? ' ' + (v.type || v.name) : '')) })]);
+    var box = el('div', { 'class': 'tree' });
+    keys.forEach(function (k) { box.appendChild(tree(v[k], k)); });
+    d.appendChild(box);
+    return d;
+  }
+  function renderEvidence(item) {
+    var body;
+    try {
+      if (item.kind === 'http') body = renderHttp(item.data);
+      else if (item.kind === 'jwt') body = renderJwt(item.data);
+      else if (item.kind === 'xml') body = renderXml(item.data);
+      else if (item.kind === 'mikey') body = tree(item.data, 'MIKEY');
+      else body = pre(pretty(item.data));
+    } catch (e) { body = pre(pretty(item.data)); }
+    return el('details', null, [el('summary', { text: '[' + item.kind + '] ' + item.label }), body]);
+  }
+  function renderFindings(fs) {
+    if (!fs.length) return null;
+    var t = el('table', { 'class': 'findings' }, [el('tr', null, ['check', 'verdict', 'field', 'expected', 'found', 'detail'].map(function (h) { return el('th', { text: h }); }))]);
+    fs.forEach(function (f) {
+      t.appendChild(el('tr', null, [el('td', { text: f.check }), el('td', null, [badge(f.verdict)]), el('td', { 'class': 'mono', text: f.field || '' }),
+        el('td', { 'class': 'mono', text: f.expected === undefined ? '' : JSON.stringify(f.expected) }), el('td', { 'class': 'mono', text: 'actual' in f ? JSON.stringify(f.actual) : '' }),
+        el('td', { text: (f.reason ? f.reason + (f.detail ? ': ' : '') : '') + (f.detail || '') })]));
+    });
+    return t;
+  }
+  function renderDetail(r) {
+    var box = el('div');
+    if (r.summary) box.appendChild(el('p', { text: r.summary }));
+    if (!r.tests.length) box.appendChild(el('p', { text: 'No test covers this requirement.' }));
+    r.tests.forEach(function (t) {
+      var div = el('div', { 'class': 'test t-' + t.verdict }, [
+        el('div', null, [badge(t.verdict), ' ', el('strong', { text: t.title }), el('span', { 'class': 'mono', text: '  ' + t.file + ' (' + t.durationMs + ' ms)' })]),
+        t.reason ? el('div', { text: t.reason }) : null,
+        renderFindings(t.findings || []),
+      ]);
+      (R.evidence[t.evidenceKey] || []).forEach(function (e) { div.appendChild(renderEvidence(e)); });
+      box.appendChild(div);
+    });
+    return box;
+  }
+
+  // Requirements table.
+  var tbody = document.querySelector('#reqs tbody');
+  var rows = R.requirements.map(function (r) {
+    var tr = el('tr', { 'class': 'req', id: r.id }, [el('td', { 'class': 'mono', text: r.id }), el('td', { text: r.clause }), el('td', { text: r.level }),
+      el('td', { text: r.roles.join(', ') }), el('td', null, [badge(r.verdict)]), el('td', { text: r.reason || '' })]);
+    var detail = null;
+    tr.addEventListener('click', function () {
+      if (detail) { detail.remove(); detail = null; return; }
+      detail = el('tr', { 'class': 'detail' }, [el('td', { colspan: '6' }, [renderDetail(r)])]);
+      tr.after(detail);
+    });
+    tbody.appendChild(tr);
+    return { r: r, tr: tr, close: function () { if (detail) { detail.remove(); detail = null; } } };
+  });
+  function apply() {
+    var role = fRole.value, verdict = fVerdict.value, clause = document.getElementById('f-clause').value.trim(), text = document.getElementById('f-text').value.trim().toLowerCase();
+    var n = 0;
+    rows.forEach(function (x) {
+      var r = x.r;
+      var ok = (!role || r.roles.indexOf(role) >= 0) && (!verdict || r.verdict === verdict) &&
+        (!clause || r.clause === clause || r.clause.indexOf(clause + '.') === 0) &&
+        (!text || (r.id + ' ' + (r.summary || '') + ' ' + (r.reason || '')).toLowerCase().indexOf(text) >= 0);
+      x.tr.style.display = ok ? '' : 'none';
+      if (!ok) x.close();
+      if (ok) n++;
+    });
+    document.getElementById('count').textContent = n + ' of ' + rows.length + ' requirements';
+  }
+  ['f-role', 'f-verdict', 'f-clause', 'f-text'].forEach(function (id) { document.getElementById(id).addEventListener('input', apply); });
+  apply();
+  if (location.hash) { var x = rows.filter(function (y) { return '#' + y.r.id === location.hash; })[0]; if (x) { x.tr.click(); x.tr.scrollIntoView(); } }
+})();
+`;
