@@ -56,7 +56,7 @@ export function wnaf(k: bigint, w: number): number[] {
 }
 
 export function sakkeCurve(F: PrimeField, q: bigint, P: { x: bigint; y: bigint }): SakkeCurve {
-  const { mod, mul, sqr, sub, add: addF } = F;
+  const { mod, mul, sqr, sub } = F;
   const p = F.p;
 
   const isOnCurve = (x: bigint, y: bigint): boolean => {
@@ -72,6 +72,17 @@ export function sakkeCurve(F: PrimeField, q: bigint, P: { x: bigint; y: bigint }
     const zi = F.inv(j.Z);
     const zi2 = sqr(zi);
     return { x: mul(j.X, zi2), y: mul(j.Y, mul(zi2, zi)) };
+  };
+
+  // Small multiples and differences are brought back to [0, p) by
+  // conditional subtraction: a bigint division costs as much as a product.
+  const twice = (a: bigint): bigint => {
+    const r = a << 1n;
+    return r >= p ? r - p : r;
+  };
+  const diff = (a: bigint, b: bigint): bigint => {
+    const r = a - b;
+    return r < 0n ? r + p : r;
   };
 
   // dbl-2001-b (a = -3): 3M + 5S.
@@ -93,11 +104,11 @@ export function sakkeCurve(F: PrimeField, q: bigint, P: { x: bigint; y: bigint }
     const Z1Z1 = sqr(a.Z);
     const U2 = mul(b.x, Z1Z1);
     const S2 = mul(b.y, mul(a.Z, Z1Z1));
-    const H = sub(U2, a.X);
-    const r = mod(2n * (S2 - a.Y));
+    const H = diff(U2, a.X);
+    const r = twice(diff(S2, a.Y));
     if (H === 0n) return r === 0n ? double(a) : INFINITY;
     const HH = sqr(H);
-    const I = mod(4n * HH);
+    const I = twice(twice(HH));
     const J = mul(H, I);
     const V = mul(a.X, I);
     const X3 = mod(r * r - J - 2n * V);
@@ -173,34 +184,47 @@ export function sakkeCurve(F: PrimeField, q: bigint, P: { x: bigint; y: bigint }
   };
 
   /**
-   * Fixed-base windowing: for window j the table holds [d * 2^(w*j)]B for
-   * d = 1 .. 2^w - 1, so [k]B is one mixed addition per non-zero window.
+   * Fixed-base signed windows of w bits: window j holds [d * 2^(w*j)]B for
+   * d = 1 .. 2^(w-1), so [k]B costs one mixed addition per non-zero digit
+   * (digits in [-2^(w-1), 2^(w-1)]).
    */
   const fixedBase = (b: { x: bigint; y: bigint }): FixedBase => {
-    const w = 6;
-    const windows = Math.ceil(q.toString(2).length / w);
-    const size = (1 << w) - 1;
+    const w = 7;
+    const half = 1 << (w - 1);
+    const windows = Math.ceil(q.toString(2).length / w) + 1;
     const jac: Jacobian[] = [];
-    let base = toJacobian(b);
+    let base: { x: bigint; y: bigint } = b;
     for (let j = 0; j < windows; j++) {
-      let acc = base;
+      let acc = toJacobian(base);
       jac.push(acc);
-      for (let d = 2; d <= size; d++) {
-        acc = add(acc, base);
+      for (let d = 2; d <= half; d++) {
+        acc = addMixed(acc, base);
         jac.push(acc);
       }
-      base = add(acc, base); // [2^w]base = [2^w - 1]base + base
+      // [2^w]base = 2 * [2^(w-1)]base; affine again so the next row uses mixed additions.
+      base = toAffine(double(acc)) as { x: bigint; y: bigint };
     }
     const table = normalize(jac);
-    const mask = BigInt(size);
+    const mask = BigInt((1 << w) - 1);
     const shift = BigInt(w);
+    const full = 1 << w;
     return {
       multiply(k: bigint): Jacobian {
         k = ((k % q) + q) % q;
         let acc: Jacobian = INFINITY;
-        for (let j = 0; k > 0n; j++, k >>= shift) {
-          const d = Number(k & mask);
-          if (d !== 0) acc = addMixed(acc, table[j * size + d - 1]);
+        let carry = 0;
+        for (let j = 0; k > 0n || carry; j++, k >>= shift) {
+          let d = Number(k & mask) + carry;
+          carry = 0;
+          if (d > half) {
+            d -= full;
+            carry = 1;
+          }
+          if (d > 0) acc = addMixed(acc, table[j * half + d - 1]);
+          else if (d < 0) {
+            const t = table[j * half - d - 1];
+            acc = addMixed(acc, { x: t.x, y: F.neg(t.y) });
+          }
         }
         return acc;
       },
