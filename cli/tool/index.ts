@@ -1,4 +1,7 @@
 import { UsageError, type Command } from '../usage.ts';
+import { mikeyCreateTool } from './mikey-create.ts';
+import { mikeyDecodeTool } from './mikey-decode.ts';
+import { mikeyVerifyTool } from './mikey-verify.ts';
 
 /**
  * `mcx-conformance tool <subcommand>`: hand computations for certifiers.
@@ -13,7 +16,11 @@ export interface ToolSubcommand {
 }
 
 // One line per subcommand module; keep the list sorted.
-const TOOLS: ToolSubcommand[] = [];
+const TOOLS: ToolSubcommand[] = [
+  mikeyCreateTool,
+  mikeyDecodeTool,
+  mikeyVerifyTool,
+];
 
 export const toolCommand: Command = {
   name: 'tool',

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { formatFinding } from '../../lib/mikey/findings.ts';
+import { readKmsCertificate, readKmsKeySet, type KmsCertificateFields, type KmsKeySetFields } from '../../lib/mikey/kms-files.ts';
+import { verifyIMessage } from '../../lib/mikey/verify.ts';
+import { UsageError } from '../usage.ts';
+import { parseToolArgs, requiredStringArg, stringArg } from './args.ts';
+import type { ToolSubcommand } from './index.ts';
+import { kindArg, readMessageArgument } from './mikey-decode.ts';
+
+function readText(path: string, option: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`${option}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+function loadCert(path: string, option: string): KmsCertificateFields {
+  const r = readKmsCertificate(readText(path, option));
+  if (!r.ok) throw new UsageError(`${option} ${path}: ${r.reason}`);
+  return r.value;
+}
+
+function loadKeySet(path: string, option: string): KmsKeySetFields {
+  const r = readKmsKeySet(readText(path, option));
+  if (!r.ok) throw new UsageError(`${option} ${path}: ${r.reason}`);
+  return r.value;
+}
+
+const hex = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString('hex') : undefined);
+
+export const mikeyVerifyTool: ToolSubcommand = {
+  name: 'mikey-verify',
+  summary: 'validate, verify (ECCSI) and decrypt (SAKKE) a MIKEY-SAKKE I_MESSAGE with the receiver key set',
+  help: `usage: mcx-conformance tool mikey-verify <hex | base64 | @file> --kms-cert <KmsCertificate.xml>
+         --receiver-keys <KmsKeySet.xml> [--initiator-kms-cert <KmsCertificate.xml>]
+         [--initiator-uri <uri>] [--kind gmk|pck|csk-upload|csk-download|musik-download] [--json]
+
+Checks the message against the TS 33.180 Annex E profile, computes the
+initiator UID from IDRi, IDRkmsi and the timestamp (F.2.1) and verifies the
+ECCSI signature with PubAuthKey of the initiator's KMS certificate
+(--initiator-kms-cert, default --kms-cert), decapsulates the SAKKE payload
+with UserDecryptKey of --receiver-keys for UserUri, recovers the GMK-ID from a
+GUK-ID (F.1.3), decrypts the key parameters (E.6) and applies the identity
+hiding checks of 5.2.6 (--initiator-uri: the initiator URI learned outside
+MIKEY when IDRi is hidden). Prints every finding, the verdicts and the key.
+
+exit status: 0 conforms and verifies, 1 it does not, 2 usage error
+`,
+  async run(argv) {
+    const args = parseToolArgs(argv, {
+      'kms-cert': { type: 'string', required: true },
+      'receiver-keys': { type: 'string', required: true },
+      'initiator-kms-cert': { type: 'string' },
+      'initiator-uri': { type: 'string' },
+      kind: { type: 'string' },
+    }, { name: '<hex | base64 | @file>', min: 1, max: 1 });
+    const bytes = readMessageArgument(args.positionals[0]);
+    const cert = loadCert(requiredStringArg(args, 'kms-cert'), '--kms-cert');
+    const initiatorCertPath = stringArg(args, 'initiator-kms-cert');
+    const initiatorCert = initiatorCertPath ? loadCert(initiatorCertPath, '--initiator-kms-cert') : cert;
+    const keySet = loadKeySet(requiredStringArg(args, 'receiver-keys'), '--receiver-keys');
+    const result = verifyIMessage(bytes, {
+      kind: kindArg(stringArg(args, 'kind')),
+      initiatorUri: stringArg(args, 'initiator-uri'),
+      initiatorKms: { kmsUri: initiatorCert.kmsUri, keyPeriod: initiatorCert.userKeyPeriod, keyPeriodOffset: initiatorCert.userKeyOffset, kpak: initiatorCert.pubAuthKey },
+      receiver: { uri: keySet.userUri, kmsUri: cert.kmsUri, keyPeriod: cert.userKeyPeriod, keyPeriodOffset: cert.userKeyOffset, rsk: keySet.userDecryptKey, zT: cert.pubEncKey },
+    });
+    const pass = result.conforms && result.verified;
+    const summary = {
+      verdict: pass ? 'PASS' : 'FAIL',
+      kind: result.kind,
+      conforms: result.conforms,
+      signature: result.signature.ok ? 'valid' : `invalid: ${result.signature.reason}`,
+      decryption: result.decryption.ok ? 'ok' : `failed: ${result.decryption.reason}`,
+      key: hex(result.key),
+      keyId: result.keyId === undefined ? undefined : `0x${result.keyId.toString(16).padStart(8, '0')}`,
+      csbId: result.csbId === undefined ? undefined : `0x${result.csbId.toString(16).padStart(8, '0')}`,
+      initiatorUri: result.initiatorUri,
+      initiatorUid: hex(result.initiatorUid),
+      receiverUid: hex(result.receiverUid),
+      keyParameters: result.keyParameters ? { ...result.keyParameters, reserved: hex(result.keyParameters.reserved) } : undefined,
+      revoked: result.revoked,
+      securityGateway: result.securityGateway,
+    };
+    if (args.json) {
+      process.stdout.write(`${JSON.stringify({ ...summary, findings: result.findings }, null, 2)}\n`);
+    } else {
+      for (const [k, v] of Object.entries(summary)) if (v !== undefined) process.stdout.write(`${`${k}:`.padEnd(16)} ${typeof v === 'object' ? JSON.stringify(v) : v}\n`);
+      process.stdout.write(`findings:        ${result.findings.length === 0 ? 'none' : ''}\n`);
+      for (const f of result.findings) process.stdout.write(`  ${formatFinding(f)}\n`);
+    }
+    return pass ? 0 : 1;
+  },
+};
