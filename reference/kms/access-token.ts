@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, customFetch, decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { KmsTrust } from '../idms/index.ts';
 import type { FaultSet } from '../fault.ts';
@@ -31,6 +31,8 @@ export interface TokenGrant {
   /** J.3.3 scopes in the token. */
   authorisationScopes: string[];
   scopes: string[];
+  /** kms.accepts-missing-token: no token was checked; the request's UserUri is taken on trust. */
+  unauthenticated?: boolean;
 }
 
 export type TokenCheck =
@@ -50,21 +52,27 @@ export function createTokenVerifier(trust: KmsTrust, caPem: string, faults: Faul
 
   return async (authorization) => {
     const token = bearerToken(authorization);
-    if (faults.has('kms.ignores-access-token')) return { ok: true, grant: decodeUnchecked(token) };
-    if (!token) return { ok: false, status: 401, error: 'invalid_token', reason: 'no Bearer access token in the Authorization header' };
+    if (!token) {
+      if (faults.has('kms.accepts-missing-token')) return { ok: true, grant: { identities: [], scopes: [], authorisationScopes: [], unauthenticated: true } };
+      return { ok: false, status: 401, error: 'invalid_token', reason: 'no Bearer access token in the Authorization header' };
+    }
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, jwks, {
-        issuer: trust.issuer,
-        algorithms: ASYMMETRIC_ALGORITHMS,
-        requiredClaims: ['exp'],
-        clockTolerance: faults.has('kms.accepts-expired-token') ? 10 * 365 * 86_400 : CLOCK_TOLERANCE_SECONDS,
-      }));
+      if (faults.has('kms.accepts-untrusted-token-signer')) payload = claimsWithoutSignatureCheck(token, trust.issuer, faults);
+      else {
+        ({ payload } = await jwtVerify(token, jwks, {
+          issuer: trust.issuer,
+          algorithms: ASYMMETRIC_ALGORITHMS,
+          requiredClaims: ['exp'],
+          clockTolerance: faults.has('kms.accepts-expired-token') ? 100 * 365 * 86_400 : CLOCK_TOLERANCE_SECONDS,
+        }));
+      }
     } catch (err) {
       return { ok: false, status: 401, error: 'invalid_token', reason: describeJoseError(err) };
     }
-    const grant = grantOf(payload);
-    if (!faults.has('kms.ignores-token-scope') && !grant.scopes.some((s) => Object.hasOwn(KEY_MANAGEMENT_SCOPES, s))) {
+    const ignoreScope = faults.has('kms.ignores-token-scope');
+    const grant = grantOf(payload, ignoreScope);
+    if (!ignoreScope && !grant.scopes.some((s) => Object.hasOwn(KEY_MANAGEMENT_SCOPES, s))) {
       return { ok: false, status: 403, error: 'insufficient_scope', reason: 'the access token has no key management scope (B.4.2.2)' };
     }
     if (grant.identities.length === 0) {
@@ -79,29 +87,27 @@ function bearerToken(authorization: string | undefined): string | undefined {
   return match?.[1];
 }
 
-/** 5.1.3.1: keys are issued for the MC service IDs whose key management scope the token grants. */
-export function grantOf(payload: JWTPayload): TokenGrant {
+/**
+ * 5.1.3.1: keys are issued for the MC service IDs whose key management
+ * scope the token grants (with `anyScope`, for every MC service ID it carries).
+ */
+export function grantOf(payload: JWTPayload, anyScope = false): TokenGrant {
   const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
   const identities: string[] = [];
   for (const [scope, claim] of Object.entries(KEY_MANAGEMENT_SCOPES)) {
     const id = payload[claim];
-    if (scopes.includes(scope) && typeof id === 'string' && id && !identities.includes(id)) identities.push(id);
+    if ((anyScope || scopes.includes(scope)) && typeof id === 'string' && id && !identities.includes(id)) identities.push(id);
   }
   return { identities, scopes, authorisationScopes: scopes.filter((s) => s.startsWith(AUTHORISATION_SCOPE_PREFIX)) };
 }
 
-/** With kms.ignores-access-token: whatever identities an unverified token names, or a default user. */
-function decodeUnchecked(token: string | undefined): TokenGrant {
-  try {
-    const payload = JSON.parse(Buffer.from(token?.split('.')[1] ?? '', 'base64url').toString('utf8')) as JWTPayload;
-    const grant = grantOf(payload);
-    if (grant.identities.length) return grant;
-    const anyId = ['mcptt_id', 'mcvideo_id', 'mcdata_id'].map((c) => payload[c]).find((v): v is string => typeof v === 'string');
-    if (anyId) return { ...grant, identities: [anyId] };
-  } catch {
-    // not a JWT at all: fall through
-  }
-  return { identities: ['sip:anonymous@mcx.example.org'], scopes: [], authorisationScopes: [] };
+/** kms.accepts-untrusted-token-signer: issuer and expiry checked, the signature not. */
+function claimsWithoutSignatureCheck(token: string, issuer: string, faults: FaultSet): JWTPayload {
+  const payload = decodeJwt(token);
+  if (payload.iss !== issuer) throw new errors.JWTClaimValidationFailed('unexpected "iss" claim value', payload, 'iss', 'check_failed');
+  const expired = typeof payload.exp !== 'number' || payload.exp + CLOCK_TOLERANCE_SECONDS < Date.now() / 1000;
+  if (expired && !faults.has('kms.accepts-expired-token')) throw new errors.JWTExpired('"exp" claim timestamp check failed', payload);
+  return payload;
 }
 
 function describeJoseError(err: unknown): string {

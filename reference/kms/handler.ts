@@ -4,7 +4,8 @@ import type { XmlElement } from '../../lib/kms-xml/xml.ts';
 import type { FaultSet } from '../fault.ts';
 import type { TokenVerifier, TokenGrant } from './access-token.ts';
 import { KMS_URI } from './config.ts';
-import { clearKey, type ProtectKey } from './documents.ts';
+import { clearKey, keySetModel, type ProtectKey } from './documents.ts';
+import { keySetElement } from '../../lib/kms-xml/build.ts';
 import type { KmsHttpHandler, KmsHttpRequest, KmsHttpResponse } from './http-server.ts';
 import type { KeyStore } from './key-store.ts';
 import { checkKmsRequest, type CheckedRequest, type ReceivedRequest } from './request-checks.ts';
@@ -21,12 +22,15 @@ import type { TransportKey, TransportKeyRing } from './transport-keys.ts';
 export interface KmsXmlCodec {
   /** Parses a KmsRequest / SignedKmsRequest body without expanding entities. */
   parseRequest(text: string): { ok: true; received: ReceivedRequest } | { ok: false; reason: string };
-  /** Serializes the response, signed with `signWith` (Signature-ID already set) when given. */
-  responseXml(response: KmsResponse, signWith?: TransportKey): string;
+  /**
+   * Serializes the response, signed with `signWith` (Signature-ID already set)
+   * when given; `lookupKeySet` feeds kms.lookup-carries-key-set.
+   */
+  responseXml(response: KmsResponse, signWith?: TransportKey, extras?: { lookupKeySet?: () => XmlElement }): string;
   /** Replaces the KmsMessage content with an xenc:EncryptedData under the TrK (D.3.1). */
   encryptMessage(message: KmsMessage, trk: TransportKey, userUri: string): KmsMessage;
-  /** Key material as an xenc:EncryptedKey wrapped (kw-aes256) under the TrK (9.3.4.2). */
-  wrapKey(trk: TransportKey, key: Uint8Array): XmlElement;
+  /** Key material as an xenc:EncryptedKey wrapped (kw-aes256) under the TrK's F.1.4 key for `userUri` (9.3.4.2). */
+  wrapKey(trk: TransportKey, key: Uint8Array, userUri: string, carriedKeyName?: string): XmlElement;
   /** Why a KRR element is not acceptable (D.4), or undefined. */
   krrProblem(krr: XmlElement): string | undefined;
 }
@@ -42,12 +46,17 @@ export interface HandlerDeps {
 const XML_CONTENT_TYPE = /^\s*(application|text)\/([A-Za-z0-9.+-]+\+)?xml\s*(;.*)?$/i;
 const RESPONSE_CONTENT_TYPE = 'application/xml; charset=utf-8';
 
+/** Whose keys an unauthenticated request gets (kms.accepts-missing-token without a KmsRequest). */
+const ANONYMOUS_USER = 'sip:anonymous@mcx.example.org';
+
 export function createKmsHandler(deps: HandlerDeps): KmsHttpHandler {
+  let initCount = 0;
   return async (http) => {
     const refuse = (status: number, code: string, reason: string, extra: Partial<KmsResponse> = {}, headers: Record<string, string> = {}) =>
       errorResponse(deps.codec, status, code, reason, { clientReqUrl: http.url, ...extra }, headers);
 
-    if (http.method !== 'POST') return refuse(405, 'method-not-allowed', `${clipMethod(http.method)} is not allowed: KMS requests are POSTs (D.2.1)`, {}, { allow: 'POST' });
+    const method = http.method === 'GET' && deps.faults.has('kms.serves-get') ? 'POST' : http.method;
+    if (method !== 'POST') return refuse(405, 'method-not-allowed', `${clipMethod(http.method)} is not allowed: KMS requests are POSTs (D.2.1)`, {}, { allow: 'POST' });
     const path = http.rawPath.split('?')[0];
     const routed = parseRoute(path);
     if (!routed.ok) return refuse(routed.status, routed.status === 404 ? 'not-found' : 'bad-path', routed.reason);
@@ -65,7 +74,7 @@ export function createKmsHandler(deps: HandlerDeps): KmsHttpHandler {
       const challenge = `Bearer error="${token.error}", error_description="${token.reason.replace(/["\\]/g, '')}"`;
       return refuse(token.status, token.error, token.reason, {}, { 'www-authenticate': challenge });
     }
-    const grant = token.grant;
+    let grant = token.grant;
 
     let received: ReceivedRequest | undefined;
     let checked: CheckedRequest = {};
@@ -73,13 +82,16 @@ export function createKmsHandler(deps: HandlerDeps): KmsHttpHandler {
       const parsed = deps.codec.parseRequest(text);
       if (!parsed.ok) return refuse(400, 'malformed-request', parsed.reason, { userUri: grant.identities[0] });
       received = parsed.received;
+      if (grant.unauthenticated) grant = { ...grant, identities: [received.request.userUri] };
       const check = checkKmsRequest(received, { postedUrl: http.url, identities: entitledIdentities(grant, deps.faults), keys: deps.keys, faults: deps.faults });
       if (!check.ok) return refuse(check.status, check.code, check.reason, { userUri: received.request.userUri, clientReqUrl: received.request.clientReqUrl });
       checked = check.checked;
     }
+    if (grant.identities.length === 0) grant = { ...grant, identities: [ANONYMOUS_USER] };
 
-    const trk = deps.faults.has('kms.ignores-trk-id') ? undefined : checked.trk;
-    const protectKey: ProtectKey = trk ? (_name, key) => ({ encrypted: deps.codec.wrapKey(trk, key) }) : clearKey;
+    const trk = checked.trk;
+    const userUri = received?.request.userUri ?? userUriOf(routed.route, grant);
+    const protectKey: ProtectKey = trk && !deps.faults.has('kms.clear-key-material') ? (_name, key) => ({ encrypted: deps.codec.wrapKey(trk, key, userUri) }) : clearKey;
     let result;
     try {
       result = serveResource({
@@ -90,8 +102,9 @@ export function createKmsHandler(deps: HandlerDeps): KmsHttpHandler {
         keys: deps.keys,
         faults: deps.faults,
         protectKey,
-        wrapNewKey: trk ? (key) => deps.codec.wrapKey(trk, key.key) : undefined,
+        wrapNewKey: trk ? (key) => deps.codec.wrapKey(trk, key.key, userUri, key.id) : undefined,
         krrProblem: deps.codec.krrProblem,
+        initCount: routed.route.kind === 'init' ? initCount++ : initCount,
       });
     } catch (err) {
       return refuse(500, 'internal-error', `the KMS could not build the answer (${err instanceof Error ? err.message : 'error'})`);
@@ -99,8 +112,7 @@ export function createKmsHandler(deps: HandlerDeps): KmsHttpHandler {
     if (!result.ok) return refuse(result.status, result.code, result.reason, { userUri: received?.request.userUri ?? grant.identities[0] });
     if (result.noContent) return { status: 204 };
 
-    const userUri = received?.request.userUri ?? userUriOf(routed.route, grant);
-    const signWith = checked.signingKey ?? trk;
+    const signWith = signingKey(checked, deps.faults);
     let message = result.message;
     if (message && trk) message = deps.codec.encryptMessage(message, trk, userUri);
     const response: KmsResponse = {
@@ -108,13 +120,23 @@ export function createKmsHandler(deps: HandlerDeps): KmsHttpHandler {
       kmsUri: KMS_URI,
       time: xsdDateTime(),
       kmsId: KMS_URI,
-      clientReqUrl: received?.request.clientReqUrl ?? http.url,
+      clientReqUrl: deps.faults.has('kms.response-echo-mismatch') ? `${KMS_URI}/mismatch` : (received?.request.clientReqUrl ?? http.url),
       message,
       trkId: trk?.id,
-      signatureId: signWith?.id,
+      signatureId: signWith && !(signWith.kind === 'TrK' && deps.faults.has('kms.signature-id-missing')) ? signWith.id : undefined,
     };
-    return { status: 200, headers: { 'content-type': RESPONSE_CONTENT_TYPE }, body: deps.codec.responseXml(response, signWith) };
+    const lookupKeySet = () => keySetElement(keySetModel(deps.keyStore.keySet(userUri, deps.keyStore.currentKeyPeriod()), protectKey));
+    return { status: 200, headers: { 'content-type': RESPONSE_CONTENT_TYPE }, body: deps.codec.responseXml(response, signWith, { lookupKeySet }) };
   };
+}
+
+/**
+ * 5.3.2, D.3.1: responses to a client that shares keys with the KMS are
+ * signed, with the InK when the request used one, else with the TrK.
+ */
+function signingKey(checked: CheckedRequest, faults: FaultSet): TransportKey | undefined {
+  if (checked.signingKey?.kind === 'InK' && !faults.has('kms.signs-with-trk-despite-ink')) return checked.signingKey;
+  return checked.trk ?? (checked.signingKey?.kind === 'TrK' ? checked.signingKey : undefined);
 }
 
 /** A KmsResponse carrying a KmsError (D.3.5.1): the body of every refusal. */

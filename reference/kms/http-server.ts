@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createPlainServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerTls } from '../component.ts';
 import { MAX_BODY_BYTES, REQUEST_TIMEOUT_MS } from './config.ts';
@@ -37,14 +37,16 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-export async function startHttpServer(host: string, tls: ServerTls, handle: KmsHttpHandler, refuse: EarlyRefusal): Promise<RunningHttpServer> {
-  const server = createServer({ cert: tls.certPem, key: tls.keyPem });
+/** `tls` undefined serves plain HTTP (only for the kms.plain-http fault switch). */
+export async function startHttpServer(host: string, tls: ServerTls | undefined, handle: KmsHttpHandler, refuse: EarlyRefusal): Promise<RunningHttpServer> {
+  const server: Server = tls ? createHttpsServer({ cert: tls.certPem, key: tls.keyPem }) : createPlainServer();
+  const scheme = tls ? 'https' : 'http';
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = REQUEST_TIMEOUT_MS;
   server.keepAliveTimeout = 2_000;
   server.maxHeadersCount = 64;
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    serve(req, res, handle, refuse).catch(() => {
+    serve(req, res, scheme, handle, refuse).catch(() => {
       if (!res.headersSent) write(res, refuse(500, 'internal error'));
       else res.destroy();
     });
@@ -73,7 +75,7 @@ export async function startHttpServer(host: string, tls: ServerTls, handle: KmsH
   };
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, handle: KmsHttpHandler, refuse: EarlyRefusal): Promise<void> {
+async function serve(req: IncomingMessage, res: ServerResponse, scheme: string, handle: KmsHttpHandler, refuse: EarlyRefusal): Promise<void> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
     write(res, refuse(413, `request body of ${declared} octets is over the ${MAX_BODY_BYTES}-octet limit`), true);
@@ -88,7 +90,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, handle: KmsHttpH
   }
   const rawPath = req.url ?? '/';
   const host = typeof req.headers.host === 'string' && /^[A-Za-z0-9.:[\]-]{1,255}$/.test(req.headers.host) ? req.headers.host : 'invalid-host';
-  const answer = await handle({ method: req.method ?? 'GET', rawPath, url: `https://${host}${rawPath}`, headers: req.headers, body });
+  const answer = await handle({ method: req.method ?? 'GET', rawPath, url: `${scheme}://${host}${rawPath}`, headers: req.headers, body });
   write(res, answer);
 }
 

@@ -24,16 +24,17 @@ export const INK_ENV = 'MCX_REF_INK';
  */
 export async function startKms(ctx: ComponentContext, trust: KmsTrust | undefined): Promise<RunningComponent> {
   const keys = new TransportKeyRing();
-  const keyStore = new KeyStore(ctx.workDir);
+  const keyStore = new KeyStore(ctx.workDir, ctx.faults);
   const codec = kmsXmlCodec(ctx.faults);
   const verifyToken = trust
     ? createTokenVerifier(trust, ctx.tls.caPem, ctx.faults)
     : async () => ({ ok: false as const, status: 401 as const, error: 'invalid_token' as const, reason: 'this KMS has no IdMS to trust' });
   const handler = createKmsHandler({ codec, verifyToken, keyStore, keys, faults: ctx.faults });
-  const http = await startHttpServer(ctx.host, ctx.tls, handler, (status, reason) =>
+  const plain = ctx.faults.has('kms.plain-http');
+  const http = await startHttpServer(ctx.host, plain ? undefined : ctx.tls, handler, (status, reason) =>
     errorResponse(codec, status, status === 413 ? 'too-large' : 'refused', reason),
   );
-  const baseUrl = `https://${ctx.host}:${http.port}${KMS_BASE_PATH}`;
+  const baseUrl = `${plain ? 'http' : 'https'}://${ctx.host}:${http.port}${KMS_BASE_PATH}`;
   const kms: Omit<KmsTarget, 'trk' | 'ink'> & { trk: YamlKey; ink: YamlKey } = {
     baseUrl,
     kmsUri: KMS_URI,

@@ -15,6 +15,8 @@ import {
   HOME_SIP_DOMAIN,
 } from './config.ts';
 import { loadOrCreateMasterKeys, type MasterKeys } from './master-keys.ts';
+import { sskPlusOne } from './fault-effects.ts';
+import type { FaultSet } from '../fault.ts';
 
 /** A KMS certificate's content (D.3.2.2), independent of its XML form. */
 export interface KmsCertificateData {
@@ -72,9 +74,19 @@ export class KeyStore {
   private readonly validFrom: string;
   private readonly validTo: string;
 
-  constructor(private readonly workDir: string, now = Date.now()) {
+  /** UserKeyPeriod and UserKeyOffset of the root certificate (D.3.2.2). */
+  readonly keyPeriod: number;
+  readonly keyOffset: number;
+
+  constructor(
+    private readonly workDir: string,
+    private readonly faults: FaultSet,
+    now = Date.now(),
+  ) {
     this.validFrom = isoSeconds(now - 86_400_000);
     this.validTo = isoSeconds(now + CERTIFICATE_VALIDITY_DAYS * 86_400_000);
+    this.keyPeriod = USER_KEY_PERIOD;
+    this.keyOffset = faults.has('kms.cert-offset-not-below-period') ? USER_KEY_PERIOD : USER_KEY_OFFSET;
   }
 
   private masterKeys(): MasterKeys {
@@ -82,20 +94,21 @@ export class KeyStore {
     return this.master;
   }
 
-  rootCertificate(): KmsCertificateData {
+  /** The Root certificate; `certUri` names a reissue (used by fault switches only). */
+  rootCertificate(certUri = `cert1.${KMS_URI}`): KmsCertificateData {
     const keys = this.masterKeys();
     return {
       version: CERTIFICATE_VERSION,
       role: 'Root',
-      certUri: `cert1.${KMS_URI}`,
+      certUri,
       kmsUri: KMS_URI,
       issuer: ISSUER,
       validFrom: this.validFrom,
       validTo: this.validTo,
       revoked: false,
       userIdFormat: USER_ID_FORMAT,
-      userKeyPeriod: USER_KEY_PERIOD,
-      userKeyOffset: USER_KEY_OFFSET,
+      userKeyPeriod: this.keyPeriod,
+      userKeyOffset: this.keyOffset,
       pubEncKey: keys.sakke.zT,
       pubAuthKey: keys.eccsi.kpak,
       parameterSet: PARAMETER_SET,
@@ -138,7 +151,12 @@ export class KeyStore {
 
   /** F.2.1: the key period number for an NTP time (default now). */
   currentKeyPeriod(ntpSeconds = ntpNow().seconds): number {
-    return keyPeriodNumber(ntpSeconds, USER_KEY_PERIOD, USER_KEY_OFFSET);
+    return keyPeriodNumber(ntpSeconds, this.keyPeriod, this.keyOffset);
+  }
+
+  /** F.2.1 UID of a user URI in a key period of this KMS. */
+  uid(userUri: string, keyPeriodNo: number): Uint8Array {
+    return mikeySakkeUid({ userUri, kmsUri: KMS_URI, keyPeriod: this.keyPeriod, keyPeriodOffset: this.keyOffset, keyPeriodNo });
   }
 
   /** The key set for one user URI and key period; issued once, then reused for the run. */
@@ -147,15 +165,10 @@ export class KeyStore {
     const cached = this.keySets.get(cacheKey);
     if (cached) return cached;
     const keys = this.masterKeys();
-    const userId = mikeySakkeUid({
-      userUri,
-      kmsUri: KMS_URI,
-      keyPeriod: USER_KEY_PERIOD,
-      keyPeriodOffset: USER_KEY_OFFSET,
-      keyPeriodNo,
-    });
+    const userId = this.uid(userUri, keyPeriodNo);
     const { ssk, pvt } = eccsiIssueUserKey(keys.eccsi, userId);
-    const start = keyPeriodStart(keyPeriodNo, USER_KEY_PERIOD, USER_KEY_OFFSET);
+    const rskId = this.faults.has('kms.bad-rsk') ? this.uid(`${userUri}.other`, keyPeriodNo) : userId;
+    const start = keyPeriodStart(keyPeriodNo, this.keyPeriod, this.keyOffset);
     const set: KeySetData = {
       kmsUri: KMS_URI,
       certUri: `cert1.${KMS_URI}`,
@@ -163,11 +176,11 @@ export class KeyStore {
       userUri,
       userId,
       validFrom: ntpToIso({ seconds: start, fraction: 0 }).replace(/\.\d+Z$/, 'Z'),
-      validTo: ntpToIso({ seconds: start + USER_KEY_PERIOD - 1, fraction: 0 }).replace(/\.\d+Z$/, 'Z'),
+      validTo: ntpToIso({ seconds: start + this.keyPeriod - 1, fraction: 0 }).replace(/\.\d+Z$/, 'Z'),
       keyPeriodNo,
       revoked: false,
-      rsk: sakkeIssueRsk(keys.sakke, userId),
-      ssk,
+      rsk: sakkeIssueRsk(keys.sakke, rskId),
+      ssk: this.faults.has('kms.bad-ssk') ? sskPlusOne(ssk) : ssk,
       pvt,
     };
     this.keySets.set(cacheKey, set);

@@ -14,8 +14,8 @@ export interface ReceivedRequest {
   request: KmsRequest;
   /** Present when the payload was a SignedKmsRequest with a ds:Signature. */
   signature?: {
-    /** Verifies the signature with a key value; never throws. */
-    verify(key: Uint8Array): { ok: true } | { ok: false; reason: string };
+    /** Verifies the signature with a shared key (its F.1.4 integrity key, 9.3.3); never throws. */
+    verify(key: TransportKey): { ok: true } | { ok: false; reason: string };
   };
 }
 
@@ -43,10 +43,10 @@ export function checkKmsRequest(
   if (skewSeconds > REQUEST_TIME_WINDOW_SECONDS && !faults.has('kms.accepts-stale-request-time')) {
     return refuse(403, 'stale-time', `Time is ${Math.round(skewSeconds)} s away from the KMS clock (window ${REQUEST_TIME_WINDOW_SECONDS} s)`);
   }
-  if (!sameResource(request.clientReqUrl, context.postedUrl) && !faults.has('kms.ignores-client-req-url')) {
+  if (!sameResource(request.clientReqUrl, context.postedUrl) && !faults.has('kms.accepts-wrong-client-req-url')) {
     return refuse(403, 'wrong-client-req-url', `ClientReqUrl '${clip(request.clientReqUrl)}' is not the URL posted to`);
   }
-  if (!context.identities.includes(request.userUri) && !faults.has('kms.ignores-user-uri')) {
+  if (!context.identities.includes(request.userUri)) {
     return refuse(403, 'wrong-user-uri', `UserUri '${clip(request.userUri)}' is not an identity the access token carries`);
   }
   const checked: CheckedRequest = {};
@@ -58,8 +58,8 @@ export function checkKmsRequest(
     if (request.signatureId === undefined) return refuse(400, 'no-signature-id', 'the request is signed but has no Signature-ID (D.2.2)');
     const key = context.keys.find('InK', request.signatureId) ?? context.keys.find('TrK', request.signatureId);
     if (!key) return refuse(403, 'unknown-signature-key', `Signature-ID '${clip(request.signatureId)}' names no InK or TrK this KMS shares with the client`);
-    const verified = received.signature.verify(key.key);
-    if (!verified.ok && !faults.has('kms.ignores-request-signature')) {
+    const verified = received.signature.verify(key);
+    if (!verified.ok && !faults.has('kms.accepts-bad-request-signature')) {
       return refuse(403, 'bad-signature', `the request signature does not verify with the ${key.kind} named by Signature-ID: ${verified.reason}`);
     }
     checked.signingKey = key;

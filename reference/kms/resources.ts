@@ -1,11 +1,12 @@
-import type { KmsMessage } from '../../lib/kms-xml/model.ts';
+import type { KmsCertificate, KmsMessage } from '../../lib/kms-xml/model.ts';
 import type { XmlElement } from '../../lib/kms-xml/xml.ts';
 import type { FaultSet } from '../fault.ts';
 import type { TokenGrant } from './access-token.ts';
 import { authorisedIdentity } from './authorised-identity.ts';
 import { CERT_CACHE_NUMBER, EXTERNAL_KMSS, HOME_SIP_DOMAIN, KMS_URI, MAX_KEY_PERIOD_DISTANCE } from './config.ts';
 import { certificateModel, keySetModel, type ProtectKey } from './documents.ts';
-import type { KeyStore } from './key-store.ts';
+import { applyCertificateFaults, applyKeySetFaults, underscoreFieldNames } from './fault-effects.ts';
+import type { KeyStore, KmsCertificateData } from './key-store.ts';
 import type { KmsRoute } from './routes.ts';
 import type { TransportKey, TransportKeyRing } from './transport-keys.ts';
 import type { ReceivedRequest } from './request-checks.ts';
@@ -28,19 +29,23 @@ export interface ResourceContext {
   wrapNewKey?: (key: TransportKey) => XmlElement;
   /** Validates one KRR element (D.4); undefined when it is acceptable. */
   krrProblem: (krr: XmlElement) => string | undefined;
+  /** How many KmsInit answers this KMS has given (kms.init-rotates-root-certificate). */
+  initCount: number;
 }
 
 /** The identities whose keys the token entitles the client to: its MC service IDs and their Authorised Identities (9.6.3.2). */
 export function entitledIdentities(grant: TokenGrant, faults: FaultSet): string[] {
-  const out = [...grant.identities];
-  if (grant.authorisationScopes.length > 0 && !faults.has('kms.omits-authorised-identity')) {
-    const extra = faults.has('kms.authorised-identity-extra-bits') ? { header: 'mc-priv-mcptt', bit: 1 } : undefined;
-    for (const id of grant.identities) {
-      const authorised = authorisedIdentity(id, grant.authorisationScopes, extra);
-      if (authorised && !out.includes(authorised)) out.push(authorised);
-    }
+  const plain = [...grant.identities];
+  if (grant.authorisationScopes.length === 0 || faults.has('kms.authorised-identity-missing')) return plain;
+  const extra = faults.has('kms.authorised-identity-extra-bits') ? { header: 'mc-role-client', bit: 7 } : undefined;
+  const authorised: string[] = [];
+  for (const id of plain) {
+    let identity = authorisedIdentity(id, grant.authorisationScopes, extra);
+    if (identity && faults.has('kms.authorised-identity-bad-hname')) identity = underscoreFieldNames(identity);
+    if (identity && !plain.includes(identity) && !authorised.includes(identity)) authorised.push(identity);
   }
-  return out;
+  if (authorised.length && faults.has('kms.authorised-identity-replaces-plain')) return authorised;
+  return [...plain, ...authorised];
 }
 
 export function serveResource(c: ResourceContext): ResourceResult {
@@ -60,35 +65,37 @@ export function serveResource(c: ResourceContext): ResourceResult {
   }
 }
 
+function certificate(c: ResourceContext, data: KmsCertificateData, where: 'init' | 'cache' | 'cert'): KmsCertificate {
+  return applyCertificateFaults(certificateModel(data), where, c.faults);
+}
+
 /** D.3.1: KmsInit carries the Root certificate and, to a client that named its TrK, a new TrK (D.3.4.1). */
 function init(c: ResourceContext): ResourceResult {
+  const reissue = c.faults.has('kms.init-rotates-root-certificate') && c.initCount % 2 === 1;
+  const root = reissue ? c.keyStore.rootCertificate(`cert2.${KMS_URI}`) : c.keyStore.rootCertificate();
   const newTrk = c.wrapNewKey ? c.keys.create('TrK') : undefined;
   return {
     ok: true,
-    message: {
-      init: {
-        certificate: certificateModel(c.keyStore.rootCertificate()),
-        newTransportKey: newTrk && c.wrapNewKey?.(newTrk),
-      },
-    },
+    message: { init: { certificate: certificate(c, root, 'init'), newTransportKey: newTrk && c.wrapNewKey?.(newTrk) } },
   };
 }
 
 /** D.2.4, D.3.3: one key set per entitled identity for the current key period, or the named identity and time. */
 function keyProv(c: ResourceContext, route: Extract<KmsRoute, { kind: 'keyprov' }>): ResourceResult {
-  const entitled = entitledIdentities(c.grant, c.faults);
-  let identities = entitled;
+  const { faults, keyStore } = c;
+  const entitled = entitledIdentities(c.grant, faults);
+  let identities = faults.has('kms.keyprov-omits-identity') ? entitled.slice(0, 1) : entitled;
   if (route.identity !== undefined) {
-    if (!entitled.includes(route.identity) && !c.faults.has('kms.issues-keys-for-any-identity')) {
+    if (!entitled.includes(route.identity) && !faults.has('kms.keyprov-issues-foreign-identity')) {
       return { ok: false, status: 403, code: 'identity-not-authorised', reason: `the access token does not entitle the client to keys for '${clip(route.identity)}'` };
     }
-    identities = [route.identity];
+    identities = faults.has('kms.keyprov-ignores-named-identity') ? [] : [route.identity];
   }
-  const current = c.keyStore.currentKeyPeriod();
-  let period = current;
-  if (route.ntpSeconds !== undefined) {
+  const current = keyStore.currentKeyPeriod();
+  let period = faults.has('kms.stale-key-period') ? current - 1 : current;
+  if (route.ntpSeconds !== undefined && !faults.has('kms.keyprov-ignores-requested-time')) {
     try {
-      period = c.keyStore.currentKeyPeriod(route.ntpSeconds);
+      period = keyStore.currentKeyPeriod(route.ntpSeconds);
     } catch {
       return { ok: false, status: 400, code: 'bad-time', reason: 'the requested time is before the first key period' };
     }
@@ -96,26 +103,41 @@ function keyProv(c: ResourceContext, route: Extract<KmsRoute, { kind: 'keyprov' 
       return { ok: false, status: 403, code: 'period-out-of-range', reason: `key period ${period} is more than ${MAX_KEY_PERIOD_DISTANCE} periods from the current one (${current})` };
     }
   }
-  const keySets = identities.map((id) => keySetModel(c.keyStore.keySet(id, period), c.protectKey));
+  const keySets = identities.map((id) =>
+    applyKeySetFaults(keySetModel(keyStore.keySet(id, period), c.protectKey), faults, () => keyStore.uid(id, period + 1), keyStore.keyPeriod),
+  );
   return { ok: true, message: { keyProv: { keySets } } };
 }
 
 /** D.2.5: the Root and External certificates with the cache number; nothing repeated to a client that has this number. */
 function certCache(c: ResourceContext, clientCacheNum: number | undefined): ResourceResult {
-  const upToDate = clientCacheNum === CERT_CACHE_NUMBER && !c.faults.has('kms.certcache-repeats-current');
-  const certificates = upToDate ? [] : [c.keyStore.rootCertificate(), ...c.keyStore.externalCertificates()].map(certificateModel);
+  const { faults, keyStore } = c;
+  const upToDate = clientCacheNum === CERT_CACHE_NUMBER && !faults.has('kms.certcache-repeats-current');
+  const certificates: KmsCertificate[] = [];
+  if (!upToDate) {
+    certificates.push(certificate(c, keyStore.rootCertificate(), 'cache'));
+    if (faults.has('kms.certcache-duplicate-kms-uri')) certificates.push(certificate(c, keyStore.rootCertificate(`cert2.${KMS_URI}`), 'cache'));
+    if (!faults.has('kms.certcache-omits-external')) certificates.push(...keyStore.externalCertificates().map((e) => certificate(c, e, 'cache')));
+  }
   return { ok: true, message: { certCache: { cacheNum: String(CERT_CACHE_NUMBER), certificates } } };
 }
 
 /** D.2.6: one certificate by KMS URI, in a KmsCertCache; an error when the KMS has none for it. */
 function cert(c: ResourceContext, kmsUri: string): ResourceResult {
-  const found = kmsUri === KMS_URI ? c.keyStore.rootCertificate() : c.keyStore.externalCertificate(kmsUri);
-  if (!found) return { ok: false, status: 404, code: 'unknown-kms', reason: `no certificate for KMS '${clip(kmsUri)}'` };
-  return { ok: true, message: { certCache: { cacheNum: String(CERT_CACHE_NUMBER), certificates: [certificateModel(found)] } } };
+  const { faults, keyStore } = c;
+  let found = kmsUri === KMS_URI ? keyStore.rootCertificate() : keyStore.externalCertificate(kmsUri);
+  if (!found) {
+    if (faults.has('kms.cert-unknown-no-error')) return { ok: true, message: { certCache: { cacheNum: String(CERT_CACHE_NUMBER), certificates: [] } } };
+    return { ok: false, status: 404, code: 'unknown-kms', reason: `no certificate for KMS '${clip(kmsUri)}'` };
+  }
+  if (faults.has('kms.cert-returns-wrong-certificate')) found = keyStore.rootCertificate();
+  const certificates = [certificate(c, found, 'cert')];
+  if (faults.has('kms.cert-returns-two-certificates')) certificates.push(certificate(c, keyStore.rootCertificate(), 'cert'));
+  return { ok: true, message: { certCache: { cacheNum: String(CERT_CACHE_NUMBER), certificates } } };
 }
 
 /** D.2.7: the KMS URI(s) permitted for a SIP URI, by its domain. */
-function lookup(uri: string, faults: FaultSet): ResourceResult {
+function lookup(uri: string, _faults: FaultSet): ResourceResult {
   const domain = /@([^;?>\s]+)/.exec(uri)?.[1]?.toLowerCase();
   if (!domain) return { ok: false, status: 400, code: 'bad-uri', reason: `'${clip(uri)}' is not a SIP URI with a domain` };
   let kmsUris: string[] | undefined;
@@ -125,20 +147,22 @@ function lookup(uri: string, faults: FaultSet): ResourceResult {
     if (external) kmsUris = [external.kmsUri];
   }
   if (!kmsUris) return { ok: false, status: 404, code: 'unknown-domain', reason: `no KMS is known for domain '${clip(domain)}'` };
-  if (faults.has('kms.lookup-wrong-kms')) kmsUris = ['kms.wrong.example.invalid'];
   return { ok: true, message: { lookup: { userUri: uri, kmsUris } } };
 }
 
 /** D.2.8: KRRs uploaded for audit; no answer unless something is wrong. */
 function redirect(c: ResourceContext): ResourceResult {
-  const krrs = c.request?.request.krrList ?? [];
-  if (krrs.length === 0) return { ok: false, status: 400, code: 'no-krr', reason: 'a redirect upload must carry a KmsRequest with one or more KRRs (D.2.8)' };
-  if (!c.faults.has('kms.accepts-malformed-krr')) {
+  const { faults } = c;
+  if (faults.has('kms.redirect-refuses-valid-krr')) return { ok: false, status: 400, code: 'redirect-refused', reason: 'redirect uploads are not accepted' };
+  if (!faults.has('kms.redirect-accepts-malformed-krr')) {
+    const krrs = c.request?.request.krrList ?? [];
+    if (krrs.length === 0) return { ok: false, status: 400, code: 'no-krr', reason: 'a redirect upload must carry a KmsRequest with one or more KRRs (D.2.8)' };
     for (const [i, krr] of krrs.entries()) {
       const problem = c.krrProblem(krr);
       if (problem) return { ok: false, status: 400, code: 'bad-krr', reason: `KRR ${i + 1}: ${problem}` };
     }
   }
+  if (faults.has('kms.redirect-answers-with-message')) return { ok: true, message: { certCache: { cacheNum: String(CERT_CACHE_NUMBER), certificates: [] } } };
   return { ok: true, noContent: true };
 }
 
