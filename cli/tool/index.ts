@@ -1,7 +1,15 @@
 import { UsageError, type Command } from '../usage.ts';
+import { eccsiVerifyTool } from './eccsi-verify.ts';
+import { gukIdTool } from './guk-id.ts';
+import { kdfTool } from './kdf.ts';
 import { mikeyCreateTool } from './mikey-create.ts';
 import { mikeyDecodeTool } from './mikey-decode.ts';
 import { mikeyVerifyTool } from './mikey-verify.ts';
+import { sakkeDecryptTool } from './sakke-decrypt.ts';
+import { srtcpUnprotectTool } from './srtcp-unprotect.ts';
+import { srtpKeysTool } from './srtp-keys.ts';
+import { srtpUnprotectTool } from './srtp-unprotect.ts';
+import { uidTool } from './uid.ts';
 
 /**
  * `mcx-conformance tool <subcommand>`: hand computations for certifiers.
@@ -17,9 +25,17 @@ export interface ToolSubcommand {
 
 // One line per subcommand module; keep the list sorted.
 const TOOLS: ToolSubcommand[] = [
+  eccsiVerifyTool,
+  gukIdTool,
+  kdfTool,
   mikeyCreateTool,
   mikeyDecodeTool,
   mikeyVerifyTool,
+  sakkeDecryptTool,
+  srtcpUnprotectTool,
+  srtpKeysTool,
+  srtpUnprotectTool,
+  uidTool,
 ];
 
 export const toolCommand: Command = {
