@@ -1,0 +1,25 @@
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+
+/**
+ * Tokens a conforming server must refuse: a real token with its payload
+ * changed under the old signature, and an assertion from an issuer nobody
+ * trusts, signed with a fresh key that it also offers in its `jwk` header
+ * (the trap of trusting a key the token brings along).
+ */
+export function tamperJwt(token: string, patch: Record<string, unknown>): string {
+  const [h, p, s] = token.split('.');
+  let claims: Record<string, unknown> = {};
+  try {
+    claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
+  } catch {
+    /* keep empty: the token was not a JWT */
+  }
+  const changed = Buffer.from(JSON.stringify({ ...claims, ...patch })).toString('base64url');
+  return `${h}.${changed}.${s}`;
+}
+
+export async function mintUntrustedAssertion(claims: Record<string, unknown>): Promise<string> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const jwk = await exportJWK(publicKey);
+  return new SignJWT(claims).setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: 'mcx-conformance-untrusted', jwk }).sign(privateKey);
+}
