@@ -91,4 +91,8 @@ export interface KmsTarget {
   externalKmsUris: string[];
   /** A SIP URI and the KMS URI a lookup must return for it (D.2.7). */
   lookup?: { userUri: string; expectedKmsUri: string };
+  /** J.3.3 scopes the IdMS grants the first test user, for the authorised-identity checks (9.6.3.2). */
+  authorisedIdentityScopes?: string[];
+  /** An MC service ID the first test user's token does not carry (keyprov/<it> must be refused); default: the second user's mcpttId. */
+  foreignIdentity?: string;
 }
