@@ -1,13 +1,36 @@
-import { defineConfig } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { defineConfig, type Project } from '@playwright/test';
+import type { ControlOption } from './lib/harness/fixtures.ts';
 
 /**
- * Two kinds of projects share this config:
+ * Three kinds of projects share this config:
  * - `self-test`: the project's own tests (lib against vectors, reference,
  *   CLI, negative controls). `npm test` runs it.
  * - one project per role under test (`suites/<role>`), run by
  *   `mcx-conformance run` with MCX_TARGET_FILE naming the target.
+ * - negative-control projects, only when MCX_CONTROL_PROJECTS names a JSON
+ *   file of { name, role, faults, onlyRequirements } (written by
+ *   tests/negative-controls.test.ts): each runs a role's suite against a
+ *   reference domain its worker starts with those faults.
  */
 export const ROLES = ['idms', 'partner-idms', 'kms'] as const;
+
+interface ControlProject extends ControlOption {
+  name: string;
+  role: string;
+}
+
+function controlProjects(): Project[] {
+  const file = process.env.MCX_CONTROL_PROJECTS;
+  if (!file) return [];
+  const list = JSON.parse(readFileSync(file, 'utf8')) as ControlProject[];
+  return list.map((p) => ({
+    name: p.name,
+    testDir: `suites/${p.role}`,
+    testMatch: '**/*.spec.ts',
+    use: { mcxControl: { faults: p.faults, onlyRequirements: p.onlyRequirements } } as Project['use'],
+  }));
+}
 
 export default defineConfig({
   timeout: 60_000,
@@ -28,5 +51,6 @@ export default defineConfig({
       testDir: `suites/${role}`,
       testMatch: '**/*.spec.ts',
     })),
+    ...controlProjects(),
   ],
 });

@@ -13,7 +13,7 @@ import { HttpClient } from '../http/client.ts';
 import { Checker } from './checker.ts';
 import { Evidence } from './evidence.ts';
 import { Redactor } from './redactor.ts';
-import { NOT_APPLICABLE_ANNOTATION } from './finding.ts';
+import { NOT_APPLICABLE_ANNOTATION, REQUIREMENT_ANNOTATION } from './finding.ts';
 
 export const TARGET_FILE_ENV = 'MCX_TARGET_FILE';
 
@@ -30,11 +30,47 @@ export interface ConformanceFixtures {
 export interface ConformanceWorkerFixtures {
   target: Target;
   redactor: Redactor;
+  /**
+   * Set only by negative-control runs (a project option): test a reference
+   * domain started in the worker with these fault switches, and run only the
+   * tests naming one of `onlyRequirements`.
+   */
+  mcxControl: ControlOption | undefined;
 }
 
-export const test = base.extend<ConformanceFixtures, ConformanceWorkerFixtures>({
+export interface ControlOption {
+  faults: string[];
+  onlyRequirements?: string[];
+}
+
+interface AutoFixtures {
+  controlFilter: void;
+}
+
+export const test = base.extend<ConformanceFixtures & AutoFixtures, ConformanceWorkerFixtures>({
+  mcxControl: [undefined, { scope: 'worker', option: true }],
+  controlFilter: [
+    async ({ mcxControl }, use, testInfo) => {
+      const only = mcxControl?.onlyRequirements;
+      if (only && !testInfo.annotations.some((a) => a.type === REQUIREMENT_ANNOTATION && only.includes(a.description ?? ''))) {
+        testInfo.skip(true, 'negative control: this test names none of the requirements under control');
+      }
+      await use();
+    },
+    { auto: true },
+  ],
   target: [
-    async ({}, use) => {
+    async ({ mcxControl }, use) => {
+      if (mcxControl) {
+        const { startControlTarget } = await import('./control-target.ts');
+        const control = await startControlTarget(mcxControl.faults);
+        try {
+          await use(control.target);
+        } finally {
+          await control.stop();
+        }
+        return;
+      }
       const file = process.env[TARGET_FILE_ENV];
       if (!file) throw new Error(`${TARGET_FILE_ENV} is not set: run the suites through 'mcx-conformance run'`);
       await use(loadTargetFile(file));

@@ -20,6 +20,11 @@ export interface ConformanceReporterOptions {
   roles?: string[];
   /** The target file (YAML form); default: $MCX_TARGET_FILE. */
   targetFile?: string;
+  /**
+   * Negative controls: project name -> role. Also writes one results file
+   * per project to `<reportDir>/projects/<project>.json`.
+   */
+  perProject?: Record<string, string>;
 }
 
 export const RESULTS_FILE = 'results.json';
@@ -89,6 +94,7 @@ export default class ConformanceReporter implements Reporter {
       finishedAt: new Date().toISOString(),
     });
     writeFileSync(join(reportDir, RESULTS_FILE), JSON.stringify(results, null, 2));
+    if (this.options.perProject) this.writePerProject(reportDir, catalog, results);
     writeFileSync(join(reportDir, 'junit.xml'), toJunitXml(results));
     writeFileSync(join(reportDir, 'report.html'), toHtml(results));
     writeFileSync(join(reportDir, 'run.log'), this.runLog(results));
@@ -101,6 +107,23 @@ export default class ConformanceReporter implements Reporter {
       `\nconformance: ${s.pass} pass, ${s.fail} fail, ${s.inconclusive} inconclusive, ${s.notApplicable} not-applicable, ${s.notTested} not-tested` +
         ` -> ${exitCodeOf(results) === 0 && !this.errors.length ? 'CONFORMANT (mandatory requirements)' : 'NOT CONFORMANT'}\nreport: ${join(reportDir, 'report.html')}\n`,
     );
+  }
+
+  private writePerProject(reportDir: string, catalog: Catalog, all: Results): void {
+    mkdirSync(join(reportDir, 'projects'), { recursive: true });
+    for (const [project, role] of Object.entries(this.options.perProject ?? {})) {
+      const results = computeResults({
+        catalog,
+        tests: [...this.records.values()].filter((t) => t.project === project),
+        roles: [role],
+        ics: all.target.ics ?? {},
+        tool: all.tool,
+        target: { ...all.target, roles: [role] },
+        startedAt: all.startedAt,
+        finishedAt: all.finishedAt,
+      });
+      writeFileSync(join(reportDir, 'projects', `${projectFileName(project)}.json`), JSON.stringify(results));
+    }
   }
 
   printsToStdio(): boolean {
@@ -181,6 +204,11 @@ export default class ConformanceReporter implements Reporter {
     for (const r of results.requirements) lines.push(`${r.verdict.toUpperCase().padEnd(14)} ${r.id}${r.reason ? `: ${r.reason}` : ''}`);
     return this.redactor.redactText(lines.join('\n')) + '\n';
   }
+}
+
+/** A project name as a file name. */
+export function projectFileName(project: string): string {
+  return project.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
 function stripAnsi(s: string): string {
