@@ -1,4 +1,4 @@
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, EmbeddedJWK, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { request } from 'node:https';
 import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { invalidGrant } from './oauth-errors.ts';
@@ -79,11 +79,18 @@ export async function startPartnerIdms(opts: PartnerOptions): Promise<PartnerIdm
         defaultResource: () => resource,
         getResourceServerInfo: (_ctx: unknown, indicator: string) => {
           if (indicator !== resource) throw new errors.InvalidTarget();
-          return { scope: PARTNER_SCOPES.join(' '), audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: opts.accessTokenTtl, jwt: { sign: { alg: key.alg, kid: key.kid } } };
+          return resourceServerInfo();
         },
       },
     },
     extraTokenClaims: (ctx: KoaContextWithOIDC) => (ctx as unknown as Record<symbol, Record<string, string>>)[PARTNER_CLAIMS],
+    formats: {
+      customizers: {
+        jwt: (_ctx: unknown, _token: unknown, jwt: { payload: Record<string, unknown> }) => {
+          if (faults.has('partner-idms.access-token-omits-client-id')) delete jwt.payload.client_id;
+        },
+      },
+    },
     ttl: { AccessToken: opts.accessTokenTtl },
     renderError: (ctx: KoaContextWithOIDC, out: Record<string, string>) => {
       ctx.type = 'html';
@@ -98,8 +105,9 @@ export async function startPartnerIdms(opts: PartnerOptions): Promise<PartnerIdm
     // B.7.4: scope is REQUIRED and names partner services.
     const asked = splitScope(params.scope);
     if (asked.length === 0) throw new errors.InvalidRequest("missing required parameter 'scope'");
-    const granted = asked.filter((s) => PARTNER_SCOPES.includes(s));
+    let granted = asked.filter((s) => PARTNER_SCOPES.includes(s));
     if (granted.length === 0) throw new errors.InvalidScope('no partner service scope requested', params.scope);
+    if (faults.has('partner-idms.grants-unrequested-scope')) granted = [...PARTNER_SCOPES];
 
     const assertion = await verifyAssertion(params.assertion);
     const claims: Record<string, string> = {};
@@ -111,36 +119,76 @@ export async function startPartnerIdms(opts: PartnerOptions): Promise<PartnerIdm
     grant.addResourceScope(resource, granted.join(' '));
     const grantId = await grant.save();
     const token = new AccessToken({ accountId: assertion.sub, client, grantId, gty: 'jwt_bearer', scope: granted.join(' ') });
-    token.resourceServer = new ResourceServer(resource, { scope: PARTNER_SCOPES.join(' '), audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: opts.accessTokenTtl, jwt: { sign: { alg: key.alg, kid: key.kid } } });
+    token.resourceServer = new ResourceServer(resource, resourceServerInfo());
     ctx.oidc.entity('AccessToken', token);
     const value = await token.save();
-    ctx.body = { access_token: value, token_type: 'Bearer', expires_in: token.expiration, scope: token.scope };
+    // B.7.5: access_token, token_type bearer, expires_in; the scope granted is echoed (RFC 6749 5.1).
+    const body: Record<string, unknown> = { access_token: value, token_type: 'Bearer', expires_in: token.expiration, scope: token.scope };
+    if (faults.has('partner-idms.token-type-not-bearer')) body.token_type = 'pop';
+    if (faults.has('partner-idms.omits-expires-in')) delete body.expires_in;
+    ctx.body = body;
   }, ['assertion', 'scope']);
 
-  /** B.11.3: the security token is validated as an ID token would be (OIDC Core 3.1.3.7), the partner being its audience. */
+  /**
+   * B.11.3: the security token is validated as OIDC Core 3.1.3.7 validates an
+   * ID token, the partner being its audience: signature by a trusted issuer's
+   * key, iss, aud naming this IdMS, exp (5 s leeway, under the 30 s B.8 allows).
+   */
   async function verifyAssertion(assertion: string): Promise<JWTPayload & { sub: string }> {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(assertion, trustedKeys, {
-        issuer: faults.has('partner-idms.trusts-any-issuer') ? undefined : opts.trustedIssuer,
+        issuer: opts.trustedIssuer,
         algorithms: ['ES256', 'ES384', 'RS256', 'PS256'],
         requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
         clockTolerance: 5,
         currentDate: faults.has('partner-idms.accepts-expired-assertion') ? new Date(0) : undefined,
       }));
-    } catch {
-      throw invalidGrant('assertion is invalid, expired or from an issuer this IdMS does not trust');
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (faults.has('partner-idms.trusts-any-issuer') && hasHeaderJwk(assertion)) {
+        // The switch trusts whatever key the assertion brings along, whoever its issuer.
+        payload = await jwtVerify(assertion, EmbeddedJWK, { requiredClaims: ['sub', 'aud', 'exp'], clockTolerance: 5 }).then(
+          (r) => r.payload,
+          () => Promise.reject(invalidGrant('assertion is invalid')),
+        );
+      } else if (faults.has('partner-idms.accepts-tampered-assertion') && code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') {
+        payload = decodeUnverified(assertion);
+      } else {
+        throw invalidGrant('assertion is invalid, expired or from an issuer this IdMS does not trust');
+      }
     }
     const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-    if (!faults.has('partner-idms.ignores-assertion-audience') && !aud.includes(tokenEndpoint) && !aud.includes(issuer)) {
+    if (!faults.has('partner-idms.accepts-foreign-audience') && !aud.includes(tokenEndpoint) && !aud.includes(issuer)) {
       throw invalidGrant('assertion is not meant for this IdMS (aud)');
     }
+    if (typeof payload.sub !== 'string' || !payload.sub) throw invalidGrant('assertion has no sub');
     return payload as JWTPayload & { sub: string };
+  }
+
+  function resourceServerInfo() {
+    return { scope: PARTNER_SCOPES.join(' '), audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: opts.accessTokenTtl, jwt: { sign: { alg: key.alg, kid: key.kid } } };
   }
 
   for (const ev of ['server_error', 'grant.error']) provider.on(ev, () => undefined);
   endpoint.handle(provider.callback());
   return { issuer, tokenEndpoint, resource, provider, endpoint };
+}
+
+function hasHeaderJwk(jwt: string): boolean {
+  try {
+    return !!decodeProtectedHeader(jwt).jwk;
+  } catch {
+    return false;
+  }
+}
+
+function decodeUnverified(jwt: string): JWTPayload {
+  try {
+    return decodeJwt(jwt);
+  } catch {
+    throw invalidGrant('assertion is not a JWT');
+  }
 }
 
 /** Fetches the primary's JWKS through its discovery document, over TLS checked against the domain CA. */
