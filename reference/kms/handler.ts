@@ -21,7 +21,7 @@ import type { TransportKey, TransportKeyRing } from './transport-keys.ts';
  */
 export interface KmsXmlCodec {
   /** Parses a KmsRequest / SignedKmsRequest body without expanding entities. */
-  parseRequest(text: string): { ok: true; received: ReceivedRequest } | { ok: false; reason: string };
+  parseRequest(text: string): Promise<{ ok: true; received: ReceivedRequest } | { ok: false; reason: string }>;
   /**
    * Serializes the response, signed with `signWith` (Signature-ID already set)
    * when given; `lookupKeySet` feeds kms.lookup-carries-key-set.
@@ -79,7 +79,7 @@ export function createKmsHandler(deps: HandlerDeps): KmsHttpHandler {
     let received: ReceivedRequest | undefined;
     let checked: CheckedRequest = {};
     if (text) {
-      const parsed = deps.codec.parseRequest(text);
+      const parsed = await deps.codec.parseRequest(text);
       if (!parsed.ok) return refuse(400, 'malformed-request', parsed.reason, { userUri: grant.identities[0] });
       received = parsed.received;
       if (grant.unauthenticated) grant = { ...grant, identities: [received.request.userUri] };

@@ -13,6 +13,15 @@ import { kmsXmlCodec } from './xml-codec.ts';
 /** A symmetric key in the target file's YAML form: the value comes from the environment. */
 type YamlKey = { id: string; keyHex: { env: string } };
 
+/** J.3.4.2: an MCPTT client on and off network, the authorisations the suite asks the IdMS for. */
+const AUTHORISED_IDENTITY_SCOPES = [
+  '3gpp:mc:auth:role:client:ptt',
+  '3gpp:mc:auth:offnet:mcptt:use',
+  '3gpp:mc:auth:offnet:mcptt:group_call_announcement',
+  '3gpp:mc:auth:offnet:mcptt:emergency_alert_announcement',
+  '3gpp:mc:auth:offnet:mcptt:call_setup_req',
+];
+
 /** Environment variables the KMS section of the target file refers to for the bootstrap keys. */
 export const TRK_ENV = 'MCX_REF_TRK';
 export const INK_ENV = 'MCX_REF_INK';
@@ -42,6 +51,7 @@ export async function startKms(ctx: ComponentContext, trust: KmsTrust | undefine
     ink: { id: keys.bootstrapInk.id, keyHex: { env: INK_ENV } },
     externalKmsUris: EXTERNAL_KMSS.map((e) => e.kmsUri),
     lookup: { userUri: `sip:someone@${EXTERNAL_KMSS[0].sipDomain}`, expectedKmsUri: EXTERNAL_KMSS[0].kmsUri },
+    authorisedIdentityScopes: AUTHORISED_IDENTITY_SCOPES,
   };
   return {
     target: { kms },

@@ -8,6 +8,7 @@ import { xmlKey, type KeyDerivation } from '../../lib/kms-xml/keys.ts';
 import type { KmsMessage } from '../../lib/kms-xml/model.ts';
 import { ALG_AES256_GCM, NS_DS, NS_XENC } from '../../lib/kms-xml/namespaces.ts';
 import { parseXml } from '../../lib/kms-xml/parse.ts';
+import { formatSchemaErrors, validateKmsXml } from '../../lib/kms-xml/schema.ts';
 import { readKmsRequest, readKrr } from '../../lib/kms-xml/read.ts';
 import { signKmsDocument, verifyKmsSignature } from '../../lib/kms-xml/signature.ts';
 import { kmsMessageElement } from '../../lib/kms-xml/build.ts';
@@ -36,7 +37,7 @@ export function kmsXmlCodec(faults: FaultSet): KmsXmlCodec {
   const keyFor = (key: TransportKey, use: 'confidentiality' | 'integrity', userUri: string) => xmlKey({ id: key.id, key: key.key }, use, userUri, derivation);
 
   return {
-    parseRequest(text) {
+    async parseRequest(text) {
       const parsed = parseXml(text, { maxBytes: MAX_BODY_BYTES, maxDepth: MAX_DEPTH });
       if (!parsed.ok) return { ok: false, reason: `the request is not acceptable XML: ${parsed.reason}` };
       const read = readKmsRequest(parsed.root);
@@ -45,6 +46,12 @@ export function kmsXmlCodec(faults: FaultSet): KmsXmlCodec {
         return { ok: false, reason: `the KmsRequest is not valid (D.2.2): ${read.problems.join('; ')}` };
       }
       const { signature, root } = read;
+      // D.2.2 "the XML is valid": schema-checked for signed requests and KRR uploads (xmllint costs ~0.5 s a document).
+      const skipSchema = faults.has('kms.accepts-invalid-request-xml') || (read.doc.krrList !== undefined && faults.has('kms.redirect-accepts-malformed-krr'));
+      if ((signature || read.doc.krrList) && !skipSchema) {
+        const schema = await validateKmsXml(text);
+        if (!schema.valid) return { ok: false, reason: `the KmsRequest is not schema-valid: ${formatSchemaErrors(schema.errors, 3)}` };
+      }
       return {
         ok: true,
         received: {
