@@ -126,6 +126,7 @@ export function parseXml(text: unknown, limits: ParseLimits = {}): ParseResult {
   // XML 2.11: line ends are normalised to LF before parsing (C14N depends on it).
   const body = text.replace(/^\uFEFF/, '').trimStart().replace(/\r\n?/g, '\n');
   if (!body.startsWith('<')) return { ok: false, kind: 'not-xml', reason: `the body is not XML (starts with ${JSON.stringify(body.slice(0, 20))})` };
+  if (!/>\s*$/.test(body)) return { ok: false, kind: 'not-well-formed', reason: `not well-formed: the document ends inside a tag or text after ${bytes} bytes: truncated`, line: lineAt(body, body.length) };
   const depth = maxDepthOf(body, maxDepth);
   if (depth.at !== undefined) return { ok: false, kind: 'too-deep', reason: `elements nest deeper than ${maxDepth}`, line: lineAt(body, depth.at) };
   let valid: true | { err: { code: string; msg: string; line: number; col: number } };
