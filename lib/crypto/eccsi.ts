@@ -168,6 +168,20 @@ export function eccsiSign(message: Uint8Array, id: Uint8Array, ssk: Uint8Array, 
 
 // ---------------------------------------------------------------- verification (RFC 6507 section 5.2.2)
 
+/** KPAKs are few and long-lived: keep window tables for the last ones used. */
+const kpakTables = new Map<string, P256Point>();
+function precomputed(kpak: Uint8Array, point: P256Point): P256Point {
+  const key = toHex(kpak);
+  let table = kpakTables.get(key);
+  if (!table) {
+    table = Point.fromAffine(point.toAffine());
+    table.precompute(8, false);
+    kpakTables.set(key, table);
+    if (kpakTables.size > 16) kpakTables.delete(kpakTables.keys().next().value as string);
+  }
+  return table;
+}
+
 export function eccsiVerify(message: Uint8Array, signature: Uint8Array, id: Uint8Array, kpak: Uint8Array): CryptoCheck {
   try {
     if (!(message instanceof Uint8Array)) return failed('message is not a byte string');
@@ -186,15 +200,15 @@ export function eccsiVerify(message: Uint8Array, signature: Uint8Array, id: Uint
     if (r === 0n) return failed('r is zero');
     if (r >= Point.Fp.ORDER) return failed('r is not below p');
     if (s === 0n || s >= q) return failed('s is not in [1, q-1]');
-    const hs = modQ(toInt(eccsiHashHS(kpak, id, pvt)));
-    const he = modQ(toInt(eccsiHashHE(eccsiHashHS(kpak, id, pvt), rOctets, message)));
-    // Step 4: Y = [HS]PVT + KPAK.
-    const Y = hs === 0n ? K.point : V.point.multiplyUnsafe(hs).add(K.point);
-    if (Y.is0()) return failed('Y = [HS]PVT + KPAK is the point at infinity');
-    // Step 5: J = [s]([HE]G + [r]Y) = [s*HE]G + [s*r]Y.
+    const hsOctets = eccsiHashHS(kpak, id, pvt);
+    const hs = modQ(toInt(hsOctets));
+    const he = modQ(toInt(eccsiHashHE(hsOctets, rOctets, message)));
+    // Steps 4-5: J = [s]([HE]G + [r]Y) with Y = [HS]PVT + KPAK, computed as
+    // [s*HE]G + [s*r*HS]PVT + [s*r]KPAK: one variable-base product (PVT)
+    // beside the precomputed G and the cached KPAK.
     const a = modQ(s * he);
-    const b = modQ(s * r);
-    const J = G.mulAddUnsafe(a, Y, b);
+    const sr = modQ(s * r);
+    const J = G.mulAddUnsafe(a, V.point, modQ(sr * hs)).add(precomputed(kpak, K.point).multiplyUnsafe(sr));
     if (J.is0()) return failed('J = [s]([HE]G + [r]Y) is the point at infinity');
     // Step 6: Jx = r mod p and Jx != 0.
     const Jx = J.toAffine().x;
