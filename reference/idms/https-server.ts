@@ -45,8 +45,9 @@ export async function listenHttps(tls: ServerTls, options: ListenOptions = {}, h
         });
     },
   );
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
@@ -94,4 +95,13 @@ export async function readForm(req: IncomingMessage, limit = 8 * 1024): Promise<
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** Koa middleware: unknown routes and methods answer with OAuth error JSON rather than Koa's plain "Not Found". */
+export async function jsonNotFound(ctx: { status: number; body: unknown; method: string; path: string }, next: () => Promise<void>): Promise<void> {
+  await next();
+  if (ctx.status === 404 && (ctx.body === undefined || ctx.body === null)) {
+    ctx.status = 404;
+    ctx.body = { error: 'invalid_request', error_description: `unrecognized route or method: ${ctx.method} ${ctx.path.slice(0, 200)}` };
+  }
 }

@@ -6,7 +6,7 @@ import type { ServerTls } from '../component.ts';
 import type { FaultSet } from '../fault.ts';
 import { ModelStore } from './adapter.ts';
 import type { SigningKey } from './keys.ts';
-import { listenHttps, type HttpsEndpoint } from './https-server.ts';
+import { jsonNotFound, listenHttps, type HttpsEndpoint } from './https-server.ts';
 import { page } from './login.ts';
 import { PARTNER_SCOPES, serviceIdClaimsFor, splitScope } from './scopes.ts';
 
@@ -91,7 +91,7 @@ export async function startPartnerIdms(opts: PartnerOptions): Promise<PartnerIdm
         },
       },
     },
-    ttl: { AccessToken: opts.accessTokenTtl },
+    ttl: { AccessToken: opts.accessTokenTtl, Grant: opts.accessTokenTtl, Session: 600, Interaction: 600, IdToken: 600 },
     renderError: (ctx: KoaContextWithOIDC, out: Record<string, string>) => {
       ctx.type = 'html';
       ctx.body = page('Error', `<p>${String(out.error).replace(/[<>&"']/g, '')}</p>`);
@@ -170,6 +170,7 @@ export async function startPartnerIdms(opts: PartnerOptions): Promise<PartnerIdm
     return { scope: PARTNER_SCOPES.join(' '), audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: opts.accessTokenTtl, jwt: { sign: { alg: key.alg, kid: key.kid } } };
   }
 
+  provider.use(jsonNotFound);
   for (const ev of ['server_error', 'grant.error']) provider.on(ev, () => undefined);
   endpoint.handle(provider.callback());
   return { issuer, tokenEndpoint, resource, provider, endpoint };

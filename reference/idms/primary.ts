@@ -5,7 +5,7 @@ import type { AccountStore } from './accounts.ts';
 import { ModelStore } from './adapter.ts';
 import type { SigningKey } from './keys.ts';
 import { handleInteraction, INTERACTION_PREFIX, interactionUrl, page } from './login.ts';
-import { listenHttps, sendHtml, type HttpsEndpoint } from './https-server.ts';
+import { jsonNotFound, listenHttps, sendHtml, type HttpsEndpoint } from './https-server.ts';
 import { ACR_PASSWORD, MCX_SCOPES, OPENID, oidcClaimsConfig, serviceIdClaimsFor, splitScope } from './scopes.ts';
 import { TOKEN_EXCHANGE_GRANT, tokenExchangeHandler, TOKEN_EXCHANGE_PARAMS } from './token-exchange.ts';
 import { accessTokenFaults, requestFaults, responseFaults, skipClientAuthentication, storedModelFaults, type FaultContext } from './primary-faults.ts';
@@ -173,6 +173,7 @@ export async function startPrimaryIdms(opts: PrimaryOptions): Promise<PrimaryIdm
     TOKEN_EXCHANGE_PARAMS,
   );
   store.onFind = storedModelFaults(faults, () => Provider.ctx);
+  provider.use(jsonNotFound);
   provider.use(requestFaults(fc));
   provider.use(responseFaults(fc));
   if (faults.has('idms.accepts-unregistered-redirect-uri')) provider.Client.prototype.redirectUriAllowed = () => true;
