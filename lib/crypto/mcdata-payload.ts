@@ -14,6 +14,9 @@ import { concatBytes, readU32be, u32be } from './bytes.ts';
  *   | Payload TLV-E (IEI(1) Length(2) ciphertext||tag) | [MIKEY-SAKKE I_MESSAGE TLV-E]
  * AEAD (8.5.4.2): key = DPCK (F.1.5), nonce = the 16-octet IV, associated data =
  * every octet before the Payload TLV-E, plaintext = the original payload.
+ * Table 8.5.4.2-2 gives DP_AES_256_GCM a 256-bit IV, but the IV field of
+ * Table 8.5.4.1-1 is 16 octets; both algorithms use the 16-octet field here
+ * (GCM takes any IV length: a non-96-bit IV goes through GHASH).
  *
  * Codes TS 33.180 names but does not number (algorithm values, IEIs) are
  * defaults shared with lib/mikey; each is overridable. The 'Date and Time'

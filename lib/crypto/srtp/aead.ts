@@ -55,6 +55,7 @@ function policyProblem(policy: SrtpPolicy): string | undefined {
 }
 
 function keysProblem(keys: AeadSessionKeys): string | undefined {
+  if (!keys || !(keys.key instanceof Uint8Array) || !(keys.salt instanceof Uint8Array)) return 'session key and salt must be octets';
   if (keys.key.length !== 16 && keys.key.length !== 32) return `session key must be 16 or 32 octets, got ${keys.key.length}`;
   if (keys.salt.length !== 12) return `session salt must be 12 octets, got ${keys.salt.length}`;
   return undefined;
@@ -195,11 +196,15 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
 
 /** Splits and authenticates one SRTP packet with a known (or carried) ROC. Never throws. */
 export function unprotectRtp(keys: AeadSessionKeys, packet: Uint8Array, opts: UnprotectRtpOptions): SrtpUnprotectResult {
-  const problem = keysProblem(keys) ?? policyProblem(opts);
-  if (problem) return fail('bad-parameter', problem);
   const parsed = parseRtpHeader(packet);
   if (!parsed.ok) return fail('malformed', parsed.reason);
-  const { header } = parsed;
+  return unprotectParsedRtp(keys, packet, parsed.header, opts);
+}
+
+/** unprotectRtp for a header the caller already parsed from `packet` (the receiver does). */
+export function unprotectParsedRtp(keys: AeadSessionKeys, packet: Uint8Array, header: RtpHeader, opts: UnprotectRtpOptions): SrtpUnprotectResult {
+  const problem = keysProblem(keys) ?? policyProblem(opts);
+  if (problem) return fail('bad-parameter', problem);
   const rocLength = carriesRoc(header.sequenceNumber, opts.rocRate) ? ROC_TAG_BYTES : 0;
   const trailer = opts.mkiLength + rocLength;
   const sealedLength = packet.length - header.headerLength - trailer;

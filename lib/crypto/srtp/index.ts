@@ -4,6 +4,7 @@ export { parseRtpHeader, parseRtcpHeader, type RtpHeader, type RtcpHeader } from
 export {
   protectRtp,
   unprotectRtp,
+  unprotectParsedRtp,
   protectRtcp,
   unprotectRtcp,
   srtpIv,

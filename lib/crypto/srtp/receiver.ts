@@ -1,4 +1,4 @@
-import { unprotectRtp, unprotectRtcp, type SrtpPolicy, type SrtpUnprotectResult, type SrtcpUnprotectResult } from './aead.ts';
+import { unprotectParsedRtp, unprotectRtcp, type SrtpPolicy, type SrtpUnprotectResult, type SrtcpUnprotectResult } from './aead.ts';
 import { parseRtpHeader } from './rtp.ts';
 import { estimateRoc, packetIndex, ReplayWindow } from './replay.ts';
 import type { AeadSessionKeys } from './kdf.ts';
@@ -26,8 +26,12 @@ interface StreamState {
 
 export class SrtpReceiver {
   private readonly streams = new Map<number, StreamState>();
+  /** Options passed on each call; only the ROC guess changes. */
+  private readonly call: SrtpReceiverOptions & { roc?: number };
 
-  constructor(private readonly keys: AeadSessionKeys, private readonly opts: SrtpReceiverOptions) {}
+  constructor(private readonly keys: AeadSessionKeys, private readonly opts: SrtpReceiverOptions) {
+    this.call = { ...opts };
+  }
 
   /** The receiver's current ROC for an SSRC (undefined before its first packet). */
   rocOf(ssrc: number): number | undefined {
@@ -46,7 +50,8 @@ export class SrtpReceiver {
     } else {
       guess = this.opts.initialRoc ?? 0;
     }
-    const result = unprotectRtp(this.keys, packet, { ...this.opts, roc: guess });
+    this.call.roc = guess;
+    const result = unprotectParsedRtp(this.keys, packet, parsed.header, this.call);
     if (!result.ok) return result;
     const index = result.index;
     const window = state?.window ?? new ReplayWindow(this.opts.replayWindow);
