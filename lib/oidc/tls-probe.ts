@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { connect, type PeerCertificate } from 'node:tls';
 import { isIP } from 'node:net';
 
@@ -52,7 +52,7 @@ export function probeTls(url: string, options: { caPem?: string; verify: boolean
     }
     socket.once('secureConnect', () => {
       const cipher = socket.getCipher();
-      const cert = socket.getPeerCertificate(false) as PeerCertificate & { pubkey?: Buffer };
+      const cert = socket.getPeerCertificate(false) as PeerCertificate;
       finish({
         ok: true,
         host,
@@ -61,7 +61,7 @@ export function probeTls(url: string, options: { caPem?: string; verify: boolean
         cipher: { name: cipher.name, standardName: (cipher as { standardName?: string }).standardName ?? cipher.name, version: cipher.version },
         authorized: socket.authorized,
         authorizationError: socket.authorizationError ? String(socket.authorizationError) : undefined,
-        spkiSha256: cert.pubkey ? createHash('sha256').update(cert.pubkey).digest('base64') : '',
+        spkiSha256: spkiHash(cert),
       });
     });
     socket.once('error', (err: NodeJS.ErrnoException) => finish({ ok: false, host, port, reason: `${err.code ? `${err.code}: ` : ''}${err.message}` }));
@@ -81,4 +81,14 @@ export function assessTlsProfile(protocol: string, standardName: string): { ok: 
   if (!fs) return { ok: false, reason: `TLS 1.2 suite ${standardName} has no forward secrecy (needs ECDHE or DHE)` };
   if (!aead) return { ok: false, reason: `TLS 1.2 suite ${standardName} is not AEAD (needs GCM, CCM or ChaCha20-Poly1305)` };
   return { ok: true, reason: `TLS 1.2 with ${standardName}` };
+}
+
+/** SHA-256 of the DER SubjectPublicKeyInfo (PeerCertificate.pubkey is only the raw key for EC). */
+function spkiHash(cert: PeerCertificate): string {
+  try {
+    const spki = new X509Certificate(cert.raw).publicKey.export({ type: 'spki', format: 'der' });
+    return createHash('sha256').update(spki).digest('base64');
+  } catch {
+    return '';
+  }
 }

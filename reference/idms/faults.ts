@@ -67,7 +67,7 @@ export const IDMS_FAULTS: readonly FaultSwitch[] = [
   idms('grants-unrequested-scope', ['MCXSEC-B.2.2.2-03', 'MCXSEC-B.2.2.3-02', 'MCXSEC-B.2.2.3-03'], 'access tokens carry every scope the client is allowed (and all service IDs) whatever was requested, in auth-code and refresh grants'),
   // Refresh (B.5)
   idms('refresh-allows-wider-scope', ['MCXSEC-B.5.2-01'], 'refresh grant accepts a scope wider than originally granted and grants it'),
-  idms('refresh-ignores-requested-scope', ['MCXSEC-B.2.2.2-03'], 'refresh grant with a narrower scope returns an access token with the original full scope'),
+  idms('refresh-ignores-requested-scope', ['MCXSEC-B.2.2.2-03', 'MCXSEC-B.2.2.3-02', 'MCXSEC-B.2.2.3-03'], 'refresh grant with a narrower scope (MCPTT only) returns an access token with the original full scope and all service IDs'),
   idms('refresh-returns-no-access-token', ['MCXSEC-B.5.3-01'], 'refresh response (200) has no access_token'),
   idms('refresh-token-type-not-bearer', ['MCXSEC-B.5.3-02'], "refresh response token_type is 'pop'"),
   idms('refresh-omits-expires-in', ['MCXSEC-B.5.3-03'], 'refresh response has no expires_in'),
