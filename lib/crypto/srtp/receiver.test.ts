@@ -83,3 +83,18 @@ test.describe('RFC 3711 3.3.2 replay protection', () => {
     expect(rx.unprotect(protectRtcp(keys, rtcp, { index: 4, mki: hex('20000001') })).ok).toBe(true);
   });
 });
+
+test.describe('SrtpSender', () => {
+  test('steps the ROC when SEQ wraps, and a receiver follows it', async () => {
+    const { SrtpSender } = await import('./sender.ts');
+    const { DEFAULT_PROFILES } = await import('./profiles.ts');
+    const mki = hex('0abcdef10c340888');
+    const tx = new SrtpSender(keys, { ...DEFAULT_PROFILES.gmk, mki });
+    const rx = new SrtpReceiver(keys, { ...DEFAULT_PROFILES.gmk, expectedMki: mki });
+    for (const seq of [65534, 65535, 0, 1]) {
+      const r = rx.unprotect(tx.protect(rtp(seq)));
+      expect(r).toMatchObject({ ok: true, roc: seq < 2 ? 1 : 0 });
+    }
+    expect(tx.rocOf(0xcafe0001)).toBe(1);
+  });
+});
