@@ -140,7 +140,7 @@ export async function startPartnerIdms(opts: PartnerOptions): Promise<PartnerIdm
       ({ payload } = await jwtVerify(assertion, trustedKeys, {
         issuer: opts.trustedIssuer,
         algorithms: ['ES256', 'ES384', 'RS256', 'PS256'],
-        requiredClaims: ['iss', 'sub', 'aud', 'exp', 'iat'],
+        requiredClaims: ['iss', 'sub', 'aud', 'exp'],
         clockTolerance: 5,
         currentDate: faults.has('partner-idms.accepts-expired-assertion') ? new Date(0) : undefined,
       }));
