@@ -4,7 +4,9 @@ import { composeIMessage } from './compose.ts';
 import { KeyTypeValue, STATUS_NOT_REVOKED } from './constants.ts';
 import { encodeKeyParameters, parseKeyParameters, protectPayload, type KeyParameters } from './key-params.ts';
 import { MUTATIONS } from './mutate.ts';
-import { KEY_PARAMETER_RULES, RULES, checkKeyParameters, validateIMessage, type RuleId } from './validate.ts';
+import { KEY_PARAMETER_RULES, RULES, checkKeyParameters, requirementOf, validateIMessage, type RuleId } from './validate.ts';
+import { loadCatalog } from '../requirements/catalog.ts';
+import { KEY_KINDS } from './constants.ts';
 
 const GMK = new Uint8Array(16).fill(0x11);
 const CSB = 0x0abcdef1; // purpose tag 0: GMK (here standing for its GUK-ID)
@@ -33,6 +35,13 @@ test.describe('MIKEY profile validator (TS 33.180 Annex E)', () => {
 
   test('the key parameters of the base message decrypt and pass', () => {
     expect(checkKeyParameters(params, 'gmk')).toEqual([]);
+  });
+
+  test('every rule names a requirement of the catalog for every key kind', () => {
+    const catalog = loadCatalog();
+    const missing = (Object.keys(RULES) as RuleId[]).flatMap((rule) => KEY_KINDS.map((kind) => [rule, kind, requirementOf(rule, kind)] as const))
+      .filter(([, , id]) => id !== undefined && !catalog.byId.has(id));
+    expect(missing).toEqual([]);
   });
 
   test('every rule has a mutation', () => {

@@ -56,7 +56,7 @@ export const RULES = {
   'sp.prot-type': { clause: 'E.2.2', summary: 'SP Prot type 0 (SRTP)', requirement: { gmk: 'MCXSEC-E.2.2-01', pck: 'MCXSEC-E.3.3-01', default: 'MCXSEC-E.4.2-01' } },
   'sp.default-profile': { clause: 'E.2.2', summary: 'SP values match the default profile of the key kind', requirement: { gmk: 'MCXSEC-E.2.2-02', pck: 'MCXSEC-E.3.2-02', default: 'MCXSEC-E.4.2-02' } },
   'sp.unreferenced': { clause: 'E.2.1', summary: 'with CS# 0 no SP payload is needed', requirement: { gmk: 'MCXSEC-E.2.1-02', pck: 'MCXSEC-E.3.1-02', default: 'MCXSEC-E.4.1-03' } },
-  'ext.duplicate': { clause: 'E.5', summary: 'at most one SAKKE-to-self and one key parameters payload', requirement: 'MCXSEC-E.5-03' },
+  'ext.duplicate': { clause: 'E.1.2', summary: 'at most one SAKKE-to-self and one key parameters payload', requirement: 'MCXSEC-E.1.2-01' },
   'self.next-payload': { clause: 'E.5', summary: 'next payload of the encapsulated SAKKE payload is 0', requirement: 'MCXSEC-E.5-04' },
   'self.sakke': { clause: 'E.5', summary: 'SAKKE-to-self carries params 1, ID scheme 2 and a 273-octet SAKKE data', requirement: 'MCXSEC-E.5-02' },
   'kp.structure': { clause: 'E.6.1', summary: 'key parameters payload is an MCData protected payload (8.5.4.1)', requirement: 'MCXSEC-E.6.1-02' },
