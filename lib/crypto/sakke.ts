@@ -94,8 +94,16 @@ let fixedP: FixedBase | undefined;
 const baseP = (): FixedBase => (fixedP ??= E.fixedBase(E.P));
 const subgroupChecked = new Lru<boolean>(64);
 const millerCache = new Lru<MillerLines>(8);
-/** Z_T seen once gets counted; seen again, it gets a fixed-base table. */
-const zTables = new Lru<FixedBase | 'seen'>(4);
+/**
+ * Fixed-base tables cost about half a second, so they are built only for
+ * points that keep coming back: Z_T from its second use, and a receiver's
+ * [b]P + Z_T (what every decapsulation for that receiver multiplies by r)
+ * from its fourth.
+ */
+const zTables = new Lru<{ uses: number; table?: FixedBase }>(4);
+const testTables = new Lru<{ uses: number; table?: FixedBase }>(4);
+const Z_TABLE_AFTER = 2;
+const TEST_TABLE_AFTER = 4;
 
 function inSubgroup(a: Point, key: string): boolean {
   const known = subgroupChecked.get(key);
@@ -115,17 +123,28 @@ function linesFor(a: Point, key: string): MillerLines {
   return lines;
 }
 
-/** [k]Z for a KMS key Z (fixed-base table from the second use on). */
-function multiplyZ(Z: Point, key: string, k: bigint): Jacobian {
-  const entry = zTables.get(key);
-  if (entry && entry !== 'seen') return entry.multiply(k);
-  if (entry === 'seen') {
-    const table = E.fixedBase(Z);
-    zTables.set(key, table);
-    return table.multiply(k);
+/** [k]Z for a KMS key Z. */
+function multiplyZ(Z: Point, zKey: string, k: bigint): Jacobian {
+  const entry = zTables.get(zKey) ?? { uses: 0 };
+  entry.uses++;
+  if (!entry.table && entry.uses >= Z_TABLE_AFTER) entry.table = E.fixedBase(Z);
+  zTables.set(zKey, entry);
+  return entry.table ? entry.table.multiply(k) : E.multiply(Z, ((k % PARAMS.q) + PARAMS.q) % PARAMS.q);
+}
+
+/** [r]([b]P + Z_T) (RFC 6508 6.2.1 step 2 and 6.2.2 step 5). */
+function multiplyTest(Z: Point, zKey: string, id: Uint8Array, r: bigint): Jacobian {
+  const key = `${zKey}/${toHex(id)}`;
+  const entry = testTables.get(key) ?? { uses: 0 };
+  entry.uses++;
+  if (!entry.table && entry.uses >= TEST_TABLE_AFTER) {
+    const test = E.toAffine(E.addMixed(baseP().multiply(sakkeIdentifier(id)), Z));
+    if (test) entry.table = E.fixedBase(test);
   }
-  zTables.set(key, 'seen');
-  return E.multiply(Z, ((k % PARAMS.q) + PARAMS.q) % PARAMS.q);
+  testTables.set(key, entry);
+  if (entry.table) return entry.table.multiply(r);
+  // [r]([b]P + Z) = [r*b]P + [r]Z: two fixed-base products once Z has a table.
+  return E.add(baseP().multiply((r * sakkeIdentifier(id)) % PARAMS.q), multiplyZ(Z, zKey, r));
 }
 
 // ---------------------------------------------------------------- building blocks (exported for vectors and tools)
@@ -268,9 +287,8 @@ export function sakkeEncapsulate(ssv: Uint8Array, id: Uint8Array, zT: Uint8Array
   if (!Z.ok) throw new RangeError(Z.reason);
   const zKey = toHex(zT);
   if (!inSubgroup(Z.point, zKey)) throw new RangeError('Z_T is not in the subgroup of order q');
-  const b = sakkeIdentifier(id);
   const r = sakkeR(ssv, id);
-  const R = E.toAffine(E.add(baseP().multiply((r * b) % PARAMS.q), multiplyZ(Z.point, zKey, r)));
+  const R = E.toAffine(multiplyTest(Z.point, zKey, id, r));
   if (!R) throw new RangeError('R_(b,S) is the point at infinity');
   const mask = sakkeMask(sakkeGPow(r));
   const H = ssv.map((v, k) => v ^ mask[k]);
@@ -307,9 +325,8 @@ export function sakkeDecapsulate(
     const w = pairingValue(linesFor(K.point, toHex(rsk)), R.point);
     const mask = sakkeMask(w);
     const ssv = H.map((v, k) => v ^ mask[k]);
-    const b = sakkeIdentifier(id);
     const r = sakkeR(ssv, id);
-    const test = E.add(baseP().multiply((r * b) % PARAMS.q), multiplyZ(Z.point, zKey, r));
+    const test = multiplyTest(Z.point, zKey, id, r);
     if (!E.equals(test, R.point)) return { ok: false, reason: 'integrity check failed: [r]([b]P + Z_S) != R_(b,S) (RFC 6508 section 6.2.2 step 5); wrong RSK, identifier or Z_T, or tampered data' };
     return { ok: true, ssv: Uint8Array.from(ssv) };
   } catch (err) {
