@@ -1,4 +1,4 @@
-import type { KmsMessage, KmsResponse } from '../../lib/kms-xml/model.ts';
+import type { KmsMessage, KmsRequest, KmsResponse } from '../../lib/kms-xml/model.ts';
 import { xsdDateTime } from '../../lib/kms-xml/model.ts';
 import type { XmlElement } from '../../lib/kms-xml/xml.ts';
 import type { FaultSet } from '../fault.ts';
@@ -82,6 +82,7 @@ export function createKmsHandler(deps: HandlerDeps): KmsHttpHandler {
       const parsed = await deps.codec.parseRequest(text);
       if (!parsed.ok) return refuse(400, 'malformed-request', parsed.reason, { userUri: grant.identities[0] });
       received = parsed.received;
+      if (deps.faults.has('kms.accepts-invalid-request-xml')) received = { ...received, request: fillMissing(received.request, http.url, grant) };
       if (grant.unauthenticated) grant = { ...grant, identities: [received.request.userUri] };
       const check = checkKmsRequest(received, { postedUrl: http.url, identities: entitledIdentities(grant, deps.faults), keys: deps.keys, faults: deps.faults });
       if (!check.ok) return refuse(check.status, check.code, check.reason, { userUri: received.request.userUri, clientReqUrl: received.request.clientReqUrl });
@@ -157,6 +158,17 @@ export function errorResponse(
     error: { code: String(status), message: `${code}: ${reason}` },
   };
   return { status, headers: { 'content-type': RESPONSE_CONTENT_TYPE, ...headers }, body: codec.responseXml(response) };
+}
+
+/** kms.accepts-invalid-request-xml: required fields the request lacks are taken as if they were right. */
+function fillMissing(request: KmsRequest, url: string, grant: TokenGrant): KmsRequest {
+  return {
+    ...request,
+    userUri: request.userUri || grant.identities[0] || ANONYMOUS_USER,
+    kmsUri: request.kmsUri || KMS_URI,
+    time: request.time || xsdDateTime(),
+    clientReqUrl: request.clientReqUrl || url,
+  };
 }
 
 function userUriOf(route: KmsRoute, grant: TokenGrant): string {

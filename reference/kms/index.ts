@@ -68,7 +68,7 @@ export async function startKms(ctx: ComponentContext, trust: KmsTrust | undefine
       'kms.redirect-upload': true,
       'kms.authorised-identities': true,
     },
-    endpoints: { kms: baseUrl, 'kms home domain': HOME_SIP_DOMAIN },
+    endpoints: { 'KMS base URL': baseUrl, 'KMS URI': KMS_URI },
     stop: () => http.close(),
   };
 }

@@ -6,13 +6,13 @@ import { canonicalize } from '../../lib/kms-xml/c14n.ts';
 import { encryptElementContent, encryptKeyMaterial } from '../../lib/kms-xml/encryption.ts';
 import { xmlKey, type KeyDerivation } from '../../lib/kms-xml/keys.ts';
 import type { KmsMessage } from '../../lib/kms-xml/model.ts';
-import { ALG_AES256_GCM, NS_DS, NS_XENC } from '../../lib/kms-xml/namespaces.ts';
+import { ALG_AES256_GCM, NS_DS } from '../../lib/kms-xml/namespaces.ts';
 import { parseXml } from '../../lib/kms-xml/parse.ts';
 import { formatSchemaErrors, validateKmsXml } from '../../lib/kms-xml/schema.ts';
 import { readKmsRequest, readKrr } from '../../lib/kms-xml/read.ts';
 import { signKmsDocument, verifyKmsSignature } from '../../lib/kms-xml/signature.ts';
 import { kmsMessageElement } from '../../lib/kms-xml/build.ts';
-import { child, el, linkParents, setAttr, type XmlElement } from '../../lib/kms-xml/xml.ts';
+import { child, childElements, el, linkParents, localName, setAttr, type XmlElement } from '../../lib/kms-xml/xml.ts';
 import { wrapKey } from '../../lib/crypto/keywrap.ts';
 import { toBase64 } from '../../lib/crypto/bytes.ts';
 import type { FaultSet } from '../fault.ts';
@@ -57,8 +57,9 @@ export function kmsXmlCodec(faults: FaultSet): KmsXmlCodec {
         received: {
           request: read.doc,
           signature: signature && {
+            // Requests are verified with the F.1.4 key even under kms.direct-xml-keys, so that switch breaks responses only.
             verify: (key: TransportKey) => {
-              const v = verifyKmsSignature(root, signature, keyFor(key, 'integrity', read.doc.userUri));
+              const v = verifyKmsSignature(root, signature, xmlKey({ id: key.id, key: key.key }, 'integrity', read.doc.userUri));
               return v.ok ? { ok: true as const } : { ok: false as const, reason: v.reason };
             },
           },
@@ -84,7 +85,7 @@ export function kmsXmlCodec(faults: FaultSet): KmsXmlCodec {
       encryptElementContent(holder, keyFor(trk, 'confidentiality', userUri), trk.id, {
         contentAlgorithm: faults.has('kms.kms-message-aes256-gcm') ? ALG_AES256_GCM : undefined,
       });
-      const encrypted = child(holder, NS_XENC, 'EncryptedData') ?? (holder.children[0] as XmlElement);
+      const encrypted = byLocalName(holder, 'EncryptedData')!;
       applyEncryptionFaults(encrypted, keyFor(trk, 'confidentiality', userUri), faults);
       return { encrypted } satisfies KmsMessage;
     },
@@ -128,17 +129,22 @@ function applySignatureFaults(signed: XmlElement, key: Uint8Array, faults: Fault
 
 /** Confidentiality fault switches, applied to the KmsMessage EncryptedData. */
 function applyEncryptionFaults(encrypted: XmlElement, kek: Uint8Array, faults: FaultSet): void {
-  const keyInfo = child(encrypted, NS_DS, 'KeyInfo');
-  const wrapped = keyInfo && child(keyInfo, NS_XENC, 'EncryptedKey');
+  // The EncryptedData is not yet inside a document declaring its prefixes: find children by local name.
+  const keyInfo = byLocalName(encrypted, 'KeyInfo');
+  const wrapped = keyInfo && byLocalName(keyInfo, 'EncryptedKey');
   if (faults.has('kms.undecryptable-kms-message') && wrapped) {
-    const cipherData = child(wrapped, NS_XENC, 'CipherData');
-    const value = cipherData && child(cipherData, NS_XENC, 'CipherValue');
+    const cipherData = byLocalName(wrapped, 'CipherData');
+    const value = cipherData && byLocalName(cipherData, 'CipherValue');
     if (value) value.children = [toBase64(wrapKey(kek, new Uint8Array(randomBytes(16))))];
   }
   if (faults.has('kms.encrypted-data-missing-cipher-value')) {
-    const cipherData = child(encrypted, NS_XENC, 'CipherData');
+    const cipherData = byLocalName(encrypted, 'CipherData');
     if (cipherData) cipherData.children = [el('xenc:CipherReference', { URI: 'https://kms.mcx.example.org/ciphertext/1' })];
   }
+}
+
+function byLocalName(parent: XmlElement, local: string): XmlElement | undefined {
+  return childElements(parent).find((c) => localName(c.name) === local);
 }
 
 /** An identifier that is not `id` (for the KeyName fault switches). */
