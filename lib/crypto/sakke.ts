@@ -8,8 +8,10 @@
  * encapsulation take our own inputs and throw on misuse.
  *
  * Speed: a receiver decapsulates many times with one RSK and one KMS key,
- * so the Miller lines of the RSK and a fixed-base table for Z_T are cached
- * (small LRU caches keyed by the encoded point).
+ * so the RSK's Miller lines, subgroup checks, and fixed-base tables for P,
+ * Z_T and [b]P + Z_T are cached (small LRU caches keyed by the encoding).
+ * <R, K> is computed as <K, R>: equal for points of order q, and it lets
+ * the fixed RSK carry the Miller loop.
  */
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import type { CryptoCheck } from './result.ts';
