@@ -166,13 +166,14 @@ function memo<T>(f: () => Promise<T>): () => Promise<T> {
   return () => (p ??= f());
 }
 
-function loggingHttp(target: Target, log: LoggedExchange[]): HttpClient {
+function loggingHttp(target: Target, redactor: Redactor, log: LoggedExchange[]): HttpClient {
   let n = 0;
   return new HttpClient({
     caPem: target.tls.caPem,
     verify: target.tls.verify,
     onExchange: (req: HttpRequest & { rawBody?: string }, res: HttpResult) => {
       n += 1;
+      registerExchangeSecrets(redactor, res);
       log.push({
         label: `shared ${String(n).padStart(2, '0')} ${req.method} ${req.url.split('?')[0]}`,
         data: {
@@ -185,17 +186,62 @@ function loggingHttp(target: Target, log: LoggedExchange[]): HttpClient {
   });
 }
 
+/** Registers the secrets an exchange carries (tokens in JSON bodies, codes in Location) before it becomes evidence. */
+export function registerExchangeSecrets(redactor: Redactor, res: HttpResult): void {
+  if (!res.ok) return;
+  const loc = res.headers.location;
+  if (loc) {
+    try {
+      const u = new URL(loc, 'https://x.invalid');
+      for (const p of [u.searchParams, new URLSearchParams(u.hash.slice(1))]) redactor.add(p.get('code'));
+    } catch {
+      /* not a URL: nothing to register */
+    }
+  }
+  if (!/^\s*\{/.test(res.bodyText)) return;
+  try {
+    const j = JSON.parse(res.bodyText) as Record<string, unknown>;
+    for (const k of ['access_token', 'refresh_token', 'id_token']) if (typeof j[k] === 'string') redactor.add(j[k] as string);
+  } catch {
+    /* not JSON */
+  }
+}
+
 export const test = base.extend<{ idms: IdmsSession }, { idmsWorker: IdmsWorker }>({
+  // The harness's client, plus registration of received secrets before each exchange is recorded.
+  http: async ({ target, evidence, redactor }, use) => {
+    let n = 0;
+    const client = new HttpClient({
+      caPem: target.tls.caPem,
+      verify: target.tls.verify,
+      onExchange: (req, res) => {
+        n += 1;
+        registerExchangeSecrets(redactor, res);
+        evidence.record('http', `${String(n).padStart(2, '0')} ${req.method} ${req.url}`, {
+          request: { method: req.method, url: req.url, headers: req.headers, body: req.rawBody },
+          response: res.ok ? { status: res.status, headers: res.headers, body: res.bodyText.slice(0, 20_000), truncated: res.truncated } : { error: res.error },
+          durationMs: res.durationMs,
+        });
+      },
+    });
+    await use(client);
+    await client.close();
+  },
   idmsWorker: [
     async ({ target, redactor }, use) => {
       const clients: HttpClient[] = [];
       const workerHttp = (log: LoggedExchange[]) => {
-        const c = loggingHttp(target, log);
+        const c = loggingHttp(target, redactor, log);
         clients.push(c);
         return c;
       };
       for (const [id, secret] of [[target.idms?.clientId, target.idms?.clientSecret], [target.partnerIdms?.clientId, target.partnerIdms?.clientSecret]]) {
         if (id && secret) redactor.add(basicAuthorization(id, secret).slice('Basic '.length));
+      }
+      // Passwords travel form-encoded in login posts.
+      for (const u of target.idms?.users ?? []) {
+        redactor.add(encodeURIComponent(u.password));
+        redactor.add(new URLSearchParams({ p: u.password }).toString().slice(2));
       }
       redactor.add(target.idms?.expiredAccessToken);
       redactor.add(target.partnerIdms?.expiredAssertion);
@@ -312,6 +358,14 @@ export class IdmsSession {
     return flow;
   }
 
+  /** The shared exchange as it went, replayed as evidence, without judging it. */
+  async exchangeOutcome(resource: string): Promise<ExchangeFlow> {
+    const flow = await this.worker.exchange(resource);
+    this.replay(flow.log);
+    if (flow.ok) this.recordJwt(`security token for ${resource}`, flow.securityToken);
+    return flow;
+  }
+
   async driver(ids: string[]): Promise<LoginDriver> {
     const d = await this.worker.driver();
     if (!d.ok) this.verify.inconclusive(ids, d.reason);
@@ -349,7 +403,8 @@ export class IdmsSession {
   }
 
   /** The token request of B.4.2.4 for a code, with parameters overridden or removed (undefined). */
-  async redeem(request: AuthorizationRequest, code: string, overrides: Record<string, string | undefined> = {}, client: ClientCredentials | undefined = primaryClient(this.target)): Promise<TokenResult> {
+  /** `client` null sends no client authentication at all. */
+  async redeem(request: AuthorizationRequest, code: string, overrides: Record<string, string | undefined> = {}, client: ClientCredentials | null = primaryClient(this.target)): Promise<TokenResult> {
     const provider = await this.provider([]);
     const params: Record<string, string | undefined> = {
       grant_type: 'authorization_code',
@@ -359,14 +414,16 @@ export class IdmsSession {
       code_verifier: request.pkce?.verifier,
       ...overrides,
     };
-    const res = await tokenRequest(this.http, provider.tokenEndpoint, params, client);
+    this.registerClient(client);
+    const res = await tokenRequest(this.http, provider.tokenEndpoint, params, client ?? undefined);
     this.registerTokens(res);
     return res;
   }
 
-  async token(params: Record<string, string | undefined>, client: ClientCredentials | undefined = primaryClient(this.target), endpoint?: string): Promise<TokenResult> {
+  async token(params: Record<string, string | undefined>, client: ClientCredentials | null = primaryClient(this.target), endpoint?: string): Promise<TokenResult> {
     const url = endpoint ?? (await this.provider([])).tokenEndpoint;
-    const res = await tokenRequest(this.http, url, params, client);
+    this.registerClient(client);
+    const res = await tokenRequest(this.http, url, params, client ?? undefined);
     this.registerTokens(res);
     return res;
   }
@@ -377,6 +434,13 @@ export class IdmsSession {
 
   recordJwt(label: string, token: TokenJwt): void {
     this.evidence.record('jwt', label, token.decoded.ok ? { header: token.decoded.jwt.header, claims: token.decoded.jwt.claims, signature: token.signature } : { error: token.decoded.reason });
+  }
+
+  /** Client secrets (also deliberately wrong ones) never reach the report, nor their Basic encoding. */
+  registerClient(client: ClientCredentials | null): void {
+    if (!client?.clientSecret) return;
+    this.worker.redactor.add(client.clientSecret);
+    this.worker.redactor.add(basicAuthorization(client.clientId, client.clientSecret).slice('Basic '.length));
   }
 
   registerTokens(res: TokenResult): void {
