@@ -14,6 +14,9 @@ export interface TransportKey {
   key: Uint8Array;
 }
 
+/** Keys handed out during a run are kept up to this many (oldest forgotten first; the bootstrap pair stays). */
+const MAX_ISSUED_KEYS = 10_000;
+
 export class TransportKeyRing {
   private readonly keys = new Map<string, TransportKey>();
   readonly bootstrapTrk: TransportKey;
@@ -31,6 +34,14 @@ export class TransportKeyRing {
     while (this.keys.has(id));
     const key: TransportKey = { kind, id, key: new Uint8Array(randomBytes(32)) };
     this.keys.set(id, key);
+    if (this.keys.size > MAX_ISSUED_KEYS + 2) {
+      for (const old of this.keys.keys()) {
+        if (old !== this.bootstrapTrk?.id && old !== this.bootstrapInk?.id) {
+          this.keys.delete(old);
+          break;
+        }
+      }
+    }
     return key;
   }
 
