@@ -63,7 +63,7 @@ function tryLayout(d: Uint8Array, base: number, withSignalling: boolean): Protec
   const ivAt = head;
   const idAt = ivAt + PROTECTED_IV_LENGTH;
   const ieiAt = idAt + 4;
-  if (d.length < ieiAt + 3) return { ok: false, offset: base + Math.min(d.length, ieiAt), reason: `protected payload is ${d.length} octets; the header and Payload IE need at least ${ieiAt + 3}` };
+  if (d.length < ieiAt + 3) return { ok: false, offset: base, reason: `protected payload is ${d.length} octets; the header and Payload IE need at least ${ieiAt + 3}` };
   const len = (d[ieiAt + 1] << 8) | d[ieiAt + 2];
   const end = ieiAt + 3 + len;
   if (end > d.length) return { ok: false, offset: base + ieiAt + 1, reason: `Payload IE length ${len} runs ${end - d.length} octet(s) past the end of the protected payload` };

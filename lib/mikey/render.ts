@@ -62,6 +62,7 @@ function valueOf(node: Record<string, unknown>, field: string): string {
     const s = field === 'idData' || field === 'data' ? printable(v) : undefined;
     return s ? `"${s}"` : hex(v);
   }
+  if (field === 'params' && Array.isArray(node.params)) return `${node.params.length} policy parameter(s)`;
   if (Array.isArray(v)) return v.join(', ');
   return v === undefined ? '' : String(v);
 }
