@@ -1,14 +1,21 @@
 import { UsageError, EXIT_USAGE, type Command } from './usage.ts';
 import { toolCommand } from './tool/index.ts';
-import { runCommand } from './commands/run.ts';
-import { referenceCommand } from './commands/reference.ts';
-import { catalogCommand } from './commands/catalog.ts';
+
+/** A command whose module is loaded only when it runs, so `--help` and usage errors stay fast. */
+function lazy(name: string, summary: string, load: () => Promise<Command>): Command {
+  return { name, summary, run: async (argv) => (await load()).run(argv) };
+}
+const runCommand = lazy('run', 'run the conformance suites against a target (default: the embedded reference domain)', async () => (await import('./commands/run.ts')).runCommand);
+const referenceCommand = lazy('reference', 'start the embedded reference MCX domain (with optional fault switches)', async () => (await import('./commands/reference.ts')).referenceCommand);
+const catalogCommand = lazy('catalog', 'requirement catalog counts: catalogued, testable, covered, with a negative control', async () => (await import('./commands/catalog.ts')).catalogCommand);
 
 /**
  * `mcx-conformance <command>`. Each command lives in its own module and is
  * registered here.
  */
-const COMMANDS: Command[] = [runCommand, referenceCommand, catalogCommand, toolCommand];
+const packageCommand = lazy('package', 'zip a report directory as a certification package with a SHA-256 manifest', async () => (await import('./commands/package.ts')).packageCommand);
+
+const COMMANDS: Command[] = [runCommand, referenceCommand, catalogCommand, packageCommand, toolCommand];
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -1,7 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { stringify as toYaml, parse as parseYaml } from 'yaml';
-import { startReferenceDomain, UnknownFaultError } from '../../reference/domain.ts';
-import { FAULTS } from '../../reference/faults.ts';
 import { UsageError, type Command } from '../usage.ts';
 import { parseCommandArgs, splitList } from './args.ts';
 
@@ -31,6 +29,7 @@ export const referenceCommand: Command = {
       process.stdout.write(HELP);
       return 0;
     }
+    const { FAULTS } = await import('../../reference/faults.ts');
     if (values['list-faults']) {
       if (FAULTS.length === 0) process.stdout.write('no fault switches defined yet\n');
       for (const f of FAULTS) process.stdout.write(`${f.name}\n  role: ${f.role}\n  breaks: ${f.breaks.join(', ')}\n  ${f.description}\n`);
@@ -48,6 +47,7 @@ export const referenceCommand: Command = {
       if (listed !== undefined && (!Array.isArray(listed) || !listed.every((x) => typeof x === 'string'))) throw new UsageError(`--config ${values.config}: faults: expected a list of fault names`);
       faults.push(...((listed as string[] | undefined) ?? []));
     }
+    const { startReferenceDomain, UnknownFaultError } = await import('../../reference/domain.ts');
     let domain;
     try {
       domain = await startReferenceDomain({ faults });

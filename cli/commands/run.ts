@@ -2,11 +2,12 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import { startReferenceDomain, UnknownFaultError, type ReferenceDomain } from '../../reference/domain.ts';
-import { TARGET_FILE_ENV } from '../../lib/harness/fixtures.ts';
+import type { ReferenceDomain } from '../../reference/domain.ts';
+import { TARGET_FILE_ENV, secretsOf } from '../../lib/harness/fixtures.ts';
+import { scrubReportDir } from '../../lib/report/scrub.ts';
 import { readTargetDocument, resolveTargetDocument, TargetFileError } from '../../lib/target/load.ts';
 import { isSuiteRole, rolesOfTarget, SUITE_ROLES } from '../../lib/target/sections.ts';
-import { RESULTS_FILE, RUN_ERRORS_FILE } from '../../lib/report/reporter.ts';
+import { RESULTS_FILE, RUN_ERRORS_FILE } from '../../lib/report/files.ts';
 import { exitCodeOf } from '../../lib/report/verdicts.ts';
 import type { Results } from '../../lib/report/types.ts';
 import { UsageError, EXIT_FAIL, type Command } from '../usage.ts';
@@ -45,6 +46,8 @@ export interface RunOptions {
   quiet?: boolean;
   /** Playwright workers (default: the config's). */
   workers?: number;
+  /** Extra environment for the suites (tests: the secret values a target file refers to). */
+  env?: Record<string, string>;
 }
 
 export interface RunOutcome {
@@ -53,6 +56,8 @@ export interface RunOutcome {
   results?: Results;
   /** Playwright's output when quiet. */
   output: string;
+  /** Report files in which the final scrub found and removed a secret. */
+  scrubbed: string[];
 }
 
 /** A run id that sorts by time: 2026-11-23T13-05-00-123Z. */
@@ -78,7 +83,7 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
   try {
     let targetFile: string;
     let targetDoc: Record<string, unknown>;
-    const childEnv: NodeJS.ProcessEnv = { ...process.env };
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...(opts.env ?? {}) };
     if (opts.target) {
       targetFile = resolve(opts.target);
       if (!existsSync(targetFile)) throw new UsageError(`--target: no such file ${targetFile}`);
@@ -89,6 +94,8 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
         throw err;
       }
     } else {
+      // Loaded on demand: a run against a vendor's target never loads the reference domain.
+      const { startReferenceDomain, UnknownFaultError } = await import('../../reference/domain.ts');
       try {
         domain = await startReferenceDomain({ faults });
       } catch (err) {
@@ -102,8 +109,9 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
       Object.assign(childEnv, domain.secretEnv);
     }
     // Fail early (exit 2) when the target file is invalid or a secret is not in the environment.
+    let resolvedTarget;
     try {
-      resolveTargetDocument(structuredClone(targetDoc), childEnv, resolve(targetFile, '..'));
+      resolvedTarget = resolveTargetDocument(structuredClone(targetDoc), childEnv, resolve(targetFile, '..'));
     } catch (err) {
       if (err instanceof TargetFileError) throw new UsageError(`${opts.target ?? 'reference domain target'}: ${err.message}`);
       throw err;
@@ -117,6 +125,9 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
     rmSync(join(reportDir, RESULTS_FILE), { force: true });
     rmSync(join(reportDir, RUN_ERRORS_FILE), { force: true });
     childEnv[TARGET_FILE_ENV] = targetFile;
+    // Every secret the suites register is logged to this private file, to scrub the reports after the run.
+    const secretLog = opts.env?.MCX_SECRET_LOG ?? join(workDir, 'secrets.log');
+    childEnv.MCX_SECRET_LOG = secretLog;
     childEnv.MCX_OUTPUT_DIR = join(workDir, 'test-results');
     if (opts.workers) childEnv.MCX_WORKERS = String(opts.workers);
     childEnv.MCX_REPORTERS = JSON.stringify(reportersFor({ reportDir, roles, targetFile, quiet: !!opts.quiet, shard: !!opts.shard }));
@@ -125,10 +136,14 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
     if (opts.shard) args.push('--shard', opts.shard);
     const { code, output } = await runPlaywright(args, childEnv, { quiet: opts.quiet });
 
+    const known = [...secretsOf(resolvedTarget), ...Object.values(domain?.secretEnv ?? {}), ...readSecretLog(secretLog)];
+    const scrubbed = await scrubReportDir(reportDir, known);
+    if (scrubbed.filesChanged.length && !opts.quiet) process.stderr.write(`mcx-conformance run: removed secrets that escaped redaction from ${scrubbed.filesChanged.length} report file(s)\n`);
+
     const resultsPath = join(reportDir, RESULTS_FILE);
     if (!existsSync(resultsPath)) {
       process.stderr.write(`mcx-conformance run: Playwright exited with code ${code} without writing ${resultsPath}\n${opts.quiet ? output : ''}`);
-      return { exitCode: EXIT_FAIL, reportDir, output };
+      return { exitCode: EXIT_FAIL, reportDir, output, scrubbed: scrubbed.filesChanged };
     }
     const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as Results;
     let exitCode: number = exitCodeOf(results);
@@ -141,11 +156,25 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
       rmSync(latest, { recursive: true, force: true });
       cpSync(reportDir, latest, { recursive: true });
     }
-    return { exitCode, reportDir, results, output };
+    return { exitCode, reportDir, results, output, scrubbed: scrubbed.filesChanged };
   } finally {
     await domain?.stop();
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+function readSecretLog(file: string): string[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      try {
+        return JSON.parse(l) as string;
+      } catch {
+        return '';
+      }
+    });
 }
 
 /** The reporters of a conformance run (Playwright reads them from MCX_REPORTERS through playwright.config.ts). */

@@ -77,8 +77,21 @@ export class Checker {
     return this.findings.filter((f) => f.verdict === 'fail');
   }
 
+  /**
+   * Attach the findings, redacted again with every secret known by now (a
+   * suite may register a secret after a check recorded it). Called by the
+   * fixture at teardown.
+   */
+  async flush(): Promise<void> {
+    for (const finding of this.findings.slice(this.flushed)) {
+      await this.testInfo.attach(FINDING_ATTACHMENT, { body: JSON.stringify(this.redactor.redactValue(finding)), contentType: 'application/json' });
+    }
+    this.flushed = this.findings.length;
+  }
+
+  private flushed = 0;
+
   private record(finding: Finding): void {
     this.findings.push(finding);
-    void this.testInfo.attach(FINDING_ATTACHMENT, { body: JSON.stringify(finding), contentType: 'application/json' });
   }
 }

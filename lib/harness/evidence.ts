@@ -9,15 +9,38 @@ export type EvidenceKind = 'http' | 'sip' | 'jwt' | 'xml' | 'mikey' | 'tls' | 't
  * Attaches what the suite saw to the running test, redacted. Each item is a
  * Playwright attachment named `mcx-evidence:<kind>:<label>` holding JSON, so
  * the reporter and Playwright's own HTML report both show it.
+ *
+ * Items are redacted and attached when the test ends (flush), not when
+ * recorded: a suite registers a secret it received (a refresh token, a key)
+ * after the exchange that carried it has been recorded.
  */
 export class Evidence {
+  private readonly pending: { kind: EvidenceKind; label: string; data: unknown }[] = [];
+
   constructor(
     private readonly testInfo: TestInfo,
     readonly redactor: Redactor,
   ) {}
 
   record(kind: EvidenceKind, label: string, data: unknown): void {
-    const body = JSON.stringify(this.redactor.redactValue(data), null, 2);
-    void this.testInfo.attach(`${EVIDENCE_ATTACHMENT_PREFIX}${kind}:${label}`, { body, contentType: 'application/json' });
+    // Copy now: the caller may mutate the object after recording it.
+    this.pending.push({ kind, label, data: snapshot(data) });
+  }
+
+  /** Attach everything recorded, redacted with every secret known by now. Called by the fixture at teardown. */
+  async flush(): Promise<void> {
+    for (const item of this.pending.splice(0)) {
+      const body = JSON.stringify(this.redactor.redactValue(item.data), null, 2) ?? 'null';
+      await this.testInfo.attach(`${EVIDENCE_ATTACHMENT_PREFIX}${item.kind}:${this.redactor.redactText(item.label)}`, { body, contentType: 'application/json' });
+    }
+  }
+}
+
+function snapshot(data: unknown): unknown {
+  if (data === undefined || data === null || typeof data !== 'object') return data;
+  try {
+    return structuredClone(data);
+  } catch {
+    return JSON.parse(JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)));
   }
 }

@@ -86,13 +86,16 @@ export const test = base.extend<ConformanceFixtures & AutoFixtures, ConformanceW
   verify: async ({ redactor }, use, testInfo) => {
     const checker = new Checker(testInfo, redactor);
     await use(checker);
+    await checker.flush();
     const failed = checker.failed();
     if (failed.length > 0 && testInfo.status === 'passed') {
       throw new Error(`${failed.length} check(s) failed: ${failed.map((f) => `${f.requirement} ${f.check}`).join('; ')}`);
     }
   },
   evidence: async ({ redactor }, use, testInfo) => {
-    await use(new Evidence(testInfo, redactor));
+    const evidence = new Evidence(testInfo, redactor);
+    await use(evidence);
+    await evidence.flush();
   },
   http: async ({ target, evidence }, use) => {
     let n = 0;

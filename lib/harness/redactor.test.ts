@@ -14,3 +14,22 @@ test.describe('Redactor', () => {
     expect(r.redactText('abc')).toBe('abc');
   });
 });
+
+test.describe('Redactor: always-secret shapes', () => {
+  const r = new Redactor();
+
+  test('OAuth credentials in JSON, escaped JSON, query strings and form bodies', () => {
+    expect(r.redactText('{"refresh_token":"abcDEF123_-x","expires_in":300,"token_type":"Bearer"}')).toBe('{"refresh_token":"<redacted>","expires_in":300,"token_type":"Bearer"}');
+    expect(r.redactText('"body": "{\\"code\\":\\"xyz987\\"}"')).toBe('"body": "{\\"code\\":\\"<redacted>\\"}"');
+    expect(r.redactText('https://rp/cb?code=Ab12Cd34&state=s1')).toBe('https://rp/cb?code=<redacted>&state=s1');
+    expect(r.redactText('grant_type=authorization_code&code=Q1w2&code_verifier=vvvv&client_secret=zz9')).toBe('grant_type=authorization_code&code=<redacted>&code_verifier=<redacted>&client_secret=<redacted>');
+    expect(r.redactText('state=abc&scope=openid')).toBe('state=abc&scope=openid');
+  });
+
+  test('credential headers and secret-named keys', () => {
+    expect(r.redactValue({ headers: { authorization: 'Bearer tok123', 'set-cookie': '_session=s3cr3t; path=/; httponly', accept: 'application/json' } })).toEqual({
+      headers: { authorization: 'Bearer <redacted>', 'set-cookie': '_session=<redacted>; path=/; httponly', accept: 'application/json' },
+    });
+    expect(r.redactValue({ password: 'pw1234', keyHex: 'a1b2', user: 'alice' })).toEqual({ password: '<redacted>', keyHex: '<redacted>', user: 'alice' });
+  });
+});

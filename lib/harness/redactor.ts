@@ -1,10 +1,27 @@
+import { appendFileSync } from 'node:fs';
+
 /**
  * Removes secrets from anything that goes into a report. Secrets are known
  * values (passwords, client secrets, TrK/InK, key material the suite was given
- * or received) plus shapes that are always secret (bearer tokens, JWTs).
+ * or received) plus shapes that are always secret: JWTs, OAuth credentials
+ * in JSON, form and query encodings (access/refresh/ID tokens, codes,
+ * client secrets, passwords, assertions, code verifiers), credentials in
+ * Authorization and Cookie headers, and values under secret-named keys.
  */
 const JWT_SHAPE = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 const MIN_SECRET_LENGTH = 4;
+
+/** Parameter and member names whose values are always credentials. */
+const SECRET_PARAMS = ['access_token', 'refresh_token', 'id_token', 'code', 'client_secret', 'password', 'assertion', 'subject_token', 'actor_token', 'code_verifier', 'client_assertion'];
+const SECRET_PARAM_ALT = SECRET_PARAMS.join('|');
+/** `"refresh_token": "value"` (also inside escaped JSON: `\"code\":\"value\"`). */
+const JSON_MEMBER = new RegExp(`(\\\\?"(?:${SECRET_PARAM_ALT})\\\\?"\\s*:\\s*\\\\?")([^"\\\\]+)(\\\\?")`, 'g');
+/** `code=value` in a query string or form body. */
+const FORM_PARAM = new RegExp(`((?:^|[?&\\s])(?:${SECRET_PARAM_ALT})=)([^&\\s"'#]+)`, 'g');
+/** Object keys whose string values are secret wherever they appear. */
+const SECRET_KEYS = new RegExp(`^(?:${SECRET_PARAM_ALT}|clientSecret|keyHex|trk|ink|rsk|ssk|secret|privateKey|private_key)$`, 'i');
+/** Headers carrying credentials: keep the scheme, drop the rest. */
+const CREDENTIAL_HEADERS = /^(?:authorization|proxy-authorization|cookie|set-cookie)$/i;
 
 export class Redactor {
   private readonly secrets = new Set<string>();
@@ -15,11 +32,19 @@ export class Redactor {
 
   /** Register a secret value; its hex/base64 spellings are covered by the caller adding them. */
   add(secret: string | undefined | null): void {
-    if (typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH) this.secrets.add(secret);
+    if (typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH && !this.secrets.has(secret)) {
+      this.secrets.add(secret);
+      // The runner collects every registered secret (MCX_SECRET_LOG, a private file of the run) to scrub
+      // the reports after the run, and the redaction test scans the reports for them.
+      if (process.env.MCX_SECRET_LOG) appendFileSync(process.env.MCX_SECRET_LOG, JSON.stringify(secret) + '\n', { mode: 0o600 });
+    }
   }
 
   redactText(text: string): string {
-    let out = text.replace(JWT_SHAPE, (jwt) => `<redacted jwt ${jwt.length} chars>`);
+    let out = text
+      .replace(JWT_SHAPE, (jwt) => `<redacted jwt ${jwt.length} chars>`)
+      .replace(JSON_MEMBER, (_m, pre: string, value: string, post: string) => (value.startsWith('<redacted') ? `${pre}${value}${post}` : `${pre}<redacted>${post}`))
+      .replace(FORM_PARAM, (_m, pre: string, value: string) => (value.startsWith('<redacted') || value.startsWith('%3Credacted') ? `${pre}${value}` : `${pre}<redacted>`));
     // Longest first, so a secret containing another is removed whole.
     for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
       if (out.includes(secret)) out = out.split(secret).join('<redacted>');
@@ -29,13 +54,25 @@ export class Redactor {
     return out;
   }
 
-  redactValue<T>(value: T): T {
-    if (typeof value === 'string') return this.redactText(value) as T;
+  redactValue<T>(value: T, key?: string): T {
+    if (typeof value === 'string') {
+      if (key !== undefined && CREDENTIAL_HEADERS.test(key)) return redactCredentialHeader(value) as T;
+      if (key !== undefined && SECRET_KEYS.test(key) && value.length > 0 && !value.startsWith('<redacted')) return '<redacted>' as T;
+      return this.redactText(value) as T;
+    }
     if (value === null || typeof value !== 'object') return value;
     if (value instanceof Uint8Array) return `<${value.length} bytes>` as T;
-    if (Array.isArray(value)) return value.map((v) => this.redactValue(v)) as T;
+    if (Array.isArray(value)) return value.map((v) => this.redactValue(v, key)) as T;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = this.redactValue(v);
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = this.redactValue(v, k);
     return out as T;
   }
+}
+
+/** `Bearer abc` -> `Bearer <redacted>`; cookies keep their names. */
+function redactCredentialHeader(value: string): string {
+  const scheme = /^(Bearer|Basic|DPoP|Digest|Negotiate)\s+/i.exec(value);
+  if (scheme) return `${scheme[1]} <redacted>`;
+  if (value.includes('=')) return value.replace(/(^|[;,]\s*)([^=;,\s]+)=([^;,]*)/g, (_m, sep: string, name: string, v: string) => (/^(path|domain|expires|max-age|samesite|secure|httponly)$/i.test(name) ? `${sep}${name}=${v}` : `${sep}${name}=<redacted>`));
+  return '<redacted>';
 }

@@ -27,8 +27,8 @@ export interface ConformanceReporterOptions {
   perProject?: Record<string, string>;
 }
 
-export const RESULTS_FILE = 'results.json';
-export const RUN_ERRORS_FILE = 'run-errors.json';
+import { RESULTS_FILE, RUN_ERRORS_FILE } from './files.ts';
+export { RESULTS_FILE, RUN_ERRORS_FILE };
 
 /**
  * The Playwright reporter that turns tests into per-requirement verdicts and
