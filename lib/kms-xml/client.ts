@@ -15,7 +15,7 @@ import type { KeyDerivation, SharedKey } from './keys.ts';
 
 export const KMS_CONTENT_TYPE = 'application/xml';
 export const DEFAULT_KMS_MAX_BODY = 1024 * 1024;
-export const DEFAULT_KMS_TIMEOUT_MS = 10_000;
+export const DEFAULT_KMS_TIMEOUT_MS = 30_000;
 
 export interface KmClientOptions {
   /** Base URL ending in /keymanagement/identity/v1. */

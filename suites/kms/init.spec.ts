@@ -1,0 +1,57 @@
+/**
+ * KMS Initialize (D.2.3, D.3.1, D.3.2, 5.3.4, 5.3.5) and the Root KMS
+ * certificate, requested as a KM client with the first test user's access
+ * token. Every response is also schema-checked (fixture, D.3.5.1).
+ */
+import { test } from './fixture.ts';
+import { requirements } from '../../lib/harness/index.ts';
+import { REQ } from './requirements.ts';
+import { expectKmsResponse } from './checks/answer.ts';
+import { checkEcho, checkNoForeignElementsInKmsNamespace } from './checks/envelope.ts';
+import { checkRootCertificate } from './checks/certificate.ts';
+
+test(
+  'D.2.3 KMS Initialize returns the Root KMS certificate (D.3.1, D.3.2.2, 5.3.4, 5.3.5)',
+  {
+    annotation: requirements(
+      REQ.initResource, REQ.echo, REQ.initRootCert, REQ.initCarriesCert, REQ.homeCert, REQ.certContents, REQ.certVersion, REQ.certRole,
+      REQ.certUserIdFormat, REQ.certPeriodOffset, REQ.offsetBelowPeriod, REQ.certZt, REQ.certKpak, REQ.certGatewayVersion, REQ.certValidity,
+      REQ.certParameterSet, REQ.foreignNamespace, REQ.schema,
+    ),
+    tag: ['@kms'],
+  },
+  async ({ kms, verify }) => {
+    const token = await kms.token('valid', [REQ.initResource]);
+    const ex = await kms.send({ type: 'init', userUri: kms.userUri, accessToken: token, label: 'init' });
+    const doc = expectKmsResponse(verify, ex, REQ.initResource, 'KMS Initialize');
+    verify.check(REQ.initResource, 'init answered with KmsInit', !!doc.message?.init, { field: 'KmsResponse/KmsMessage', expected: 'KmsInit', actual: doc.message ? Object.keys(doc.message).join(', ') || 'empty' : '(absent)', fatal: true });
+    checkEcho(verify, ex, doc, { userUri: kms.userUri, kmsUri: kms.target.kmsUri });
+    checkNoForeignElementsInKmsNamespace(verify, ex, ex.opened!.received!.root);
+    const cert = doc.message!.init!.certificate;
+    const present = cert.kmsUri !== '' || cert.pubAuthKey !== '';
+    const details = { field: 'KmsInit/KmsCertificate', expected: 'the KMS certificate', actual: present ? `${cert.certUri ?? ''} ${cert.kmsUri}` : '(absent)' };
+    verify.check(REQ.initCarriesCert, 'KMSInit response carries the KMS certificate', present, details);
+    verify.check(REQ.homeCert, 'the Home KMS gives its own certificate', present && cert.kmsUri === kms.target.kmsUri, { ...details, expected: `certificate of ${kms.target.kmsUri}` });
+    verify.check(REQ.initRootCert, 'KmsInit holds the KMS\'s Root certificate', present && cert.kmsUri === kms.target.kmsUri, { ...details, expected: `certificate of ${kms.target.kmsUri}`, fatal: true });
+    checkRootCertificate(verify, cert);
+  },
+);
+
+test(
+  'D.3.2.1 the KMS has one root certificate: two initializations return the same one',
+  { annotation: requirements(REQ.oneRootCert), tag: ['@kms'] },
+  async ({ kms, verify }) => {
+    const token = await kms.token('valid', [REQ.oneRootCert]);
+    const first = expectKmsResponse(verify, await kms.send({ type: 'init', userUri: kms.userUri, accessToken: token, label: 'init 1' }), REQ.oneRootCert, 'KMS Initialize');
+    const second = expectKmsResponse(verify, await kms.send({ type: 'init', userUri: kms.userUri, accessToken: token, label: 'init 2' }), REQ.oneRootCert, 'KMS Initialize');
+    const a = first.message?.init?.certificate;
+    const b = second.message?.init?.certificate;
+    if (!a || !b || !a.pubAuthKey || !b.pubAuthKey) return verify.inconclusive([REQ.oneRootCert], 'KMS Initialize returned no certificate (graded under D.3.1)');
+    const same = a.certUri === b.certUri && a.kmsUri === b.kmsUri && a.pubEncKey.toLowerCase() === b.pubEncKey.toLowerCase() && a.pubAuthKey.toLowerCase() === b.pubAuthKey.toLowerCase();
+    verify.check(REQ.oneRootCert, 'both KMS Initialize responses carry the same root certificate', same, {
+      field: 'KmsCertificate CertUri, KmsUri, PubEncKey, PubAuthKey',
+      expected: `${a.certUri ?? '(no CertUri)'} ${a.kmsUri}`,
+      actual: `${b.certUri ?? '(no CertUri)'} ${b.kmsUri}${a.pubAuthKey.toLowerCase() !== b.pubAuthKey.toLowerCase() ? ' (different KPAK)' : ''}${a.pubEncKey.toLowerCase() !== b.pubEncKey.toLowerCase() ? ' (different Z_T)' : ''}`,
+    });
+  },
+);
