@@ -17,7 +17,7 @@ import { FormLoginDriver } from '../../lib/oidc/form-login.ts';
 import { BrowserLoginDriver } from '../../lib/oidc/browser-login.ts';
 import { probeTls } from '../../lib/oidc/tls-probe.ts';
 import { decodeJwtSafe, nowSeconds, verifyJwsSignature, type DecodeResult, type VerifyResult } from '../../lib/oidc/jwt.ts';
-import { basicAuthorization, GRANT_TOKEN_EXCHANGE, TOKEN_TYPE_JWT, tokenRequest, type ClientCredentials, type TokenResult } from '../../lib/oidc/token-request.ts';
+import { basicAuthorization, GRANT_JWT_BEARER, GRANT_TOKEN_EXCHANGE, TOKEN_TYPE_JWT, tokenRequest, type ClientCredentials, type TokenResult } from '../../lib/oidc/token-request.ts';
 import type { Redactor } from '../../lib/harness/redactor.ts';
 
 /** One HTTP exchange made outside a test (worker fixtures), replayed as evidence by the tests that use it. */
@@ -65,6 +65,24 @@ interface IdmsWorker {
   /** The token exchange of the shared login's access token for a resource, done once per resource. */
   exchange: (resource: string) => Promise<ExchangeFlow>;
   workerHttp: (log: LoggedExchange[]) => HttpClient;
+  /** The partner IdMS's discovery (for its JWKS), done once. */
+  partnerProvider: () => Promise<DiscoveryResult>;
+  /** The JWT-bearer grant at the partner with the shared security token, done once. */
+  partnerGrant: () => Promise<PartnerGrant>;
+}
+
+export type PartnerGrant =
+  | { ok: true; scope: string[]; result: TokenResult; receivedAt: number; accessToken: TokenJwt; assertion: string; log: LoggedExchange[] }
+  | { ok: false; reason: string; unreachable: boolean; log: LoggedExchange[] };
+
+/** What the suite asks the partner for: a strict subset of its scopes where possible (B.7.4). */
+export function partnerRequestScopes(allowed: readonly string[]): string[] {
+  const mcx = allowed.filter((s) => s.startsWith('3gpp:mc:'));
+  return [...(allowed.includes('openid') ? ['openid'] : []), ...mcx.slice(0, Math.max(1, mcx.length - 1))];
+}
+
+export function partnerClient(target: Target): ClientCredentials {
+  return { clientId: target.partnerIdms!.clientId, clientSecret: target.partnerIdms!.clientSecret };
 }
 
 export const MCPTT_SCOPES = ['3gpp:mc:ptt_service', '3gpp:mc:ptt_key_management_service'];
@@ -293,7 +311,27 @@ export const test = base.extend<{ idms: IdmsSession }, { idmsWorker: IdmsWorker 
         }
         return p;
       };
-      await use({ target, redactor, provider, driver, login, exchange, workerHttp });
+      const partnerLog: LoggedExchange[] = [];
+      const partnerProvider = memo(async (): Promise<DiscoveryResult> => {
+        if (!target.partnerIdms) return { ok: false, unreachable: false, reason: 'the target has no partnerIdms section' };
+        return discover(workerHttp(partnerLog), discoveryUrlOf(target.partnerIdms.issuer, target.partnerIdms.discoveryUrl));
+      });
+      const partnerGrant = memo(async (): Promise<PartnerGrant> => {
+        const log: LoggedExchange[] = [];
+        if (!target.partnerIdms) return { ok: false, reason: 'the target has no partnerIdms section', unreachable: false, log };
+        const ex = await exchange(target.partnerIdms.tokenEndpoint);
+        if (!ex.ok) return { ok: false, reason: `no security token from the primary: ${ex.reason}`, unreachable: ex.unreachable, log };
+        const assertion = ex.securityToken.raw;
+        if (!assertion) return { ok: false, reason: 'the token exchange gave no security token', unreachable: false, log };
+        const scope = partnerRequestScopes(target.partnerIdms.scopes);
+        const result = await tokenRequest(workerHttp(log), target.partnerIdms.tokenEndpoint, { grant_type: GRANT_JWT_BEARER, assertion, client_id: target.partnerIdms.clientId, scope: scope.join(' ') }, partnerClient(target));
+        const receivedAt = nowSeconds();
+        if (result.unreachable) return { ok: false, reason: result.problem ?? 'partner unreachable', unreachable: true, log };
+        const pp = await partnerProvider();
+        const accessToken = await decodeAndVerify(result.json?.access_token, pp.ok ? pp.provider.jwks : undefined);
+        return { ok: true, scope, result, receivedAt, accessToken, assertion, log };
+      });
+      await use({ target, redactor, provider, driver, login, exchange, workerHttp, partnerProvider, partnerGrant });
       await launched?.close();
       for (const c of clients) await c.close();
     },
@@ -320,6 +358,11 @@ export class IdmsSession {
     readonly evidence: Evidence,
     readonly http: HttpClient,
   ) {}
+
+  /** Stop the test: a precondition of these requirements failed. */
+  inconclusive(ids: string[], reason: string, kind: 'precondition' | 'unreachable' = 'precondition'): never {
+    return this.verify.inconclusive(ids, reason, kind);
+  }
 
   get target(): Target {
     return this.worker.target;
@@ -363,6 +406,14 @@ export class IdmsSession {
     const flow = await this.worker.exchange(resource);
     this.replay(flow.log);
     if (flow.ok) this.recordJwt(`security token for ${resource}`, flow.securityToken);
+    return flow;
+  }
+
+  /** The shared JWT-bearer grant at the partner, replayed as evidence, without judging it. */
+  async partnerGrant(): Promise<PartnerGrant> {
+    const flow = await this.worker.partnerGrant();
+    this.replay(flow.log);
+    if (flow.ok) this.recordJwt('partner access token', flow.accessToken);
     return flow;
   }
 

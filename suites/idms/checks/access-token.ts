@@ -25,6 +25,8 @@ export interface AccessTokenIds {
   scope: string;
   clientId: string;
   service: (s: (typeof SERVICES)[number]) => string;
+  /** Where a service ID for a service not asked for is reported (default: service). */
+  serviceNotRequested?: (s: (typeof SERVICES)[number]) => string;
 }
 
 export const PRIMARY_ACCESS_TOKEN_IDS: AccessTokenIds = {
@@ -84,7 +86,7 @@ export function checkAccessTokenClaims(verify: Checker, ctx: AccessTokenContext,
         reason: value === undefined ? 'missing' : 'mismatch',
       });
     } else if (!serviceGranted(s, ctx.requestedScopes)) {
-      verify.check(ids.service(s), `access token carries no ${s.claim} (${s.name} not requested)`, value === undefined, { field: s.claim, expected: 'absent', actual: value, reason: 'mismatch' });
+      verify.check((ids.serviceNotRequested ?? ids.service)(s), `access token carries no ${s.claim} (${s.name} not requested)`, value === undefined, { field: s.claim, expected: 'absent', actual: value, reason: 'mismatch' });
     }
   }
 }
