@@ -6,21 +6,20 @@
  * codes) is collected in KEY_PARAMS_CODES so it can be adjusted in one place;
  * parsing accepts any value there and reports what it found.
  */
-import { gcm } from '@noble/ciphers/aes.js';
-import { dpck } from '../crypto/kdf.ts';
+import { MCDATA_CODES, protectPayload as protectMcdataPayload, unprotectPayload as unprotectMcdataPayload, type DpAlgorithm } from '../crypto/mcdata-payload.ts';
 import type { Span } from './types.ts';
 
 export const KEY_PARAMS_CODES = {
   /** Message Type of the protected payload: bit 7 ('protected') set (8.5.1). */
-  messageType: 0x40,
+  messageType: MCDATA_CODES.protectedMessageType,
   /** 'Payload' IEI of the protected payload (TLV-E). */
-  payloadIei: 0x78,
+  payloadIei: MCDATA_CODES.payloadIei,
   /** Key Parameters IEI (a type 6 / TLV-E IE, E.6.1). */
   keyParametersIei: 0x79,
   /** MCData Group ID IEI (TS 24.282 15.2.14). */
   groupIdIei: 0x7a,
   /** Payload algorithm codes (8.5.4.2). */
-  algorithm: { DP_AES_128_GCM: 0, DP_AES_256_GCM: 1 } as Record<string, number>,
+  algorithm: MCDATA_CODES.algorithm as Record<string, number>,
 } as const;
 
 export const PROTECTED_IV_LENGTH = 16;
@@ -196,33 +195,24 @@ export interface ProtectOptions {
   dateTime: number;
   payloadId?: number;
   sequenceNumber?: number;
-  algorithm?: number;
+  algorithm?: DpAlgorithm;
   messageType?: number;
 }
 
-/** 8.5.4.2: AEAD_AES_128_GCM with the DPCK of F.1.5, the header fields as associated data. */
+/** 8.5.4.2 via lib/crypto/mcdata-payload.ts: AEAD with the DPCK of F.1.5, the header as associated data. */
 export function protectPayload(plaintext: Uint8Array, o: ProtectOptions): Uint8Array {
-  const header = Uint8Array.from([
-    o.messageType ?? KEY_PARAMS_CODES.messageType, ...u40bytes(o.dateTime),
-    ...[24, 16, 8, 0].map((s) => ((o.payloadId ?? 0) >>> s) & 0xff), o.sequenceNumber ?? 0,
-    o.algorithm ?? KEY_PARAMS_CODES.algorithm.DP_AES_128_GCM, ...o.iv, ...[24, 16, 8, 0].map((s) => (o.dppkId >>> s) & 0xff),
-  ]);
-  const key = dpck(o.key, Uint8Array.from([24, 16, 8, 0].map((s) => (o.dppkId >>> s) & 0xff)), o.key.length === 32 ? 32 : 16);
-  const sealed = gcm(key, o.iv, header).encrypt(plaintext);
-  return Uint8Array.from([...header, KEY_PARAMS_CODES.payloadIei, ...u16(sealed.length), ...sealed]);
+  return protectMcdataPayload({
+    plaintext, dppk: o.key, dppkId: o.dppkId, iv: o.iv, dateTime: o.dateTime, payloadId: o.payloadId ?? 0, sequenceNumber: o.sequenceNumber ?? 0,
+    algorithm: o.algorithm ?? 'DP_AES_128_GCM', messageType: o.messageType ?? KEY_PARAMS_CODES.messageType, payloadIei: KEY_PARAMS_CODES.payloadIei,
+  });
 }
 
 export type UnprotectResult = { ok: true; plaintext: Uint8Array } | { ok: false; reason: string };
 
-export function unprotectPayload(p: ProtectedPayload, key: Uint8Array): UnprotectResult {
-  try {
-    const dppkId = Uint8Array.from([24, 16, 8, 0].map((s) => (p.dppkId >>> s) & 0xff));
-    const dkey = dpck(key, dppkId, key.length === 32 ? 32 : 16);
-    if (p.ciphertext.length < GCM_TAG_LENGTH) return { ok: false, reason: `ciphertext is ${p.ciphertext.length} octets, shorter than the GCM tag` };
-    return { ok: true, plaintext: gcm(dkey, p.iv, p.aad).decrypt(p.ciphertext) };
-  } catch (e) {
-    return { ok: false, reason: `AES-GCM authentication failed: ${(e as Error).message}` };
-  }
+/** Decrypt the 'Payload' of a protected payload (the whole extension data) with the distributed key. Never throws. */
+export function unprotectPayload(data: Uint8Array, key: Uint8Array): UnprotectResult {
+  const r = unprotectMcdataPayload(data, { dppk: key });
+  return r.ok ? { ok: true, plaintext: r.plaintext } : { ok: false, reason: `${r.code}: ${r.reason}` };
 }
 
 export function dateTimeSeconds(b: Uint8Array): number {

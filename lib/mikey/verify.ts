@@ -201,7 +201,7 @@ function verifyParsed(m: MikeyMessage, keys: VerifyKeys, out: VerifyResult): voi
     const structure = parseProtectedPayload(kp.data, base ?? 0);
     if (structure.ok) {
       const at = structure.value.fields.payload.offset;
-      const plain = unprotectPayload(structure.value, key);
+      const plain = unprotectPayload(kp.data, key);
       if (!plain.ok) {
         out.findings.push(vf('verify.kp-decrypt', '5.2.4', 'KeyParameters.payload', at, 'key parameters that decrypt with the distributed key', plain.reason, 'error', 'MCXSEC-5.2.4-03', 'the key shall be rejected'));
       } else {
