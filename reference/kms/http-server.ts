@@ -1,5 +1,5 @@
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createPlainServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { STATUS_CODES, createServer as createPlainServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerTls } from '../component.ts';
 import { MAX_BODY_BYTES, REQUEST_TIMEOUT_MS } from './config.ts';
@@ -51,9 +51,16 @@ export async function startHttpServer(host: string, tls: ServerTls | undefined, 
       else res.destroy();
     });
   });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const answer = refuse(status, `the HTTP request could not be read (${err.code ?? 'parse error'})`);
+    const body = answer.body ?? '';
+    const type = answer.headers?.['content-type'] ?? 'application/xml';
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: ${type}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
   server.on('tlsClientError', () => undefined);
   await new Promise<void>((resolve, reject) => {
