@@ -15,7 +15,9 @@ const catalogCommand = lazy('catalog', 'requirement catalog counts: catalogued, 
  */
 const packageCommand = lazy('package', 'zip a report directory as a certification package with a SHA-256 manifest', async () => (await import('./commands/package.ts')).packageCommand);
 
-const COMMANDS: Command[] = [runCommand, referenceCommand, catalogCommand, packageCommand, toolCommand];
+const mergeCommand = lazy('merge', "merge the blob reports of sharded runs ('run --shard') into one report", async () => (await import('./commands/merge.ts')).mergeCommand);
+
+const COMMANDS: Command[] = [runCommand, mergeCommand, referenceCommand, catalogCommand, packageCommand, toolCommand];
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -151,6 +151,8 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
       exitCode = EXIT_FAIL;
       if (!opts.quiet) process.stderr.write(`mcx-conformance run: errors outside tests (a suite could not be loaded?): see ${join(reportDir, 'run.log')}\n`);
     }
+    // A sharded run's blob report carries the target file (no secrets), so 'merge' can name the target and its ICS.
+    if (opts.shard && existsSync(join(reportDir, 'blob-report')) && existsSync(join(reportDir, 'target.yaml'))) cpSync(join(reportDir, 'target.yaml'), join(reportDir, 'blob-report', 'target.yaml'));
     if (!opts.reportDir) {
       const latest = resolve('reports', 'latest');
       rmSync(latest, { recursive: true, force: true });
@@ -178,12 +180,12 @@ function readSecretLog(file: string): string[] {
 }
 
 /** The reporters of a conformance run (Playwright reads them from MCX_REPORTERS through playwright.config.ts). */
-export function reportersFor(o: { reportDir: string; roles?: string[]; targetFile?: string; quiet: boolean; shard: boolean }): unknown[] {
+export function reportersFor(o: { reportDir: string; roles?: string[]; targetFile?: string; quiet: boolean; shard: boolean; allure?: boolean }): unknown[] {
   const reporters: unknown[] = [];
   if (!o.quiet) reporters.push(['list']);
   reporters.push([join(PROJECT_ROOT, 'lib/report/reporter.ts'), { reportDir: o.reportDir, roles: o.roles, targetFile: o.targetFile }]);
   reporters.push(['html', { outputFolder: join(o.reportDir, 'playwright-report'), open: 'never' }]);
-  reporters.push([
+  if (o.allure !== false) reporters.push([
     join(PROJECT_ROOT, 'lib/report/allure.ts'),
     { resultsDir: join(o.reportDir, 'allure-results'), detail: false, suiteTitle: false, links: { tms: { urlTemplate: '../report.html#%s', nameTemplate: '%s' } } },
   ]);
