@@ -86,6 +86,7 @@ export const MUTATIONS: Record<RuleId, Mutation> = {
   'ts.type': { target: 'message', description: 'TS type 2 (COUNTER)', apply: edit((m) => { const t = first(m, 'T'); t.tsType = 2; t.value = t.value.slice(0, 4); }) },
   'rand.length': { target: 'message', description: 'RAND of 8 octets', apply: edit((m) => { const r = first(m, 'RAND'); r.rand = r.rand.slice(0, 8); }) },
   'idr.id-type': { target: 'message', description: 'IDRkmsi with ID type 0 (NAI)', apply: edit((m) => { first(m, 'IDR', (p) => p.role === IdRole.IDRkmsi).idType = IdType.NAI; }) },
+  'idr.uri-text': { target: 'message', description: 'a 32-octet hash in IDRi with role 1 and ID type URI', apply: edit((m) => { first(m, 'IDR', (p) => p.role === IdRole.IDRi).data = new Uint8Array(32).fill(0xa5); }) },
   'idr.empty': { target: 'message', description: 'empty IDRr', apply: edit((m) => { first(m, 'IDR', (p) => p.role === IdRole.IDRr).data = new Uint8Array(0); }) },
   'idr.hidden-uid': { target: 'message', description: 'IDRuidr holding a URI instead of a 32-octet UID', apply: edit((m) => {
     const p = first(m, 'IDR', (q) => q.role === IdRole.IDRr);
@@ -130,6 +131,8 @@ export const MUTATIONS: Record<RuleId, Mutation> = {
   } },
   'kp.key-type': { target: 'key-parameters', description: 'Key Type PCK in a GMK message', apply: (k) => ({ ...k, keyType: KeyTypeValue.PCK }) },
   'kp.group-ids': { target: 'key-parameters', description: 'MC Group IDs on a PCK-typed key', apply: (k) => ({ ...k, keyType: KeyTypeValue.PCK, groupIds: ['sip:group@example.org'] }) },
+  'kp.group-ids-absent': { target: 'key-parameters', description: 'GMK key parameters without the MC Group IDs IE', apply: (k) => ({ ...k, groupIds: undefined }) },
+  'kp.times': { target: 'key-parameters', description: 'expiry time before the activation time', apply: (k) => ({ ...k, activationTime: 2_000_000_000, expiryTime: 1_900_000_000 }) },
 };
 
 function encodeKeyParametersLoose(k: KeyParameters): Uint8Array {

@@ -43,6 +43,7 @@ export const RULES = {
   'ts.type': { clause: 'E.1.2', summary: 'TS type 0 (NTP-UTC, 64-bit)', requirement: 'MCXSEC-E.1.2-08' },
   'rand.length': { clause: 'E.1.2', summary: 'RAND of at least 16 octets (RFC 3830 6.11)', requirement: 'MCXSEC-E.1.2-01' },
   'idr.id-type': { clause: 'E.2.1', summary: 'URI identities in IDRi/IDRr/IDRkmsi/IDRkmsr carry ID type 1 (URI)', requirement: { gmk: 'MCXSEC-E.2.1-04', pck: 'MCXSEC-E.3.1-03', default: 'MCXSEC-E.4.1-04' } },
+  'idr.uri-text': { clause: 'E.2.1', summary: 'IDRi / IDRr / IDRkmsi / IDRkmsr of ID type URI hold URI text (no binary, no NUL); hashed identities use the E.7 roles', requirement: { gmk: 'MCXSEC-E.2.1-05', pck: 'MCXSEC-E.3.1-04', default: 'MCXSEC-E.4.1-04' } },
   'idr.empty': { clause: 'E.2.1', summary: 'identity payloads are not empty', requirement: { gmk: 'MCXSEC-E.2.1-05', pck: 'MCXSEC-E.3.1-04', default: 'MCXSEC-E.4.1-04' } },
   'idr.hidden-uid': { clause: 'E.7', summary: 'IDRuidi / IDRuidr carry a 32-octet UID', requirement: 'MCXSEC-E.7-01' },
   'idr.role': { clause: 'E.7', summary: 'ID roles of RFC 6043 / RFC 6509 / E.7 (1, 2, 6, 7, 8, 9)', requirement: 'MCXSEC-E.7-02' },
@@ -68,12 +69,14 @@ export const RULES = {
   'kp.decode': { clause: 'E.6.1', summary: 'decrypted key parameters decode per Table E.6.1-1', requirement: 'MCXSEC-E.6.1-02' },
   'kp.key-type': { clause: 'E.6.11', summary: 'Key Type matches the kind of key distributed', requirement: 'MCXSEC-E.6.11-01' },
   'kp.group-ids': { clause: 'E.6.3', summary: 'MC Group IDs only for GMK, MKFC and MuSiK keys', requirement: 'MCXSEC-E.6.1-06' },
+  'kp.group-ids-absent': { clause: 'E.6.3', summary: 'GMK, MKFC and MuSiK key parameters carry the MC Group IDs IE (count 0 when no group)', requirement: 'MCXSEC-E.6.3-01' },
+  'kp.times': { clause: 'E.6.10', summary: 'a non-zero expiry time is later than a non-zero activation time', requirement: 'MCXSEC-E.6.10-01' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleId = keyof typeof RULES;
 
 /** Rules that need decrypted key parameters; validateIMessage never emits them. */
-export const KEY_PARAMETER_RULES: readonly RuleId[] = ['kp.decode', 'kp.key-type', 'kp.group-ids'];
+export const KEY_PARAMETER_RULES: readonly RuleId[] = ['kp.decode', 'kp.key-type', 'kp.group-ids', 'kp.group-ids-absent', 'kp.times'];
 
 export function requirementOf(rule: RuleId, kind: KeyKind): string | undefined {
   const r = RULES[rule].requirement as RuleInfo['requirement'];
@@ -293,6 +296,20 @@ function checkIdr(p: IdrPayload, c: Collector): void {
     if (p.data.length !== 32) c.add('idr.hidden-uid', `${roleName}.idData`, f('idLength'), '32 octets (SHA-256 UID of F.2.1)', `${p.data.length} octets`);
   } else if (p.idType !== IdType.URI) {
     c.add('idr.id-type', `${roleName}.idType`, f('idType'), '1 (URI)', String(p.idType), 'warning');
+  } else if (!isUriText(p.data)) {
+    const hashed = p.data.length === 32 && (p.role === IdRole.IDRi || p.role === IdRole.IDRr);
+    c.add('idr.uri-text', `${roleName}.idData`, f('idData'), hashed ? `a URI, or role ${p.role === IdRole.IDRi ? '8 (IDRuidi)' : '9 (IDRuidr)'} for a hashed identity (E.7)` : 'URI text (printable UTF-8, no NUL)',
+      `${p.data.length} octets 0x${hex(p.data)}`);
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isUriText(b: Uint8Array): boolean {
+  try {
+    return !/[\u0000-\u001f\u007f]/.test(strictUtf8.decode(b));
+  } catch {
+    return false;
   }
 }
 
@@ -346,6 +363,12 @@ export function checkKeyParameters(k: KeyParameters, kind: KeyKind, at: number |
   const groupKind = k.keyType === KeyTypeValue.GMK || k.keyType === KeyTypeValue.MKFC || k.keyType === KeyTypeValue.MUSIK;
   if (!groupKind && k.groupIds && k.groupIds.length > 0) {
     c.add('kp.group-ids', 'KeyParameters.groupIds', at, 'no MC Group IDs for this key type', `${k.groupIds.length} group ID(s)`);
+  }
+  if (groupKind && k.groupIds === undefined) {
+    c.add('kp.group-ids-absent', 'KeyParameters.groupIds', at, 'an MC Group IDs IE (length 1, count 0 when the key has no group)', 'absent', 'warning');
+  }
+  if (k.activationTime !== 0 && k.expiryTime !== 0 && k.expiryTime <= k.activationTime) {
+    c.add('kp.times', 'KeyParameters.expiryTime', at, `later than the activation time ${k.activationTime}`, String(k.expiryTime), 'warning');
   }
   return c.findings;
 }
