@@ -26,8 +26,8 @@ export const KMS_FAULTS: readonly FaultSwitch[] = [
   kms('invalid-xml', ['MCXSEC-D.3.5.1-01'], 'writes KmsUri before UserUri in every KmsResponse (schema order broken, content intact)'),
   kms('extension-in-3gpp-namespace', ['MCXSEC-D.1-03', 'MCXSEC-D.3.5.1-01'], 'adds a vendor element <VendorInfo> in the 3GPP KMS namespace at the end of KmsResponse'),
   // KMS Initialize and the certificate (D.2.3, D.3.1, D.3.2)
-  kms('init-without-certificate', ['MCXSEC-D.3.1-02', 'MCXSEC-5.3.4-01', 'MCXSEC-5.3.1.2-01', 'MCXSEC-D.2.3-01'], 'answers init with an empty KmsInit (no KmsCertificate)'),
-  kms('init-rotates-root-certificate', ['MCXSEC-D.3.2.1-01'], 'returns a different CertUri and PubAuthKey-free reissue on every second init (two root certificates)'),
+  kms('init-without-certificate', ['MCXSEC-D.3.1-02', 'MCXSEC-5.3.4-01', 'MCXSEC-5.3.1.2-01', 'MCXSEC-D.3.5.1-01'], 'answers init with an empty KmsInit (no KmsCertificate; schema-invalid too)'),
+  kms('init-rotates-root-certificate', ['MCXSEC-D.3.2.1-01'], 'gives its root certificate a new CertUri on every KMS Initialize (same keys), as if it had several root certificates'),
   kms('cert-wrong-version', ['MCXSEC-D.3.2.2-01'], 'writes Version="1.0.0" on its certificates'),
   kms('root-cert-role-external', ['MCXSEC-D.3.2.2-02'], 'labels its own root certificate Role="External" in KmsInit'),
   kms('cert-user-id-format', ['MCXSEC-D.3.2.2-03'], 'writes UserIdFormat 1 instead of 2'),
@@ -64,8 +64,8 @@ export const KMS_FAULTS: readonly FaultSwitch[] = [
   kms('cert-returns-two-certificates', ['MCXSEC-D.3.1-05'], 'answers cert/<kms uri> with the requested and its own certificate'),
   kms('cert-unknown-no-error', ['MCXSEC-D.3.1-06'], 'answers cert/<unknown kms uri> with an empty KmsCertCache and no KmsError'),
   kms('lookup-empty', ['MCXSEC-D.2.7-01'], 'answers lookup/<uri> with a KmsLookup without KMS URIs'),
-  kms('lookup-carries-key-set', ['MCXSEC-5.3.4-02'], 'adds the requesting user\'s KmsKeySet to the KmsLookup response (extension element)'),
-  kms('lookup-wrong-container', ['MCXSEC-D.3.1-07'], 'answers lookup inside KmsCertCache instead of KmsLookup'),
+  kms('lookup-carries-key-set', ['MCXSEC-5.3.4-02'], 'adds the requesting user\'s KmsKeySet to the KmsLookup response, wrapped in an extension element of a vendor namespace (schema-valid)'),
+  kms('lookup-wrong-container', ['MCXSEC-D.3.1-07'], 'answers lookup with a KmsCertCache holding the certificate of the looked-up KMS instead of a KmsLookup'),
   // redirect upload (D.2.8)
   kms('redirect-refuses-valid-krr', ['MCXSEC-D.2.8-01'], 'answers every redirect upload with an error'),
   kms('redirect-accepts-malformed-krr', ['MCXSEC-D.2.8-02'], 'accepts redirect uploads whose KrrList is empty or not KRR-schema valid'),
