@@ -1,0 +1,38 @@
+import { test, expect } from '@playwright/test';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readTargetDocument, resolveTargetDocument, targetWarnings, TargetFileError } from './load.ts';
+import { ICS_FEATURES } from './ics.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ENV = { ACME_CLIENT_SECRET: 's3cret-client', ACME_ALICE_PASSWORD: 'pw-alice', ACME_BOB_PASSWORD: 'pw-bob', PARTNER_CLIENT_SECRET: 'p-secret', ACME_TRK_HEX: 'ab'.repeat(32), ACME_INK_HEX: 'cd'.repeat(32) };
+
+test('targets/example.yaml is valid and every ICS feature in it is known', () => {
+  const doc = readTargetDocument(join(ROOT, 'targets/example.yaml'));
+  delete (doc.tls as Record<string, unknown>).caFile;
+  const t = resolveTargetDocument(doc, ENV);
+  expect(t.idms?.users[0]?.password).toBe('pw-alice');
+  expect(t.kms?.trk?.keyHex).toBe('ab'.repeat(32));
+  expect(t.tls.verify).toBe(true);
+  // Every feature is listed, so the example documents them all (a new feature in ics.ts must be added there).
+  expect(Object.keys(t.ics).sort()).toEqual(Object.keys(ICS_FEATURES).sort());
+});
+
+test('problems name the field and what was expected', () => {
+  const problems = (doc: Record<string, unknown>, env = ENV): string[] => {
+    try {
+      resolveTargetDocument(doc, env);
+      return [];
+    } catch (err) {
+      return (err as TargetFileError).problems;
+    }
+  };
+  expect(problems({ name: 'x', kms: { baseUrl: 'https://k/keymanagement/identity/v1', kmsUri: 'k', trk: { id: 't', keyHex: { env: 'ACME_CLIENT_SECRET' } } } })).toEqual(['kms.trk.keyHex: expected hex digits in the environment variable']);
+  expect(problems({ tls: { caFile: 'nope.pem' }, name: 'x' })[0]).toMatch(/^tls\.caFile: cannot read .*nope\.pem: ENOENT/);
+  expect(problems({ name: 'x', extra: 1, kms: { kmsUri: 'k' } })).toEqual(['extra: unknown field', 'kms.baseUrl: is required']);
+});
+
+test('verification off is a report warning', () => {
+  expect(targetWarnings({ tls: { verify: false } })[0]).toContain('verification is OFF');
+  expect(targetWarnings({ tls: {} })).toEqual([]);
+});
