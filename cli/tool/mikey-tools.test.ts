@@ -51,6 +51,16 @@ test.describe('tool mikey-create / mikey-decode / mikey-verify', () => {
     expect(r.out).toMatch(/ts\.type \[E\.1\.2\]/);
   });
 
+  test('a key set for another key period is named as the reason', async () => {
+    const file = join(dir, 'later.hex');
+    expect((await run(['tool', 'mikey-create', '--kind', 'pck', '--test-domain', join(dir, 'd3'), '--time', '2026-11-23T12:00:00Z', '--out', file])).code).toBe(0);
+    const keys = readFileSync(join(dir, 'd3', 'receiver-keys.xml'), 'utf8').replace(/<KeyPeriodNo>(\d+)</, (_m, n) => `<KeyPeriodNo>${Number(n) + 1}<`);
+    writeFileSync(join(dir, 'd3', 'next-period.xml'), keys);
+    const r = await run(['tool', 'mikey-verify', `@${file}`, '--kms-cert', join(dir, 'd3', 'kms-cert.xml'), '--receiver-keys', join(dir, 'd3', 'next-period.xml'), '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out).findings.map((f: { rule: string }) => f.rule)).toContain('verify.key-period');
+  });
+
   test('undecodable input: exit 1 with offset and reason; usage errors: exit 2', async () => {
     const hex = readFileSync(join(dir, 'gmk.hex'), 'utf8').trim();
     const r = await run(['tool', 'mikey-decode', hex.slice(0, 60)]);

@@ -64,7 +64,7 @@ exit status: 0 conforms and verifies, 1 it does not, 2 usage error
       kind: kindArg(stringArg(args, 'kind')),
       initiatorUri: stringArg(args, 'initiator-uri'),
       initiatorKms: { kmsUri: initiatorCert.kmsUri, keyPeriod: initiatorCert.userKeyPeriod, keyPeriodOffset: initiatorCert.userKeyOffset, kpak: initiatorCert.pubAuthKey },
-      receiver: { uri: keySet.userUri, kmsUri: cert.kmsUri, keyPeriod: cert.userKeyPeriod, keyPeriodOffset: cert.userKeyOffset, rsk: keySet.userDecryptKey, zT: cert.pubEncKey },
+      receiver: { uri: keySet.userUri, kmsUri: cert.kmsUri, keyPeriod: cert.userKeyPeriod, keyPeriodOffset: cert.userKeyOffset, rsk: keySet.userDecryptKey, zT: cert.pubEncKey, keyPeriodNo: keySet.keyPeriodNo },
     });
     const pass = result.conforms && result.verified;
     const summary = {

@@ -27,6 +27,8 @@ export interface VerifyKeys {
     rsk: Uint8Array;
     /** PubEncKey (Z_T) of the receiver's KMS. */
     zT: Uint8Array;
+    /** KeyPeriodNo of the key set, when known: checked against the period of the message timestamp. */
+    keyPeriodNo?: number;
   };
   /**
    * The initiator's URI learned outside the MIKEY payload (E.7: e.g. from the
@@ -154,6 +156,13 @@ function verifyParsed(m: MikeyMessage, keys: VerifyKeys, out: VerifyResult): voi
     return;
   }
   out.receiverUid = receiverUid;
+  if (keys.receiver.keyPeriodNo !== undefined) {
+    const period = Math.floor((ts.seconds - keys.receiver.keyPeriodOffset) / keys.receiver.keyPeriod);
+    if (period !== keys.receiver.keyPeriodNo) {
+      out.findings.push(vf('verify.key-period', 'F.2.1', 'T.value', t && t.kind === 'T' ? t.fields?.value.offset ?? null : null, `key period ${keys.receiver.keyPeriodNo} (the receiver key set)`,
+        `key period ${period} at the message timestamp`, 'error', 'MCXSEC-5.2.2-03', 'the RSK given is for another key period; decryption will fail'));
+    }
+  }
   const idrr = idr(IdRole.IDRr);
   const uidr = idr(IdRole.IDRuidr);
   if (uidr) {
