@@ -12,9 +12,9 @@ export const KMS_FAULTS: readonly FaultSwitch[] = [
   kms('plain-http', ['MCXSEC-D.1-01', 'MCXSEC-5.3.2-01'], 'serves the KMS interface over plain HTTP and advertises an http:// base URL'),
   kms('serves-get', ['MCXSEC-D.2.1-01'], 'answers a GET on /init with a KmsInit like a POST'),
   kms('accepts-missing-token', ['MCXSEC-5.3.3-01'], 'serves requests that carry no Authorization bearer token (as the token\'s user: the UserUri of the request)'),
-  kms('accepts-expired-token', ['MCXSEC-5.3.3-02'], 'does not check the access token exp claim'),
-  kms('ignores-token-scope', ['MCXSEC-5.3.3-03'], 'does not require a *_key_management_service scope in the access token'),
-  kms('accepts-untrusted-token-signer', ['MCXSEC-5.3.3-04'], 'accepts access tokens whose signature does not verify with the IdMS keys (signature not checked)'),
+  kms('accepts-expired-token', ['MCXSEC-5.3.3-02', 'MCXSEC-B.12-02', 'MCXSEC-B.10-02', 'MCXSEC-B.11.2-01', 'MCXSEC-B.2.2.2-02'], 'does not check the access token exp claim'),
+  kms('ignores-token-scope', ['MCXSEC-5.3.3-03', 'MCXSEC-5.1.3.1-01', 'MCXSEC-B.10-02', 'MCXSEC-B.11.2-01'], 'does not require a *_key_management_service scope in the access token'),
+  kms('accepts-untrusted-token-signer', ['MCXSEC-5.3.3-04', 'MCXSEC-B.11.2-01'], 'accepts access tokens whose signature does not verify with the IdMS keys (signature not checked)'),
   // request payload checks (D.2.2)
   kms('accepts-bad-request-signature', ['MCXSEC-D.2.2-03'], 'does not verify the HMAC signature of a SignedKmsRequest'),
   kms('accepts-invalid-request-xml', ['MCXSEC-D.2.2-04'], 'accepts a KmsRequest that is not schema-valid (e.g. ClientReqUrl missing)'),

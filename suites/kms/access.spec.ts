@@ -24,6 +24,16 @@ import { resignWithUnknownKey } from './token.ts';
 import type { KmsSuite } from './fixture.ts';
 import type { Checker } from '../../lib/harness/checker.ts';
 
+/** Requirements of 5.1 and Annex B (idms catalog) that the KMS, as a resource server, is graded on here. */
+const RS = {
+  scopedForKms: 'MCXSEC-5.1.3.1-01',
+  clockSkew: 'MCXSEC-B.2.2.2-02',
+  bearerHeader: 'MCXSEC-B.10-01',
+  errorOnBadToken: 'MCXSEC-B.10-02',
+  validatesTokens: 'MCXSEC-B.11.2-01',
+  refusesExpired: 'MCXSEC-B.12-02',
+};
+
 /** One request of every type (D.2.3 to D.2.8). */
 function everyRequestType(kms: KmsSuite, accessToken: string | undefined): KmsCall[] {
   const ext = kms.target.externalKmsUris[0] ?? 'kms.external.example.org';
@@ -39,20 +49,21 @@ function everyRequestType(kms: KmsSuite, accessToken: string | undefined): KmsCa
   ];
 }
 
-async function expectAllRefused(kms: KmsSuite, verify: Checker, requirement: string, what: string, accessToken: string | undefined): Promise<void> {
+async function expectAllRefused(kms: KmsSuite, verify: Checker, requirementIds: string[], what: string, accessToken: string | undefined): Promise<void> {
+  const requirement = requirementIds[0];
   const results = [];
   for (const call of everyRequestType(kms, accessToken)) {
     const ex = await kms.send({ ...call, label: `${call.type} ${what}` });
     results.push({ call, r: refusalOf(ex) });
   }
-  if (results.every(({ r }) => r.refused === undefined)) return verify.inconclusive([requirement], `the KMS gave no answer: ${results[0].r.detail}`, 'unreachable');
+  if (results.every(({ r }) => r.refused === undefined)) return verify.inconclusive(requirementIds, `the KMS gave no answer: ${results[0].r.detail}`, 'unreachable');
   for (const { call, r } of results) {
     if (r.refused === undefined) continue;
-    verify.refused(requirement, `${call.type}${call.path ? `/${call.path.join('/')}` : ''} ${what} is refused`, r.refused, { field: 'response', expected: 'HTTP 4xx or KmsError', actual: r.detail });
+    for (const id of requirementIds) verify.refused(id, `${call.type}${call.path ? `/${call.path.join('/')}` : ''} ${what} is refused`, r.refused, { field: 'response', expected: 'HTTP 4xx or KmsError', actual: r.detail });
   }
 }
 
-test('D.1 the KMS interface is served over HTTPS (5.3.2)', { annotation: requirements(REQ.https, REQ.directHttps), tag: ['@kms'] }, async ({ kms, verify }) => {
+test('D.1 the KMS interface is served over HTTPS and takes the bearer token (5.3.2, B.10)', { annotation: requirements(REQ.https, REQ.directHttps, RS.bearerHeader), tag: ['@kms'] }, async ({ kms, verify }) => {
   const https = /^https:\/\//i.test(kms.target.baseUrl);
   const details = { field: 'kms.baseUrl', expected: 'https://...', actual: kms.target.baseUrl };
   verify.check(REQ.https, 'KMS base URL uses HTTPS', https, details);
@@ -60,7 +71,8 @@ test('D.1 the KMS interface is served over HTTPS (5.3.2)', { annotation: require
   if (!https) return;
   const token = await kms.token('valid', [REQ.https]);
   const ex = await kms.send({ type: 'init', userUri: kms.userUri, accessToken: token, label: 'init over TLS' });
-  expectKmsResponse(verify, ex, REQ.https, 'KMS Initialize over TLS (certificate verified against the target CA)');
+  const doc = expectKmsResponse(verify, ex, REQ.https, 'KMS Initialize over TLS (certificate verified against the target CA)');
+  verify.check(RS.bearerHeader, 'a valid access token in the Authorization: Bearer header is accepted', !!doc.message, { field: 'request Authorization header', expected: 'request served', actual: `HTTP ${ex.http.ok ? ex.http.status : 'no answer'}` });
 });
 
 test('D.2.1 a GET on a KMS resource does not provision anything', { annotation: requirements(REQ.postOnly), tag: ['@kms'] }, async ({ kms, verify }) => {
@@ -72,24 +84,25 @@ test('D.2.1 a GET on a KMS resource does not provision anything', { annotation: 
 });
 
 test('5.3.3 every request type is refused without an access token', { annotation: requirements(REQ.noToken), tag: ['@kms'] }, async ({ kms, verify }) => {
-  await expectAllRefused(kms, verify, REQ.noToken, 'without an access token', undefined);
+  await expectAllRefused(kms, verify, [REQ.noToken], 'without an access token', undefined);
 });
 
-test('5.3.3 every request type is refused with an expired access token', { annotation: requirements(REQ.expiredToken), tag: ['@kms'] }, async ({ kms, verify, target }) => {
+test('5.3.3 every request type is refused with an expired access token (B.12, B.10, B.11.2, B.2.2.2)', { annotation: requirements(REQ.expiredToken, RS.refusesExpired, RS.errorOnBadToken, RS.validatesTokens, RS.clockSkew), tag: ['@kms'] }, async ({ kms, verify, target }) => {
   const expired = target.idms?.expiredAccessToken;
   if (!expired) return verify.inconclusive([REQ.expiredToken], 'the target file gives no idms.expiredAccessToken (an access token of this IdMS whose exp is past)');
-  await expectAllRefused(kms, verify, REQ.expiredToken, 'with an expired access token', expired);
+  // The target's expired token is more than 30 s past exp, so refusing it also shows the skew allowance is at most 30 s.
+  await expectAllRefused(kms, verify, [REQ.expiredToken, RS.refusesExpired, RS.errorOnBadToken, RS.validatesTokens, RS.clockSkew], 'with an expired access token', expired);
 });
 
-test('5.3.3 every request type is refused with an access token lacking the key management scope', { annotation: requirements(REQ.noKeyManagementScope), tag: ['@kms'] }, async ({ kms, verify }) => {
+test('5.3.3 every request type is refused with an access token lacking the key management scope (5.1.3.1, B.10, B.11.2)', { annotation: requirements(REQ.noKeyManagementScope, RS.scopedForKms, RS.errorOnBadToken, RS.validatesTokens), tag: ['@kms'] }, async ({ kms, verify }) => {
   const token = await kms.token('no-key-management', [REQ.noKeyManagementScope]);
-  await expectAllRefused(kms, verify, REQ.noKeyManagementScope, 'with a token without *_key_management_service scope', token);
+  await expectAllRefused(kms, verify, [REQ.noKeyManagementScope, RS.scopedForKms, RS.errorOnBadToken, RS.validatesTokens], 'with a token without *_key_management_service scope', token);
 });
 
-test('5.3.3 every request type is refused with an access token signed by an untrusted key', { annotation: requirements(REQ.untrustedSigner), tag: ['@kms'] }, async ({ kms, verify, redactor }) => {
+test('5.3.3 every request type is refused with an access token signed by an untrusted key (B.11.2)', { annotation: requirements(REQ.untrustedSigner, RS.validatesTokens), tag: ['@kms'] }, async ({ kms, verify, redactor }) => {
   const valid = await kms.token('valid', [REQ.untrustedSigner]);
   const forged = await resignWithUnknownKey(valid);
   if (!forged.ok) return verify.inconclusive([REQ.untrustedSigner], forged.reason);
   redactor.add(forged.token);
-  await expectAllRefused(kms, verify, REQ.untrustedSigner, 'with a token signed by an unknown key', forged.token);
+  await expectAllRefused(kms, verify, [REQ.untrustedSigner, RS.validatesTokens], 'with a token signed by an unknown key', forged.token);
 });
