@@ -24,6 +24,15 @@ export const ICS_FEATURES = {
   'mikey.identity-hiding': 'Identity hiding in MIKEY-SAKKE I_MESSAGEs (5.2.6, E.7)',
   'mikey.sakke-to-self': 'SAKKE-to-self payload (5.2.5, E.5)',
   'ears': 'Encrypted authorised identities and EARs (9.6, Annex J)',
+  'off-network': 'Off-network operation between MC clients: PCK/GMK-keyed SRTCP (7.4, 9.4.4)',
+  'srtp.mki-gmk-id-only': 'Group SRTP MKI of the GMK-ID alone when the talker is known otherwise (7.4.2)',
+  'srtp.rccm3-roc': 'The sender carries the ROC in RCCm3 tags every r-th SRTP packet (7.5.1, RFC 4771)',
+  'sip.xml-protection': 'CSK protection of XML in SIP (identities, access tokens) on SIP-1/SIP-2 (9.2.1.1, 9.3)',
+  'mbms': 'MBMS multicast bearers with MuSiK-protected signalling (9.2.2, 9.4.3)',
+  'spk': 'Protected signalling with other MCX servers or domains using a provisioned SPK (5.5, 9.2.3, 9.4.5)',
+  'mcdata': 'MCData service: protected MCData payloads and signalling (8.5, 9.5)',
+  'mcdata.authenticated-payload': 'MCData payloads signed by the sender with ECCSI (8.5.5)',
+  'mcdata.xml-protection': 'XML protection of MCData application signalling in SIP (9.5.2)',
 } as const;
 
 export type IcsFeature = keyof typeof ICS_FEATURES;
