@@ -103,9 +103,11 @@ const SCRIPT = String.raw`
   VERDICTS.forEach(function (v) { var b = badge(v); b.textContent = v + ': ' + counts[v]; sum.appendChild(b); });
   var roles = []; R.requirements.forEach(function (r) { r.roles.forEach(function (x) { if (roles.indexOf(x) < 0) roles.push(x); }); });
   roles.sort();
+  // The summary table shows the roles that were run (catalog entries may also name others).
+  var runRoles = (R.target.roles && R.target.roles.length) ? R.target.roles.slice().sort() : roles;
   var byRole = document.getElementById('by-role');
   byRole.appendChild(el('tr', null, [el('th', { text: 'role' })].concat(VERDICTS.map(function (v) { return el('th', { text: v }); }))));
-  roles.forEach(function (role) {
+  runRoles.forEach(function (role) {
     var row = [el('td', { text: role })];
     VERDICTS.forEach(function (v) { row.push(el('td', { text: String(R.requirements.filter(function (r) { return r.verdict === v && r.roles.indexOf(role) >= 0; }).length) })); });
     byRole.appendChild(el('tr', null, row));
@@ -113,7 +115,7 @@ const SCRIPT = String.raw`
 
   // Filters.
   var fRole = document.getElementById('f-role'), fVerdict = document.getElementById('f-verdict');
-  roles.forEach(function (r) { fRole.appendChild(el('option', { value: r, text: r })); });
+  runRoles.forEach(function (r) { fRole.appendChild(el('option', { value: r, text: r })); });
   VERDICTS.forEach(function (v) { fVerdict.appendChild(el('option', { value: v, text: v })); });
 
   // Evidence, rendered by kind.
@@ -171,7 +173,7 @@ const SCRIPT = String.raw`
     fs.forEach(function (f) {
       t.appendChild(el('tr', null, [el('td', { text: f.check }), el('td', null, [badge(f.verdict)]), el('td', { 'class': 'mono', text: f.field || '' }),
         el('td', { 'class': 'mono', text: f.expected === undefined ? '' : JSON.stringify(f.expected) }), el('td', { 'class': 'mono', text: 'actual' in f ? JSON.stringify(f.actual) : '' }),
-        el('td', { text: (f.reason ? f.reason + (f.detail ? ': ' : '') : '') + (f.detail || '') })]));
+        el('td', { text: (f.reason && f.verdict !== 'pass' ? f.reason + (f.detail ? ': ' : '') : '') + (f.detail || '') })]));
     });
     return t;
   }
