@@ -66,8 +66,9 @@ export function applyResponseTreeFaults(response: XmlElement, faults: FaultSet, 
   const lookup = message && findChild(message, 'KmsLookup');
   if (lookup) {
     if (faults.has('kms.lookup-empty')) lookup.children = lookup.children.filter((c) => typeof c === 'string' || localName(c.name) !== 'KmsUri');
-    if (faults.has('kms.lookup-carries-key-set') && extras.keySetForLookup) lookup.children.push(extras.keySetForLookup());
-    if (faults.has('kms.lookup-wrong-container')) lookup.name = 'KmsCertCache';
+    if (faults.has('kms.lookup-carries-key-set') && extras.keySetForLookup) {
+      lookup.children.push(el('vendor:KeyMaterial', { 'xmlns:vendor': 'urn:example:mcx-reference:vendor' }, extras.keySetForLookup()));
+    }
   }
 }
 

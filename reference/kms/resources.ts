@@ -59,7 +59,7 @@ export function serveResource(c: ResourceContext): ResourceResult {
     case 'cert':
       return cert(c, c.route.kmsUri);
     case 'lookup':
-      return lookup(c.route.uri, c.faults);
+      return lookup(c, c.route.uri);
     case 'redirect':
       return redirect(c);
   }
@@ -71,8 +71,7 @@ function certificate(c: ResourceContext, data: KmsCertificateData, where: 'init'
 
 /** D.3.1: KmsInit carries the Root certificate and, to a client that named its TrK, a new TrK (D.3.4.1). */
 function init(c: ResourceContext): ResourceResult {
-  const reissue = c.faults.has('kms.init-rotates-root-certificate') && c.initCount % 2 === 1;
-  const root = reissue ? c.keyStore.rootCertificate(`cert2.${KMS_URI}`) : c.keyStore.rootCertificate();
+  const root = c.faults.has('kms.init-rotates-root-certificate') ? c.keyStore.rootCertificate(`cert${c.initCount + 2}.${KMS_URI}`) : c.keyStore.rootCertificate();
   const newTrk = c.wrapNewKey ? c.keys.create('TrK') : undefined;
   return {
     ok: true,
@@ -137,7 +136,7 @@ function cert(c: ResourceContext, kmsUri: string): ResourceResult {
 }
 
 /** D.2.7: the KMS URI(s) permitted for a SIP URI, by its domain. */
-function lookup(uri: string, _faults: FaultSet): ResourceResult {
+function lookup(c: ResourceContext, uri: string): ResourceResult {
   const domain = /@([^;?>\s]+)/.exec(uri)?.[1]?.toLowerCase();
   if (!domain) return { ok: false, status: 400, code: 'bad-uri', reason: `'${clip(uri)}' is not a SIP URI with a domain` };
   let kmsUris: string[] | undefined;
@@ -147,6 +146,10 @@ function lookup(uri: string, _faults: FaultSet): ResourceResult {
     if (external) kmsUris = [external.kmsUri];
   }
   if (!kmsUris) return { ok: false, status: 404, code: 'unknown-domain', reason: `no KMS is known for domain '${clip(domain)}'` };
+  if (c.faults.has('kms.lookup-wrong-container')) {
+    const found = kmsUris[0] === KMS_URI ? c.keyStore.rootCertificate() : c.keyStore.externalCertificate(kmsUris[0])!;
+    return { ok: true, message: { certCache: { cacheNum: String(CERT_CACHE_NUMBER), certificates: [certificate(c, found, 'cert')] } } };
+  }
   return { ok: true, message: { lookup: { userUri: uri, kmsUris } } };
 }
 
