@@ -72,7 +72,7 @@ exit status: 0 conforms and verifies, 1 it does not, 2 usage error
       kind: result.kind,
       conforms: result.conforms,
       signature: result.signature.ok ? 'valid' : `invalid: ${result.signature.reason}`,
-      decryption: result.decryption.ok ? 'ok' : `failed: ${result.decryption.reason}`,
+      decryption: result.decryption.ok ? `ok${result.sakkeToSelf ? ' (SAKKE-to-self: we are the initiator)' : ''}` : `failed: ${result.decryption.reason}`,
       key: hex(result.key),
       keyId: result.keyId === undefined ? undefined : `0x${result.keyId.toString(16).padStart(8, '0')}`,
       csbId: result.csbId === undefined ? undefined : `0x${result.csbId.toString(16).padStart(8, '0')}`,

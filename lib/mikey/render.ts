@@ -4,6 +4,7 @@
  * (as in SDP a=key-mgmt:mikey) or raw octets.
  */
 import { ID_ROLE_NAMES, PAYLOAD_NAMES } from './constants.ts';
+import { dateTimeSeconds, parseProtectedPayload } from './key-params.ts';
 import type { MikeyMessage, Payload, Span } from './types.ts';
 
 export type InputRead = { ok: true; bytes: Uint8Array; encoding: 'hex' | 'base64' | 'binary' } | { ok: false; reason: string };
@@ -87,6 +88,21 @@ export function renderTree(m: MikeyMessage): string {
     out.push(...fieldLines(p as unknown as Record<string, unknown>, p.fields, '  '));
     if (p.kind === 'SP') {
       for (const q of p.params) out.push(`    @${q.offset} policy param type ${q.type} = ${hex(q.value)}`);
+    }
+    if (p.kind === 'GENERAL_EXT' && p.extType === 7) {
+      const pp = parseProtectedPayload(p.data, p.fields?.data.offset ?? 0);
+      if (pp.ok) {
+        out.push('  MCData protected payload (8.5.4.1)');
+        const v = pp.value as unknown as Record<string, unknown>;
+        for (const [name, s] of Object.entries(pp.value.fields)) {
+          const raw = v[name === 'payload' ? 'ciphertext' : name];
+          const shown = name === 'dateTime' ? `${dateTimeSeconds(pp.value.dateTime)}` : name === 'dppkId' ? `0x${pp.value.dppkId.toString(16).padStart(8, '0')}` : name === 'payloadLength' ? String(pp.value.ciphertext.length)
+            : raw instanceof Uint8Array ? hex(raw) : String(raw);
+          out.push(`    ${`@${s.offset}`.padEnd(7)}${name.padEnd(20)}${shown}`);
+        }
+      } else {
+        out.push(`  not an MCData protected payload: ${pp.reason}`);
+      }
     }
     if (p.kind === 'GENERAL_EXT' && p.sakke) {
       out.push(`  encapsulated SAKKE payload`);

@@ -38,7 +38,11 @@ test.describe('MIKEY-SAKKE build and verify with key material (5.2, Annex E)', (
       expect(r.keyId).toBe(built.keyId);
       // SAKKE-to-self decapsulates for the initiator (E.5).
       const self = verifyIMessage(built.bytes, { ...receiverKeys(kms, PARTIES[kind].initiator, TIME), kind });
-      expect(self.signature.ok).toBe(true);
+      expect(self.findings).toEqual([]);
+      expect(self.sakkeToSelf).toBe(true);
+      expect(self.verified).toBe(true);
+      expect(Buffer.from(self.key!).equals(Buffer.from(built.key))).toBe(true);
+      expect(self.keyId).toBe(built.keyId);
     });
   }
 

@@ -60,6 +60,8 @@ export interface VerifyResult {
   keyParameters?: KeyParameters;
   revoked?: boolean;
   securityGateway?: boolean;
+  /** The key came from the SAKKE-to-self payload (we are the initiator, E.5). */
+  sakkeToSelf?: boolean;
   initiatorUri?: string;
   initiatorUid?: Uint8Array;
   receiverUid?: Uint8Array;
@@ -165,6 +167,20 @@ function verifyParsed(m: MikeyMessage, keys: VerifyKeys, out: VerifyResult): voi
   }
   const idrr = idr(IdRole.IDRr);
   const uidr = idr(IdRole.IDRuidr);
+  // E.5: another device of the initiator opens the SAKKE-to-self payload instead.
+  const selfExt = m.payloads.find((p) => p.kind === 'GENERAL_EXT' && p.extType === GenExtType.SAKKE_TO_SELF && p.sakke);
+  const weAreInitiator = out.initiatorUri === keys.receiver.uri || (initiatorUid !== undefined && eq(initiatorUid, receiverUid));
+  if (weAreInitiator && selfExt && selfExt.kind === 'GENERAL_EXT' && selfExt.sakke) {
+    out.sakkeToSelf = true;
+    const d = sakkeDecapsulate(selfExt.sakke.data, receiverUid, keys.receiver.rsk, keys.receiver.zT);
+    if (!d.ok) {
+      out.decryption = { ok: false, reason: `SAKKE-to-self: ${d.reason}` };
+      out.findings.push(vf('verify.self-decrypt', 'E.5', 'SAKKE-to-self.SAKKE.data', selfExt.sakke.fields?.data.offset ?? null, 'SAKKE data that decapsulates with the initiator RSK', d.reason, 'error', 'MCXSEC-E.5-01'));
+      return;
+    }
+    finishWithKey(m, keys, out, d.ssv, selfExt.sakke);
+    return;
+  }
   if (uidr) {
     if (!eq(uidr.data, receiverUid)) {
       out.findings.push(vf('verify.receiver-uid', '5.2.6', 'IDRuidr.idData', uidr.fields?.idData.offset ?? null, `our UID ${hex(receiverUid)}`, hex(uidr.data), 'error', 'MCXSEC-5.2.6-01',
@@ -186,15 +202,25 @@ function verifyParsed(m: MikeyMessage, keys: VerifyKeys, out: VerifyResult): voi
     out.findings.push(vf('verify.sakke-decrypt', '5.2.2', 'SAKKE.data', sakke.fields?.data.offset ?? null, 'SAKKE data that decapsulates with our RSK', d.reason, 'error', 'MCXSEC-5.2.2-06'));
     return;
   }
+  finishWithKey(m, keys, out, d.ssv, sakke);
+}
+
+/** Everything after the key is out: its length, K-ID, key parameters and the 5.2.6 initiator check. */
+function finishWithKey(m: MikeyMessage, keys: VerifyKeys, out: VerifyResult, key: Uint8Array, sakke: SakkePayload): void {
+  const kind = out.kind;
+  const ts = { seconds: out.timestampNtpSeconds! };
+  const uidi = m.payloads.find((p): p is IdrPayload => p.kind === 'IDR' && p.role === IdRole.IDRuidi);
   out.decryption = { ok: true };
-  const key = d.ssv;
   out.key = key;
   if (key.length !== KEY_LENGTH) out.findings.push(vf('verify.key-length', 'E.1.1', 'SAKKE.data', sakke.fields?.data.offset ?? null, `${KEY_LENGTH} octets`, `${key.length} octets`, 'error', 'MCXSEC-E.1.1-01'));
 
   // K-ID: for a GMK the CSB-ID is the GUK-ID; undo the user salt (5.2.3, F.1.3).
   const csbOffset = m.hdr.fields?.csbId.offset ?? 4;
   if (kind === 'gmk') {
-    const gmkId = gmkIdFromGukId(key, m.hdr.csbId, keys.receiver.uri);
+    // The GUK-ID is diversified for the receiver named in IDRr; the initiator's own devices unmask with that URI.
+    const idrr = m.payloads.find((p): p is IdrPayload => p.kind === 'IDR' && p.role === IdRole.IDRr);
+    const target = out.sakkeToSelf && idrr ? utf8.decode(idrr.data) : keys.receiver.uri;
+    const gmkId = gmkIdFromGukId(key, m.hdr.csbId, target);
     out.keyId = ((gmkId[0] << 24) | (gmkId[1] << 16) | (gmkId[2] << 8) | gmkId[3]) >>> 0;
     if (out.keyId >>> 28 !== purposeTagOfKind('gmk')) {
       out.findings.push(vf('verify.guk-id', '5.2.3', 'HDR.csbId', csbOffset, 'a GUK-ID that unmasks to a GMK-ID with purpose tag 0', `GMK-ID 0x${out.keyId.toString(16).padStart(8, '0')}`, 'error', 'MCXSEC-5.2.3-02'));
