@@ -3,7 +3,7 @@ import { formatFinding } from '../../lib/mikey/findings.ts';
 import { readKmsCertificate, readKmsKeySet, type KmsCertificateFields, type KmsKeySetFields } from '../../lib/mikey/kms-files.ts';
 import { verifyIMessage } from '../../lib/mikey/verify.ts';
 import { UsageError } from '../usage.ts';
-import { parseToolArgs, requiredStringArg, stringArg } from './args.ts';
+import { intArg, parseToolArgs, requiredStringArg, stringArg } from './args.ts';
 import type { ToolSubcommand } from './index.ts';
 import { kindArg, readMessageArgument } from './mikey-decode.ts';
 
@@ -34,7 +34,8 @@ export const mikeyVerifyTool: ToolSubcommand = {
   summary: 'validate, verify (ECCSI) and decrypt (SAKKE) a MIKEY-SAKKE I_MESSAGE with the receiver key set',
   help: `usage: mcx-conformance tool mikey-verify <hex | base64 | @file> --kms-cert <KmsCertificate.xml>
          --receiver-keys <KmsKeySet.xml> [--initiator-kms-cert <KmsCertificate.xml>]
-         [--initiator-uri <uri>] [--kind gmk|pck|csk-upload|csk-download|musik-download] [--json]
+         [--initiator-uri <uri>] [--expect-initiator <uri>] [--now <ISO-8601>|now [--max-skew <s>]]
+         [--kind gmk|pck|csk-upload|csk-download|musik-download] [--json]
 
 Checks the message against the TS 33.180 Annex E profile, computes the
 initiator UID from IDRi, IDRkmsi and the timestamp (F.2.1) and verifies the
@@ -43,7 +44,10 @@ ECCSI signature with PubAuthKey of the initiator's KMS certificate
 with UserDecryptKey of --receiver-keys for UserUri, recovers the GMK-ID from a
 GUK-ID (F.1.3), decrypts the key parameters (E.6) and applies the identity
 hiding checks of 5.2.6 (--initiator-uri: the initiator URI learned outside
-MIKEY when IDRi is hidden). Prints every finding, the verdicts and the key.
+MIKEY when IDRi is hidden). --expect-initiator checks IDRi against the
+identity that should have sent the message (e.g. the GMS of the group, 5.7.2);
+--now reports a timestamp outside --max-skew seconds (default 300).
+Prints every finding, the verdicts and the key.
 
 exit status: 0 conforms and verifies, 1 it does not, 2 usage error
 `,
@@ -53,6 +57,9 @@ exit status: 0 conforms and verifies, 1 it does not, 2 usage error
       'receiver-keys': { type: 'string', required: true },
       'initiator-kms-cert': { type: 'string' },
       'initiator-uri': { type: 'string' },
+      'expect-initiator': { type: 'string' },
+      now: { type: 'string' },
+      'max-skew': { type: 'string' },
       kind: { type: 'string' },
     }, { name: '<hex | base64 | @file>', min: 1, max: 1 });
     const bytes = readMessageArgument(args.positionals[0]);
@@ -60,8 +67,14 @@ exit status: 0 conforms and verifies, 1 it does not, 2 usage error
     const initiatorCertPath = stringArg(args, 'initiator-kms-cert');
     const initiatorCert = initiatorCertPath ? loadCert(initiatorCertPath, '--initiator-kms-cert') : cert;
     const keySet = loadKeySet(requiredStringArg(args, 'receiver-keys'), '--receiver-keys');
+    const nowText = stringArg(args, 'now');
+    const now = nowText === undefined ? undefined : nowText === 'now' ? Date.now() : Date.parse(nowText);
+    if (now !== undefined && Number.isNaN(now)) throw new UsageError(`--now: not an ISO-8601 date-time (or 'now'): '${nowText}'`);
     const result = verifyIMessage(bytes, {
       kind: kindArg(stringArg(args, 'kind')),
+      expectedInitiatorUri: stringArg(args, 'expect-initiator'),
+      now,
+      maxSkewSeconds: args.values['max-skew'] === undefined ? undefined : intArg(args, 'max-skew', { min: 0 }),
       initiatorUri: stringArg(args, 'initiator-uri'),
       initiatorKms: { kmsUri: initiatorCert.kmsUri, keyPeriod: initiatorCert.userKeyPeriod, keyPeriodOffset: initiatorCert.userKeyOffset, kpak: initiatorCert.pubAuthKey },
       receiver: { uri: keySet.userUri, kmsUri: cert.kmsUri, keyPeriod: cert.userKeyPeriod, keyPeriodOffset: cert.userKeyOffset, rsk: keySet.userDecryptKey, zT: cert.pubEncKey, keyPeriodNo: keySet.keyPeriodNo },

@@ -96,6 +96,14 @@ test.describe('MIKEY-SAKKE build and verify with key material (5.2, Annex E)', (
     expect(notMe.findings.map((f) => f.rule)).toContain('verify.receiver-uid');
   });
 
+  test('expected initiator and timestamp skew are checked when asked', () => {
+    const built = build('gmk');
+    const keys = receiverKeys(kms, PARTIES.gmk.receiver, TIME);
+    expect(verifyIMessage(built.bytes, { ...keys, expectedInitiatorUri: PARTIES.gmk.initiator, now: TIME + 60_000 }).findings).toEqual([]);
+    const r = verifyIMessage(built.bytes, { ...keys, expectedInitiatorUri: 'sip:other-gms@mcx.example.org', now: TIME + 3_600_000 });
+    expect(r.findings.map((f) => f.rule).sort()).toEqual(['verify.initiator-identity', 'verify.timestamp']);
+  });
+
   test('key parameter mutations are caught after decryption', () => {
     for (const rule of ['kp.key-type', 'kp.group-ids', 'kp.decode'] as const) {
       const built = build('gmk', { mutate: rule });

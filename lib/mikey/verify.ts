@@ -37,6 +37,11 @@ export interface VerifyKeys {
   initiatorUri?: string;
   /** Expected kind; inferred from the purpose tag otherwise. */
   kind?: KeyKind;
+  /** Who should have sent it (e.g. the GMS Server URI of the group, 5.7.2 step 2); checked against IDRi. */
+  expectedInitiatorUri?: string;
+  /** Reference time (Unix ms) and tolerated clock skew for the T payload; no check when absent. */
+  now?: number;
+  maxSkewSeconds?: number;
 }
 
 export interface Verdict {
@@ -110,6 +115,14 @@ function verifyParsed(m: MikeyMessage, keys: VerifyKeys, out: VerifyResult): voi
     return;
   }
   out.timestampNtpSeconds = ts.seconds;
+  if (keys.now !== undefined) {
+    const skew = ts.seconds - (Math.floor(keys.now / 1000) + 2_208_988_800);
+    const limit = keys.maxSkewSeconds ?? 300;
+    if (Math.abs(skew) > limit) {
+      out.findings.push(vf('verify.timestamp', 'E.1.2', 'T.value', t && t.kind === 'T' ? t.fields?.value.offset ?? null : null, `within ${limit} s of the reference time`,
+        `${skew > 0 ? '+' : ''}${skew} s`, 'warning', 'MCXSEC-E.1.2-08', 'RFC 3830 replay protection rejects timestamps outside the allowed clock skew'));
+    }
+  }
 
   // KMS identifiers must name the KMSs whose certificates we were given (5.2.7.3).
   const kmsi = idr(IdRole.IDRkmsi);
@@ -136,6 +149,10 @@ function verifyParsed(m: MikeyMessage, keys: VerifyKeys, out: VerifyResult): voi
     out.findings.push(vf('verify.initiator-uid', 'F.2.1', 'IDRi', idri?.offset ?? null, 'a UID computable from IDRi, IDRkmsi and T', String((e as Error).message)));
   }
   out.initiatorUid = initiatorUid;
+  if (keys.expectedInitiatorUri !== undefined && out.initiatorUri !== undefined && out.initiatorUri !== keys.expectedInitiatorUri) {
+    const req = out.kind === 'gmk' ? 'MCXSEC-5.7.2-04' : out.kind === 'pck' ? 'MCXSEC-E.3.1-04' : 'MCXSEC-E.4.1-04';
+    out.findings.push(vf('verify.initiator-identity', out.kind === 'gmk' ? '5.7.2' : 'E.4.1', 'IDRi.idData', idri?.fields?.idData.offset ?? null, keys.expectedInitiatorUri, out.initiatorUri, 'error', req));
+  }
 
   // Signature (E.1.2, RFC 3830 5.2) over everything before the signature value.
   const sign = m.payloads.find((p) => p.kind === 'SIGN');
