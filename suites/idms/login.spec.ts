@@ -36,6 +36,8 @@ for (const mode of ['browser', 'form'] as const) {
       verify.check(R.authState, 'the request state reached the response', (outcome.redirect.query.state ?? outcome.redirect.fragment.state) !== undefined, { field: 'state', reason: 'missing' });
       if (!code) return;
       const token = await idms.redeem(request, code);
+      // Only an OAuth answer (JSON) judges the exchange; anything else says nothing about PKCE or scopes.
+      if (!token.json || (token.status ?? 500) >= 500) return verify.inconclusive([R.authScope, R.pkceFlow], `the code could not be redeemed: ${token.problem ?? `status ${token.status}`}`, token.unreachable ? 'unreachable' : 'precondition');
       verify.check(R.authScope, 'openid and MCX scopes accepted: an ID token is returned', typeof token.json?.id_token === 'string', { field: 'id_token', expected: 'an ID token', actual: token.problem ?? token.status, reason: 'missing' });
       verify.check(R.pkceFlow, 'code with S256 PKCE redeemed with its verifier', token.status === 200 && typeof token.json?.access_token === 'string', { field: 'status', expected: 200, actual: token.status, reason: 'check_failed', detail: token.problem });
     } finally {
