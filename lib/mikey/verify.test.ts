@@ -120,3 +120,26 @@ test.describe('MIKEY-SAKKE build and verify with key material (5.2, Annex E)', (
     expect(r.findings.map((f) => f.rule)).toEqual(['hdr.prf-func']);
   });
 });
+
+test('verify never throws on mutated signed messages and names a reason for every failure', () => {
+  test.setTimeout(120_000);
+  const kms = createTestKms('kms.mcx.example.org');
+  const built = buildIMessage({ kind: 'gmk', time: TIME, initiator: initiatorMaterial(kms, PARTIES.gmk.initiator, TIME), receiver: receiverMaterial(kms, PARTIES.gmk.receiver), sakkeToSelf: true });
+  const keys = receiverKeys(kms, PARTIES.gmk.receiver, TIME);
+  let seed = 12345;
+  const rnd = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  for (let i = 0; i < 120; i++) {
+    const b = built.bytes.slice();
+    if (i % 3 === 0) b[rnd(b.length)] ^= 1 << rnd(8);
+    else if (i % 3 === 1) b.set([rnd(256), rnd(256)], rnd(b.length - 2));
+    else b[149 + rnd(273)] ^= 0xff; // inside the SAKKE data: R off the curve, H wrong
+    const r = verifyIMessage(b, keys);
+    expect(r.findings.filter((f) => f.rule === 'verify.defect')).toEqual([]);
+    if (!r.signature.ok) expect(r.signature.reason).toBeTruthy();
+    if (!r.decryption.ok) expect(r.decryption.reason).toBeTruthy();
+    expect(r.verified).toBe(false);
+  }
+});
