@@ -63,6 +63,8 @@ export const test = base.extend<{ kms: KmsSuite }>({
       trk,
       ink,
       signRequests: target.ics['kms.signed-requests'] === true,
+      // Per-request time limit; MCX_KMS_TIMEOUT_MS lowers it for tests of slow targets.
+      timeoutMs: Number(process.env.MCX_KMS_TIMEOUT_MS) || undefined,
       onSecret: (s) => redactor.add(s),
       onExchange: (ex) => {
         exchanges.push(ex);
