@@ -1,20 +1,20 @@
 import { test, expect } from '@playwright/test';
 import { loadVectors } from '../../vectors/load.ts';
-import { mikeyPrf, mikeyLabel, MIKEY_KEY_CONSTANT } from './mikey-prf.ts';
+import { mikeyPrf, mikeyLabel, srtpMasterFromTgk, MIKEY_KEY_CONSTANT } from './mikey-prf.ts';
 import { dpck, gukId } from './kdf.ts';
 import { mikeySakkeUid } from './uid.ts';
 import { hex, toHex } from './bytes.ts';
 
-const file = loadVectors('interop/mikey-sakke-library.json');
+const file = loadVectors('interop/sw-mikey-sakke.json');
 
-test.describe(`interop values (${file.source.slice(0, 60)}...)`, () => {
+test.describe('interop values from other MCX implementations (vectors/interop/sw-mikey-sakke.json)', () => {
   test('vector count', () => {
     const count = (kind: string) => file.vectors.filter((v) => v.kind === kind).length;
-    expect([count('mikeyPrf'), count('dpck'), count('gukId'), count('uid')]).toEqual([3, 1, 1, 4]);
+    expect([count('mikeyPrf'), count('dpck'), count('gukId'), count('uid'), count('srtpMaster')]).toEqual([3, 1, 3, 13, 4]);
   });
 
   for (const v of file.vectors) {
-    test(`${v.kind}: ${v.name}`, () => {
+    test(`${v.kind}: ${v.name} [${v.from}]`, () => {
       switch (v.kind) {
         case 'mikeyPrf': {
           const constant = MIKEY_KEY_CONSTANT[v.keyConstant as keyof typeof MIKEY_KEY_CONSTANT];
@@ -33,6 +33,15 @@ test.describe(`interop values (${file.source.slice(0, 60)}...)`, () => {
         case 'uid':
           expect(toHex(mikeySakkeUid(v as any))).toBe(v.uid);
           break;
+        case 'srtpMaster': {
+          // 7.4.2: with a GMK, the CSB-ID is the sender's GUK-ID, derived here first.
+          const csbId = v.gmkId ? gukId(hex(v.tgk), hex(v.gmkId), v.userId) : hex(v.csbId);
+          expect(toHex(csbId)).toBe(v.csbId);
+          const m = srtpMasterFromTgk({ tgk: hex(v.tgk), csId: v.csId, csbId, rand: hex(v.rand) });
+          expect(toHex(m.masterKey)).toBe(v.masterKey);
+          expect(toHex(m.masterSalt)).toBe(v.masterSalt);
+          break;
+        }
         default:
           throw new Error(`unknown vector kind ${v.kind}`);
       }
