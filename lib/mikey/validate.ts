@@ -116,17 +116,13 @@ class Collector {
   add(rule: RuleId, field: string, at: Span | number | null | undefined, expected: string, found: string, severity: Severity = 'error', message = ''): void {
     const offset = at === null || at === undefined ? null : typeof at === 'number' ? at : at.offset;
     const info = RULES[rule];
-    const clause = rule === 'sp.default-profile' || rule === 'cs.count' || rule === 'cs.prot-type' || rule === 'cs.policy-count' || rule === 'cs.session-data'
-      ? kindClause(this.kind, info.clause) : info.clause;
-    this.findings.push({ rule, clause, field, offset, expected, found, severity, message, requirement: requirementOf(rule, this.kind) });
+    const requirement = requirementOf(rule, this.kind);
+    // Rules whose clause depends on the key kind (E.2 / E.3 / E.4) take it from the requirement they serve.
+    const clause = typeof info.requirement === 'object' && rule !== 'csb.purpose-tag' && requirement ? requirement.replace(/^MCXSEC-/, '').replace(/-\d\d$/, '') : info.clause;
+    this.findings.push({ rule, clause, field, offset, expected, found, severity, message, requirement });
   }
 }
 
-function kindClause(kind: KeyKind, base: string): string {
-  if (kind === 'gmk') return 'E.2.2';
-  if (kind === 'pck') return base === 'E.2.2' ? 'E.3.3' : base;
-  return 'E.4.3';
-}
 
 /** Validate octets or an already parsed message. */
 export function validateIMessage(input: Uint8Array | MikeyMessage, options: ValidateOptions = {}): ValidationResult {
