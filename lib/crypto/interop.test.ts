@@ -2,6 +2,7 @@ import { test, expect } from '@playwright/test';
 import { loadVectors } from '../../vectors/load.ts';
 import { mikeyPrf, mikeyLabel, srtpMasterFromTgk, MIKEY_KEY_CONSTANT } from './mikey-prf.ts';
 import { dpck, gukId } from './kdf.ts';
+import { unprotectPayload } from './mcdata-payload.ts';
 import { mikeySakkeUid } from './uid.ts';
 import { hex, toHex } from './bytes.ts';
 
@@ -10,7 +11,7 @@ const file = loadVectors('interop/sw-mikey-sakke.json');
 test.describe('interop values from other MCX implementations (vectors/interop/sw-mikey-sakke.json)', () => {
   test('vector count', () => {
     const count = (kind: string) => file.vectors.filter((v) => v.kind === kind).length;
-    expect([count('mikeyPrf'), count('dpck'), count('gukId'), count('uid'), count('srtpMaster')]).toEqual([3, 1, 3, 13, 4]);
+    expect([count('mikeyPrf'), count('dpck'), count('gukId'), count('uid'), count('srtpMaster'), count('protectedPayload')]).toEqual([3, 1, 3, 13, 4, 3]);
   });
 
   for (const v of file.vectors) {
@@ -40,6 +41,12 @@ test.describe('interop values from other MCX implementations (vectors/interop/sw
           const m = srtpMasterFromTgk({ tgk: hex(v.tgk), csId: v.csId, csbId, rand: hex(v.rand) });
           expect(toHex(m.masterKey)).toBe(v.masterKey);
           expect(toHex(m.masterSalt)).toBe(v.masterSalt);
+          break;
+        }
+        case 'protectedPayload': {
+          const opened = unprotectPayload(hex(v.payload), { dppk: hex(v.dppk) });
+          expect(opened).toMatchObject({ ok: true, algorithm: 'DP_AES_128_GCM' });
+          expect(opened.ok && toHex(opened.plaintext)).toBe(v.plaintext);
           break;
         }
         default:

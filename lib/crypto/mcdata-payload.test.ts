@@ -11,7 +11,7 @@ test.describe('8.5.4 MCData protected payload', () => {
 
   test('layout, associated data and round trip (DP_AES_128_GCM)', () => {
     const p = protectPayload({ plaintext: text, dppk, dppkId: 0xdeadbaad, dateTime: 0x0102030405, payloadId: 7, sequenceNumber: 2, iv });
-    expect(toHex(p.subarray(0, 12))).toBe('40' + '0102030405' + '00000007' + '02' + '00');
+    expect(toHex(p.subarray(0, 12))).toBe('40' + '0102030405' + '00000007' + '02' + '01');
     expect(toHex(p.subarray(12, 28))).toBe(toHex(iv));
     expect(toHex(p.subarray(28, 32))).toBe('deadbaad');
     expect(toHex(p.subarray(32, 35))).toBe('78' + (text.length + 16).toString(16).padStart(4, '0'));
@@ -41,7 +41,7 @@ test.describe('8.5.4 MCData protected payload', () => {
     const iMessageTlv = hex('790004aabbccdd');
     const p = protectPayload({ plaintext: text, dppk, dppkId: 1, dateTime: 5, iv, signallingAlgorithm: 'DP_AES_256_GCM', iMessageTlv });
     const back = unprotectPayload(p, { dppk });
-    expect(back).toMatchObject({ ok: true, fields: { signallingAlgorithm: 1 } });
+    expect(back).toMatchObject({ ok: true, fields: { signallingAlgorithm: 2 } });
     expect(back.ok && toHex(back.fields.iMessageTlv!)).toBe('790004aabbccdd');
   });
 

@@ -28,8 +28,12 @@ export const MCDATA_CODES = {
   protectedMessageType: 0x40,
   authenticatedFlag: 0x80,
   payloadIei: 0x78,
-  /** Payload / signalling algorithm values (8.5.4.2 names them; the numbers are this project's defaults). */
-  algorithm: { DP_AES_128_GCM: 0, DP_AES_256_GCM: 1 },
+  /**
+   * Payload / signalling algorithm values. 8.5.4.2 names the algorithms but does not number them;
+   * 1 and 2 are what a deployed implementation writes (Streamwide sw_mikey_sakke, whose E.6
+   * payloads vectors/interop/sw-mikey-sakke.json opens).
+   */
+  algorithm: { DP_AES_128_GCM: 1, DP_AES_256_GCM: 2 },
 } as const;
 
 export type DpAlgorithm = 'DP_AES_128_GCM' | 'DP_AES_256_GCM';
