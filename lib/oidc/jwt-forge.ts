@@ -7,7 +7,9 @@ import { SignJWT, exportJWK, generateKeyPair } from 'jose';
  * (the trap of trusting a key the token brings along).
  */
 export function tamperJwt(token: string, patch: Record<string, unknown>): string {
-  const [h, p, s] = token.split('.');
+  const parts = token.split('.');
+  if (parts.length !== 3) return `${token}x`; // not a JWS: any change is tampering
+  const [h, p, s] = parts;
   let claims: Record<string, unknown> = {};
   try {
     claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));

@@ -41,7 +41,7 @@ export function probeTls(url: string, options: { caPem?: string; verify: boolean
       rejectUnauthorized: options.verify,
       ALPNProtocols: ['http/1.1'],
     });
-    const timer = setTimeout(() => finish({ ok: false, host, port, reason: `TLS handshake timed out after ${options.timeoutMs ?? 5000} ms` }), options.timeoutMs ?? 5000);
+    const timer = setTimeout(() => finish({ ok: false, host, port, reason: `TLS handshake timed out after ${options.timeoutMs ?? 10_000} ms` }), options.timeoutMs ?? 10_000);
     let done = false;
     function finish(r: TlsProbeResult) {
       if (done) return;

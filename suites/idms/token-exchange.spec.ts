@@ -7,6 +7,7 @@ import { GRANT_TOKEN_EXCHANGE, TOKEN_TYPE_JWT } from '../../lib/oidc/token-reque
 import { tamperJwt } from '../../lib/oidc/jwt-forge.ts';
 import { decodeJwtSafe, nowSeconds } from '../../lib/oidc/jwt.ts';
 import { MAX_SKEW_S } from './checks/id-token.ts';
+import { accessTokenDefect } from './checks/access-token.ts';
 
 // Token exchange at the primary IdMS (5.1.4.2, B.7.2, B.7.3, B.8).
 
@@ -17,7 +18,8 @@ test('B.7.3 token exchange returns a JWT security token for the partner (B.8 cla
   if (!target.partnerIdms) return verify.inconclusive(POSITIVE, 'the target has no partnerIdms whose token endpoint could be the resource');
   const resource = target.partnerIdms.tokenEndpoint;
   const flow = await idms.login(POSITIVE);
-  if (!flow.accessToken.signature?.ok) return verify.inconclusive(POSITIVE, `the subject token (the access token) does not verify, so a refusal would prove nothing: ${flow.accessToken.signature?.reason ?? (flow.accessToken.decoded.ok ? '' : flow.accessToken.decoded.reason)}`);
+  const defect = accessTokenDefect(flow.accessToken.decoded, flow.accessToken.signature, nowSeconds());
+  if (defect) return verify.inconclusive(POSITIVE, `the subject token (the access token) is itself defective, so a refusal would be right: ${defect}`);
   const ex = await idms.exchangeOutcome(resource);
   if (!ex.ok) {
     if (ex.unreachable) return verify.inconclusive(POSITIVE, ex.reason, 'unreachable');

@@ -89,3 +89,20 @@ test(
     checkResponseSignature(verify, ex, ex.opened!, trk, 'TrK');
   },
 );
+
+test(
+  '5.3.3 without a TrK-ID key sets come in clear only when the ICS declares it',
+  { annotation: requirements(REQ.clearOnlyIfDeclared), tag: ['@kms'] },
+  async ({ kms, verify, target }) => {
+    const declared = target.ics['kms.clear-key-sets'] === true;
+    const token = await kms.token('valid', [REQ.clearOnlyIfDeclared]);
+    const ex = await kms.send({ type: 'keyprov', userUri: kms.userUri, accessToken: token, omitTrkId: true, signWith: null, label: 'keyprov without TrK-ID' });
+    if (!ex.http.ok) return verify.inconclusive([REQ.clearOnlyIfDeclared], `keyprov without TrK-ID: no answer: ${ex.http.error}`, 'unreachable');
+    const clear = (ex.opened?.keySets ?? []).filter((s) => s.rsk.form === 'clear' || s.ssk.form === 'clear');
+    verify.check(REQ.clearOnlyIfDeclared, 'clear key sets only with kms.clear-key-sets in the ICS', declared || clear.length === 0, {
+      field: 'KmsKeySet key fields',
+      expected: declared ? 'clear key sets allowed (ICS kms.clear-key-sets)' : 'a refusal or encrypted key material',
+      actual: clear.length ? `${clear.length} key set(s) in clear, ICS kms.clear-key-sets ${declared ? 'declared' : 'not declared'}` : `no clear key material (HTTP ${ex.http.status})`,
+    });
+  },
+);

@@ -59,6 +59,7 @@ export const REQ = {
   noKeyManagementScope: 'MCXSEC-5.3.3-03',
   untrustedSigner: 'MCXSEC-5.3.3-04',
   keyMaterialEncrypted: 'MCXSEC-5.3.3-05',
+  clearOnlyIfDeclared: 'MCXSEC-5.3.3-07',
   initCarriesCert: 'MCXSEC-5.3.4-01',
   lookupNoKeys: 'MCXSEC-5.3.4-02',
   certContents: 'MCXSEC-5.3.5-01',

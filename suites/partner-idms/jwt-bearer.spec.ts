@@ -61,7 +61,9 @@ test('B.7.4 JWT-bearer grant with the security token returns a partner access to
   checkTokenResponseFields(verify, res, { accessToken: R.partnerAccessToken, tokenType: R.partnerBearer, expiresIn: R.partnerExpiresIn });
   const pp = await idms.worker.partnerProvider();
   if (!pp.ok) return verify.inconclusive([R.partnerTokenFormat, R.partnerScope], `partner discovery failed, so its keys are unknown: ${pp.reason}`, pp.unreachable ? 'unreachable' : 'precondition');
-  const ctx = { decoded: g.accessToken.decoded, signature: g.accessToken.signature, clientId: target.partnerIdms.clientId, requestedScopes: g.scope };
+  const assertionClaims = decodeJwtSafe(g.assertion);
+  const carried = (claim: string) => assertionClaims.ok && assertionClaims.jwt.claims[claim] !== undefined;
+  const ctx = { decoded: g.accessToken.decoded, signature: g.accessToken.signature, clientId: target.partnerIdms.clientId, requestedScopes: g.scope, serviceIdExpected: (s: { claim: string }) => carried(s.claim) };
   if (checkAccessTokenFormat(verify, ctx, PARTNER_AT_IDS)) checkAccessTokenClaims(verify, ctx, PARTNER_AT_IDS);
 });
 
