@@ -133,3 +133,10 @@ test.describe('TS 33.180 7.5.1 packet extras: MKI and RCCm3 ROC tag', () => {
     expect(unprotectRtcp(keys, new Uint8Array(10), { mkiLength: 0 })).toMatchObject({ ok: false, code: 'malformed' });
   });
 });
+
+test('missing keys or policy are reported, not thrown', () => {
+  const packet = hex('8060000100000000cafe0001' + '00'.repeat(20));
+  expect(unprotectRtp(undefined as never, packet, { roc: 0, mkiLength: 0 })).toMatchObject({ ok: false, code: 'bad-parameter' });
+  expect(unprotectRtp({ key: new Uint8Array(16), salt: new Uint8Array(12) }, packet, undefined as never)).toMatchObject({ ok: false, code: 'bad-parameter' });
+  expect(unprotectRtcp({ key: new Uint8Array(16), salt: new Uint8Array(12) }, packet, undefined as never)).toMatchObject({ ok: false, code: 'bad-parameter' });
+});

@@ -48,6 +48,7 @@ export interface SrtpPolicy {
 }
 
 function policyProblem(policy: SrtpPolicy): string | undefined {
+  if (!policy) return 'no SRTP policy (MKI length, ROC rate) given';
   if (!Number.isInteger(policy.mkiLength) || policy.mkiLength < 0 || policy.mkiLength > 255) return `MKI length must be 0..255 octets, got ${policy.mkiLength}`;
   const r = policy.rocRate ?? 0;
   if (!Number.isInteger(r) || r < 0 || r > 65535) return `ROC transmission rate must be 0..65535, got ${r}`;
@@ -294,7 +295,7 @@ export interface UnprotectRtcpOptions {
 
 /** Splits and authenticates one SRTCP packet. Never throws. */
 export function unprotectRtcp(keys: AeadSessionKeys, packet: Uint8Array, opts: UnprotectRtcpOptions): SrtcpUnprotectResult {
-  const problem = keysProblem(keys) ?? policyProblem({ mkiLength: opts.mkiLength });
+  const problem = keysProblem(keys) ?? (opts ? policyProblem({ mkiLength: opts.mkiLength }) : 'no SRTCP options (MKI length) given');
   if (problem) return { ok: false, code: 'bad-parameter', reason: problem };
   const parsed = parseRtcpHeader(packet);
   if (!parsed.ok) return { ok: false, code: 'malformed', reason: parsed.reason };
