@@ -72,6 +72,7 @@ export const KMS_FAULTS: readonly FaultSwitch[] = [
   kms('redirect-answers-with-message', ['MCXSEC-D.3.1-08'], 'answers an accepted redirect upload with a KmsResponse carrying an empty KmsCertCache'),
   // confidentiality (5.3.3, 9.3.3, 9.3.4, D.3.1, F.1.4)
   kms('clear-key-material', ['MCXSEC-5.3.3-05'], 'sends RSK/SSK/PVT as plain hex (KeyContentType) although the client named its TrK'),
+  kms('undeclared-clear-key-sets', ['MCXSEC-5.3.3-07'], 'leaves kms.clear-key-sets out of its ICS while still sending key sets in clear to requests without TrK-ID'),
   kms('unencrypted-kms-message', ['MCXSEC-D.3.1-09'], 'does not encrypt the KmsMessage content although the client named its TrK'),
   kms('kms-message-aes256-gcm', ['MCXSEC-D.3.1-10'], 'encrypts the KmsMessage content with aes256-gcm instead of aes128-gcm'),
   kms('undecryptable-kms-message', ['MCXSEC-9.3.4.2-02'], 'encrypts the KmsMessage content with a random CEK and wraps a different one'),
