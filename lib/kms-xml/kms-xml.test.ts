@@ -136,3 +136,30 @@ test.describe('signature and encryption', () => {
     expect(Buffer.from(keyIdOctets('tk.11')).toString()).toBe('tk.11');
   });
 });
+
+test('seeded mutation fuzz: 800 broken responses open without throwing', () => {
+  const trk = { id: '0A0B0C0D', key: randomBytes(32) };
+  const seedDoc = protectedResponseXml(
+    { ...base, clientReqUrl: 'https://k/keyprov', message: { keyProv: { keySets: [{ kmsUri: base.kmsUri, userUri: base.userUri, userId: 'AA==', keyPeriodNo: '1', userDecryptKey: protectKeyMaterial(randomBytes(257), trk, base.userUri), userSigningKeySsk: { hex: '00'.repeat(32) }, userPubTokenPvt: { hex: '04' } }] } } },
+    { userUri: base.userUri, encryptWith: trk, signWith: trk },
+  );
+  let state = 0x9e3779b9;
+  const rand = (n: number) => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) % n;
+  };
+  const pieces = ['<', '>', '&', '&lol;', '<!DOCTYPE x>', ']]>', '"', '</KmsMessage>', '<xenc:EncryptedData>', '\u0000', '&#0;', '&#x110000;', 'xmlns:ds=""'];
+  for (let i = 0; i < 800; i++) {
+    let doc = seedDoc;
+    for (let k = 0; k <= rand(3); k++) {
+      const at = rand(doc.length);
+      const op = rand(3);
+      if (op === 0) doc = doc.slice(0, at) + doc.slice(at + 1 + rand(20));
+      else if (op === 1) doc = doc.slice(0, at) + pieces[rand(pieces.length)] + doc.slice(at);
+      else doc = doc.slice(0, at);
+    }
+    expect(() => openKmsResponse(doc, { trk, userUri: base.userUri })).not.toThrow();
+  }
+});
