@@ -6,7 +6,7 @@ import { stringify as toYaml } from 'yaml';
 import { PROJECT_ROOT, runPlaywright } from '../cli/commands/playwright.ts';
 import { FAULTS } from '../reference/faults.ts';
 import { startReferenceDomain } from '../reference/domain.ts';
-import { scanRequirementAnnotations } from '../lib/requirements/catalog.ts';
+import { listSuiteTests } from '../cli/commands/list-tests.ts';
 import { projectFileName } from '../lib/report/reporter.ts';
 import type { Results, Verdict } from '../lib/report/types.ts';
 import type { FaultSwitch } from '../reference/fault.ts';
@@ -19,7 +19,7 @@ import type { FaultSwitch } from '../reference/fault.ts';
  * Cost: one Playwright run per role. Each fault is a project of that run
  * (MCX_CONTROL_PROJECTS) whose worker starts its own reference domain with
  * the fault on and runs only the tests that name one of the fault's
- * requirements, plus tests of SAMPLE_SIZE other requirements picked by the
+ * requirements, plus the tests of SAMPLE_SIZE other requirement picked by the
  * fault's name. The baseline project runs the whole role suite without
  * faults. Other requirements may turn INCONCLUSIVE under a fault (a fault
  * can remove another check's precondition); they must never turn FAIL.
@@ -27,7 +27,7 @@ import type { FaultSwitch } from '../reference/fault.ts';
  * A fault none of whose requirements any test names yet is listed as a
  * warning annotation, not a failure: `npm run catalog` shows that gap.
  */
-const SAMPLE_SIZE = 2;
+const SAMPLE_SIZE = 1;
 const ROLES = ['idms', 'partner-idms', 'kms'] as const;
 
 function specFiles(role: string): boolean {
@@ -58,11 +58,14 @@ for (const role of ROLES) {
       test.info().annotations.push({ type: 'warning', description: `suites/${role} has no tests yet; ${faults.length} fault(s) unchecked` });
       test.skip(true, `suites/${role} has no tests yet`);
     }
-    const covered = new Set(scanRequirementAnnotations(join(PROJECT_ROOT, 'suites', role), PROJECT_ROOT).map((u) => u.id));
+    const listed = await listSuiteTests([role]);
+    expect(listed.errors, `suites/${role} could not be listed`).toEqual([]);
+    const covered = new Set(listed.tests.flatMap((t) => t.requirements));
     const checkable = faults.filter((f) => f.breaks.some((id) => covered.has(id)));
     const unchecked = faults.filter((f) => !checkable.includes(f));
     if (unchecked.length) test.info().annotations.push({ type: 'warning', description: `no test names the requirements of: ${unchecked.map((f) => f.name).join(', ')}` });
 
+    test.info().annotations.push({ type: 'checked', description: `${checkable.length} of ${faults.length} fault switch(es) of ${role}` });
     const dir = mkdtempSync(join(tmpdir(), `mcx-nc-${role}-`));
     // One domain in this process only to describe the reference target (name, ICS) to the reporter.
     const described = await startReferenceDomain();
@@ -71,7 +74,11 @@ for (const role of ROLES) {
       writeFileSync(targetFile, toYaml(described.targetDocument));
       const projects = [
         { name: `nc:${role}:baseline`, role, faults: [] as string[] },
-        ...checkable.map((f) => ({ name: `nc:${role}:${f.name}`, role, faults: [f.name], onlyRequirements: [...f.breaks, ...sampleOf(f, [...covered])] })),
+        ...checkable.map((f) => {
+          const onlyRequirements = [...f.breaks, ...sampleOf(f, [...covered])];
+          const titles = [...new Set(listed.tests.filter((t) => t.requirements.some((id) => onlyRequirements.includes(id))).map((t) => t.title.split(' › ').at(-1)!))];
+          return { name: `nc:${role}:${f.name}`, role, faults: [f.name], onlyRequirements, titles };
+        }),
       ];
       writeFileSync(join(dir, 'projects.json'), JSON.stringify(projects));
       const reportDir = join(dir, 'report');

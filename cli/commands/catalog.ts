@@ -1,10 +1,8 @@
-import { join } from 'node:path';
-import { CatalogError, loadCatalog, scanRequirementAnnotations } from '../../lib/requirements/catalog.ts';
+import { CatalogError, loadCatalog } from '../../lib/requirements/catalog.ts';
 import { computeCoverage, formatCoverage } from '../../lib/requirements/coverage.ts';
-import { FAULTS } from '../../reference/faults.ts';
 import { UsageError, type Command } from '../usage.ts';
 import { parseCommandArgs } from './args.ts';
-import { PROJECT_ROOT } from './playwright.ts';
+import { listSuiteTests, requirementUses } from './list-tests.ts';
 
 const HELP = `usage: mcx-conformance catalog [--json]
 
@@ -23,6 +21,7 @@ export const catalogCommand: Command = {
       process.stdout.write(HELP);
       return 0;
     }
+    const { FAULTS } = await import('../../reference/faults.ts');
     let catalog;
     try {
       catalog = loadCatalog();
@@ -30,8 +29,9 @@ export const catalogCommand: Command = {
       if (err instanceof CatalogError) throw new UsageError(err.message);
       throw err;
     }
-    const annotations = scanRequirementAnnotations(join(PROJECT_ROOT, 'suites'), PROJECT_ROOT);
-    const coverage = computeCoverage(catalog, annotations, FAULTS.flatMap((f) => f.breaks));
+    const listed = await listSuiteTests();
+    for (const e of listed.errors) process.stderr.write(`warning: a suite could not be listed: ${e.split('\n')[0]}\n`);
+    const coverage = computeCoverage(catalog, requirementUses(listed.tests), FAULTS.flatMap((f) => f.breaks));
     if (values.json) process.stdout.write(JSON.stringify(coverage, null, 2) + '\n');
     else process.stdout.write(`statements catalogued, testable, covered by >= 1 test, covered by a test with a negative control:\n\n${formatCoverage(coverage)}`);
     return 0;
