@@ -9,6 +9,7 @@ import { REQ } from './requirements.ts';
 import { expectKmsResponse } from './checks/answer.ts';
 import { checkEcho, checkNoForeignElementsInKmsNamespace } from './checks/envelope.ts';
 import { checkRootCertificate } from './checks/certificate.ts';
+import { checkKeyWrap } from './checks/protection.ts';
 
 test(
   'D.2.3 KMS Initialize returns the Root KMS certificate (D.3.1, D.3.2.2, 5.3.4, 5.3.5)',
@@ -16,7 +17,7 @@ test(
     annotation: requirements(
       REQ.initResource, REQ.echo, REQ.initRootCert, REQ.initCarriesCert, REQ.homeCert, REQ.certContents, REQ.certVersion, REQ.certRole,
       REQ.certUserIdFormat, REQ.certPeriodOffset, REQ.offsetBelowPeriod, REQ.certZt, REQ.certKpak, REQ.certGatewayVersion, REQ.certValidity,
-      REQ.certParameterSet, REQ.foreignNamespace, REQ.schema,
+      REQ.certParameterSet, REQ.foreignNamespace, REQ.schema, REQ.keyWrap,
     ),
     tag: ['@kms'],
   },
@@ -34,6 +35,9 @@ test(
     verify.check(REQ.homeCert, 'the Home KMS gives its own certificate', present && cert.kmsUri === kms.target.kmsUri, { ...details, expected: `certificate of ${kms.target.kmsUri}` });
     verify.check(REQ.initRootCert, 'KmsInit holds the KMS\'s Root certificate', present && cert.kmsUri === kms.target.kmsUri, { ...details, expected: `certificate of ${kms.target.kmsUri}`, fatal: true });
     checkRootCertificate(verify, cert);
+    // A new TrK/InK, when sent (5.3.4, D.3.2), must unwrap under the current TrK (kw-aes256). Using it would
+    // rotate the user's keys under the other tests running in parallel, so the suite only unwraps it.
+    checkKeyWrap(verify, ex, ex.opened!);
   },
 );
 
