@@ -36,6 +36,7 @@ export const IDMS_FAULTS: readonly FaultSwitch[] = [
   idms('accepts-wrong-code-verifier', ['MCXSEC-C.1-02'], 'token endpoint accepts a code_verifier that does not hash to the code_challenge (a missing one is still refused)'),
   idms('accepts-missing-code-verifier', ['MCXSEC-B.4.2.4-06'], 'token endpoint accepts a token request without code_verifier (a wrong one is still refused)'),
   idms('reusable-code', ['MCXSEC-B.4.2.4-03'], 'an authorization code can be exchanged more than once'),
+  idms('ignores-token-client-id', ['MCXSEC-B.4.2.4-04'], 'token endpoint ignores a client_id parameter naming another (unregistered) client; the code is redeemed for the authenticated client'),
   idms('ignores-token-redirect-uri', ['MCXSEC-B.4.2.4-05'], 'token endpoint ignores a redirect_uri that differs from the authentication request'),
   idms('skips-client-authentication', ['MCXSEC-B.4.2.4-01'], 'token endpoint accepts authorization_code requests of the confidential client without or with a wrong client secret (needs ICS idms.client-secret)'),
   // Token response (B.4.2.5)

@@ -46,6 +46,12 @@ test('B.4.2.4 a token request whose redirect_uri differs from the authentication
   checkTokenRequestRefused(verify, R.tokenRedirectUri, 'token request with a different redirect_uri', res);
 });
 
+test('B.4.2.4 a token request whose client_id is not the registered client is refused', { annotation: requirements(R.tokenClientId), tag: ['@idms'] }, async ({ idms, verify }) => {
+  const { request, code } = await idms.freshCode([R.tokenClientId]);
+  const res = await idms.redeem(request, code, { client_id: 'mcx-conformance-unregistered-client' });
+  checkTokenRequestRefused(verify, R.tokenClientId, 'token request with another client_id', res);
+});
+
 test('B.4.2.4 client authentication is enforced for a client with a secret', { annotation: requirements(R.clientAuth), tag: ['@idms'] }, async ({ idms, verify, target, requireIcs }) => {
   requireIcs('idms.client-secret');
   if (!target.idms?.clientSecret) return verify.inconclusive([R.clientAuth], 'the ICS claims a client secret but the target gives none');

@@ -49,6 +49,7 @@ export const R = {
   clientAuth: 'MCXSEC-B.4.2.4-01',
   grantAuthCode: 'MCXSEC-B.4.2.4-02',
   codeSingleUse: 'MCXSEC-B.4.2.4-03',
+  tokenClientId: 'MCXSEC-B.4.2.4-04',
   tokenRedirectUri: 'MCXSEC-B.4.2.4-05',
   codeVerifierRequired: 'MCXSEC-B.4.2.4-06',
   allTokens: 'MCXSEC-B.4.2.5-01',
