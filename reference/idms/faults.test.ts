@@ -123,6 +123,11 @@ const PROBES: Record<string, Probe> = {
     return succeeded(none) && succeeded(wrong);
   },
 
+  'idms.ignores-token-client-id': async (p) => {
+    const c = await code(p);
+    return succeeded(await token(p, { grant_type: 'authorization_code', code: c.code!, redirect_uri: p.idms.redirectUri, code_verifier: c.verifier, client_id: 'another-unregistered-client' }));
+  },
+
   'idms.no-cache-control': async (p) => !/no-store/.test((await flow(p)).headers['cache-control'] ?? ''),
   'idms.token-type-not-bearer': async (p) => !/^bearer$/i.test((await flow(p)).json.token_type),
   'idms.omits-expires-in': async (p) => (await flow(p)).json.expires_in === undefined,

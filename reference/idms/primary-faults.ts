@@ -83,13 +83,17 @@ export function requestFaults(fc: FaultContext): Middleware {
 }
 
 /**
- * `idms.skips-client-authentication`: before oidc-provider reads the body,
- * an authorization_code token request gets the right client credentials
- * whatever it carried. Runs outside Koa: the body is read here and handed on
- * as `req.body`, which oidc-provider accepts from upstream parsers.
+ * Token-request switches that must act before oidc-provider reads the body:
+ * `idms.skips-client-authentication` (an authorization_code request gets the
+ * right client credentials whatever it carried) and
+ * `idms.ignores-token-client-id` (a body client_id naming another client is
+ * dropped). Runs outside Koa: the body is read here and handed on as
+ * `req.body`, which oidc-provider accepts from upstream parsers.
  */
-export async function skipClientAuthentication(fc: FaultContext, req: IncomingMessage): Promise<void> {
-  if (!fc.faults.has('idms.skips-client-authentication') || req.method !== 'POST' || !(req.url ?? '').startsWith('/token')) return;
+export async function rewriteTokenRequest(fc: FaultContext, req: IncomingMessage): Promise<void> {
+  const skipAuth = fc.faults.has('idms.skips-client-authentication');
+  const ignoreClientId = fc.faults.has('idms.ignores-token-client-id');
+  if ((!skipAuth && !ignoreClientId) || req.method !== 'POST' || !(req.url ?? '').startsWith('/token')) return;
   if (!/^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '')) return;
   const chunks: Buffer[] = [];
   let size = 0;
@@ -99,8 +103,9 @@ export async function skipClientAuthentication(fc: FaultContext, req: IncomingMe
     chunks.push(c as Buffer);
   }
   const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-  if (form.get('grant_type') === AUTH_CODE) {
-    const basicId = basicClientId(req.headers.authorization);
+  const basicId = basicClientId(req.headers.authorization);
+  if (ignoreClientId && basicId !== undefined && form.has('client_id') && form.get('client_id') !== basicId) form.delete('client_id');
+  if (skipAuth && form.get('grant_type') === AUTH_CODE) {
     const client = fc.clients.find((c) => c.clientId === (form.get('client_id') ?? basicId)) ?? fc.clients[0];
     form.delete('client_id');
     form.delete('client_secret');

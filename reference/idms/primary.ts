@@ -8,7 +8,7 @@ import { handleInteraction, INTERACTION_PREFIX, interactionUrl, page } from './l
 import { jsonNotFound, listenHttps, sendHtml, type HttpsEndpoint } from './https-server.ts';
 import { ACR_PASSWORD, MCX_SCOPES, OPENID, oidcClaimsConfig, serviceIdClaimsFor, splitScope } from './scopes.ts';
 import { TOKEN_EXCHANGE_GRANT, tokenExchangeHandler, TOKEN_EXCHANGE_PARAMS } from './token-exchange.ts';
-import { accessTokenFaults, requestFaults, responseFaults, skipClientAuthentication, storedModelFaults, type FaultContext } from './primary-faults.ts';
+import { accessTokenFaults, requestFaults, responseFaults, rewriteTokenRequest, storedModelFaults, type FaultContext } from './primary-faults.ts';
 import type { ServerTls } from '../component.ts';
 
 /**
@@ -187,7 +187,7 @@ export async function startPrimaryIdms(opts: PrimaryOptions): Promise<PrimaryIdm
       // The registered redirect URI: answers so a browser lands somewhere; the suite reads the code off the URL.
       return sendHtml(res, 200, page('ok', '<p>ok</p>'));
     }
-    await skipClientAuthentication(fc, req);
+    await rewriteTokenRequest(fc, req);
     return callback(req, res);
   });
 
