@@ -52,18 +52,21 @@ export function sskPlusOne(ssk: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Response tree faults (D.3.1, D.3.5.1, D.1), applied to the KmsResponse element before signing. */
-export function applyResponseTreeFaults(response: XmlElement, faults: FaultSet, extras: { keySetForLookup?: () => XmlElement }): void {
+/** Envelope faults (D.3.5.1, D.1), applied to the KmsResponse element before signing. */
+export function applyEnvelopeFaults(response: XmlElement, faults: FaultSet): void {
   if (faults.has('kms.invalid-xml')) {
     const i = response.children.findIndex((c) => typeof c !== 'string' && localName(c.name) === 'UserUri');
     const j = response.children.findIndex((c) => typeof c !== 'string' && localName(c.name) === 'KmsUri');
     if (i >= 0 && j >= 0) [response.children[i], response.children[j]] = [response.children[j], response.children[i]];
   }
   if (faults.has('kms.extension-in-3gpp-namespace')) response.children.push(el('VendorInfo', {}, 'reference KMS build 1'));
-  const message = findChild(response, 'KmsMessage');
-  const init = message && findChild(message, 'KmsInit');
+}
+
+/** KmsMessage content faults (D.3.1, 5.3.4), applied to the KmsMessage element before it is encrypted. */
+export function applyMessageFaults(message: XmlElement, faults: FaultSet, extras: { keySetForLookup?: () => XmlElement }): void {
+  const init = findChild(message, 'KmsInit');
   if (init && faults.has('kms.init-without-certificate')) init.children = init.children.filter((c) => typeof c === 'string' || localName(c.name) !== 'KmsCertificate');
-  const lookup = message && findChild(message, 'KmsLookup');
+  const lookup = findChild(message, 'KmsLookup');
   if (lookup) {
     if (faults.has('kms.lookup-empty')) lookup.children = lookup.children.filter((c) => typeof c === 'string' || localName(c.name) !== 'KmsUri');
     if (faults.has('kms.lookup-carries-key-set') && extras.keySetForLookup) {

@@ -95,6 +95,11 @@ const krr = (proposed: string[]) =>
     },
     false,
   );
+/** lookup/<bob>, with TrK-ID (encrypted answer) or without. */
+async function lookupBob(p: Probe, encrypted: boolean) {
+  const path = `/lookup/${encodeURIComponent('sip:bob@partner.example.net')}`;
+  return p.send(path, { body: encrypted ? p.body(path, { sign: undefined }) : undefined });
+}
 const REDIRECT = `/redirect/${encodeURIComponent('sip:bob@partner.example.net')}`;
 
 /** Probe per switch: true when the faulty behaviour is observed. */
@@ -116,7 +121,7 @@ const PROBES: Record<string, (p: Probe) => Promise<boolean>> = {
     return localName(childElements(root)[0].name) !== 'UserUri';
   },
   'kms.extension-in-3gpp-namespace': async (p) => !!child(readResponse((await p.send('/init')).body).root, NS_KMS, 'VendorInfo'),
-  'kms.init-without-certificate': async (p) => !(await p.send('/init')).body.includes('<KmsCertificate'),
+  'kms.init-without-certificate': async (p) => !readResponse((await p.send('/init', { body: p.body('/init') })).body, p.keys).message?.init?.certificate.kmsUri,
   'kms.init-rotates-root-certificate': async (p) => (await initCert(p)).certUri !== (await initCert(p)).certUri,
   'kms.cert-wrong-version': async (p) => (await initCert(p)).version !== '1.1.0',
   'kms.root-cert-role-external': async (p) => (await initCert(p)).role !== 'Root',
@@ -183,8 +188,8 @@ const PROBES: Record<string, (p: Probe) => Promise<boolean>> = {
   'kms.cert-returns-wrong-certificate': async (p) => (await certCache(p, `/cert/${PARTNER}`))[0]?.kmsUri !== PARTNER,
   'kms.cert-returns-two-certificates': async (p) => (await certCache(p, `/cert/${PARTNER}`)).length !== 1,
   'kms.cert-unknown-no-error': async (p) => ok(await p.send('/cert/kms.unknown.example.invalid')),
-  'kms.lookup-empty': async (p) => (readResponse((await p.send(`/lookup/${encodeURIComponent('sip:bob@partner.example.net')}`)).body).message?.lookup?.kmsUris ?? []).length === 0,
-  'kms.lookup-carries-key-set': async (p) => (await p.send(`/lookup/${encodeURIComponent('sip:bob@partner.example.net')}`)).body.includes('<KmsKeySet'),
+  'kms.lookup-empty': async (p) => (readResponse((await lookupBob(p, true)).body, p.keys).message?.lookup?.kmsUris ?? []).length === 0,
+  'kms.lookup-carries-key-set': async (p) => (await lookupBob(p, false)).body.includes('<KmsKeySet'),
   'kms.lookup-wrong-container': async (p) => !readResponse((await p.send(`/lookup/${encodeURIComponent('sip:bob@partner.example.net')}`)).body).message?.lookup,
   'kms.redirect-refuses-valid-krr': async (p) => refused(await p.send(REDIRECT, { body: p.body(REDIRECT, { plain: true, krrList: [krr(['kms.option1.example.org'])] }) })),
   'kms.redirect-accepts-malformed-krr': async (p) => ok(await p.send(REDIRECT, { body: p.body(REDIRECT, { plain: true, krrList: [krr([])] }) })),

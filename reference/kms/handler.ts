@@ -28,7 +28,7 @@ export interface KmsXmlCodec {
    */
   responseXml(response: KmsResponse, signWith?: TransportKey, extras?: { lookupKeySet?: () => XmlElement }): string;
   /** Replaces the KmsMessage content with an xenc:EncryptedData under the TrK (D.3.1). */
-  encryptMessage(message: KmsMessage, trk: TransportKey, userUri: string): KmsMessage;
+  encryptMessage(message: KmsMessage, trk: TransportKey, userUri: string, extras?: { lookupKeySet?: () => XmlElement }): KmsMessage;
   /** Key material as an xenc:EncryptedKey wrapped (kw-aes256) under the TrK's F.1.4 key for `userUri` (9.3.4.2). */
   wrapKey(trk: TransportKey, key: Uint8Array, userUri: string, carriedKeyName?: string): XmlElement;
   /** Why a KRR element is not acceptable (D.4), or undefined. */
@@ -114,8 +114,9 @@ export function createKmsHandler(deps: HandlerDeps): KmsHttpHandler {
     if (result.noContent) return { status: 204 };
 
     const signWith = signingKey(checked, deps.faults);
+    const lookupKeySet = () => keySetElement(keySetModel(deps.keyStore.keySet(userUri, deps.keyStore.currentKeyPeriod()), protectKey));
     let message = result.message;
-    if (message && trk) message = deps.codec.encryptMessage(message, trk, userUri);
+    if (message && trk) message = deps.codec.encryptMessage(message, trk, userUri, { lookupKeySet });
     const response: KmsResponse = {
       userUri,
       kmsUri: KMS_URI,
@@ -126,7 +127,6 @@ export function createKmsHandler(deps: HandlerDeps): KmsHttpHandler {
       trkId: trk?.id,
       signatureId: signWith && !(signWith.kind === 'TrK' && deps.faults.has('kms.signature-id-missing')) ? signWith.id : undefined,
     };
-    const lookupKeySet = () => keySetElement(keySetModel(deps.keyStore.keySet(userUri, deps.keyStore.currentKeyPeriod()), protectKey));
     return { status: 200, headers: { 'content-type': RESPONSE_CONTENT_TYPE }, body: deps.codec.responseXml(response, signWith, { lookupKeySet }) };
   };
 }

@@ -17,7 +17,7 @@ import { wrapKey } from '../../lib/crypto/keywrap.ts';
 import { toBase64 } from '../../lib/crypto/bytes.ts';
 import type { FaultSet } from '../fault.ts';
 import { MAX_BODY_BYTES } from './config.ts';
-import { applyResponseTreeFaults } from './fault-effects.ts';
+import { applyEnvelopeFaults, applyMessageFaults } from './fault-effects.ts';
 import type { KmsXmlCodec } from './handler.ts';
 import type { TransportKey } from './transport-keys.ts';
 
@@ -70,7 +70,9 @@ export function kmsXmlCodec(faults: FaultSet): KmsXmlCodec {
     responseXml(response, signWith, extras = {}) {
       const element = kmsResponseElement(response);
       linkParents(element);
-      applyResponseTreeFaults(element, faults, { keySetForLookup: extras.lookupKeySet });
+      const message = byLocalName(element, 'KmsMessage');
+      if (message && !response.message?.encrypted) applyMessageFaults(message, faults, { keySetForLookup: extras.lookupKeySet });
+      applyEnvelopeFaults(element, faults);
       if (!signWith) return toXml(element);
       const keyName = faults.has('kms.wrong-ink-key-name') ? otherKeyId(signWith.id) : signWith.id;
       const key = keyFor(signWith, 'integrity', response.userUri);
@@ -79,9 +81,10 @@ export function kmsXmlCodec(faults: FaultSet): KmsXmlCodec {
       return toXml(signed);
     },
 
-    encryptMessage(message, trk, userUri) {
+    encryptMessage(message, trk, userUri, extras = {}) {
       if (faults.has('kms.unencrypted-kms-message')) return message;
       const holder = kmsMessageElement(message);
+      applyMessageFaults(holder, faults, { keySetForLookup: extras.lookupKeySet });
       encryptElementContent(holder, keyFor(trk, 'confidentiality', userUri), trk.id, {
         contentAlgorithm: faults.has('kms.kms-message-aes256-gcm') ? ALG_AES256_GCM : undefined,
       });
