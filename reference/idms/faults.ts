@@ -76,6 +76,7 @@ export const IDMS_FAULTS: readonly FaultSwitch[] = [
   // Expiry (B.12)
   idms('expires-in-mismatch', ['MCXSEC-B.12-01'], 'auth-code response expires_in is 6 times the real access token lifetime'),
   // Token exchange (5.1.4.2, B.7.2, B.7.3, B.8)
+  idms('token-exchange-unsupported', ['MCXSEC-B.7.2-01'], 'token endpoint answers 400 unsupported_grant_type to the token-exchange grant'),
   idms('exchange-without-resource', ['MCXSEC-B.7.2-02'], 'token exchange without resource is accepted (security token aud = client_id only)'),
   idms('accepts-invalid-subject-token', ['MCXSEC-B.7.2-03'], 'token exchange accepts a subject_token that is not a JWT at all'),
   idms('accepts-tampered-subject-token', ['MCXSEC-B.7.2-03'], 'token exchange does not verify the subject_token signature (a modified payload is accepted)'),
@@ -91,6 +92,7 @@ export const IDMS_FAULTS: readonly FaultSwitch[] = [
   idms('security-token-omits-iat', ['MCXSEC-B.8-05'], 'security token has no iat'),
 
   // Partner IdMS: JWT-bearer grant (B.7.4, B.7.5, B.9, B.11.3)
+  partner('jwt-bearer-unsupported', ['MCXSEC-B.7.4-03'], 'partner token endpoint answers 400 unsupported_grant_type to the JWT-bearer grant'),
   partner('token-type-not-bearer', ['MCXSEC-B.7.5-02'], "JWT-bearer response token_type is 'pop'"),
   partner('omits-expires-in', ['MCXSEC-B.7.5-03'], 'JWT-bearer response has no expires_in'),
   partner('grants-unrequested-scope', ['MCXSEC-B.7.4-05'], 'partner access token scope (and service IDs) cover every partner scope whatever was requested'),

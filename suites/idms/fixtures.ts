@@ -53,7 +53,8 @@ export interface TokenJwt {
 
 export type ExchangeFlow =
   | { ok: true; resource: string; result: TokenResult; receivedAt: number; securityToken: TokenJwt; log: LoggedExchange[] }
-  | { ok: false; reason: string; unreachable: boolean; log: LoggedExchange[] };
+  /** `refused`: the token endpoint answered an OAuth error (4xx JSON) to the exchange itself. */
+  | { ok: false; reason: string; unreachable: boolean; refused?: boolean; log: LoggedExchange[] };
 
 interface IdmsWorker {
   target: Target;
@@ -302,7 +303,10 @@ export const test = base.extend<{ idms: IdmsSession }, { idmsWorker: IdmsWorker 
               primaryClient(target),
             );
             const receivedAt = nowSeconds();
-            if (!result.json || result.status !== 200) return { ok: false, reason: `token exchange failed: ${result.problem ?? `status ${result.status} ${JSON.stringify(result.json)}`}`, unreachable: result.unreachable, log };
+            if (!result.json || result.status !== 200) {
+              const refused = !!result.json && (result.status ?? 0) >= 400 && (result.status ?? 0) < 500;
+              return { ok: false, reason: `token exchange failed: ${result.problem ?? `status ${result.status} ${JSON.stringify(result.json)}`}`, unreachable: result.unreachable, refused, log };
+            }
             const raw = result.json.access_token;
             if (typeof raw === 'string') redactor.add(raw);
             return { ok: true, resource, result, receivedAt, securityToken: await decodeAndVerify(raw, prov.provider.jwks), log };

@@ -22,7 +22,7 @@ test('B.7.3 token exchange returns a JWT security token for the partner (B.8 cla
   if (defect) return verify.inconclusive(POSITIVE, `the subject token (the access token) is itself defective, so a refusal would be right: ${defect}`);
   const ex = await idms.exchangeOutcome(resource);
   if (!ex.ok) {
-    if (ex.unreachable) return verify.inconclusive(POSITIVE, ex.reason, 'unreachable');
+    if (!ex.refused) return verify.inconclusive(POSITIVE, ex.reason, ex.unreachable ? 'unreachable' : 'precondition');
     verify.check(R.exchangeGrant, 'token exchange grant with a JWT subject token accepted', false, { detail: ex.reason, reason: 'check_failed' });
     return;
   }
