@@ -195,6 +195,7 @@ const PROBES: Record<string, (p: Probe) => Promise<boolean>> = {
   'kms.redirect-accepts-malformed-krr': async (p) => ok(await p.send(REDIRECT, { body: p.body(REDIRECT, { plain: true, krrList: [krr([])] }) })),
   'kms.redirect-answers-with-message': async (p) => (await p.send(REDIRECT, { body: p.body(REDIRECT, { plain: true, krrList: [krr(['kms.option1.example.org'])] }) })).body.includes('KmsMessage'),
   'kms.clear-key-material': async (p) => 'hex' in (await encryptedKeyProv(p)).read.message!.keyProv!.keySets[0].userDecryptKey,
+  'kms.undeclared-clear-key-sets': async (p) => !p.kms.ics['kms.clear-key-sets'] && 'hex' in (await keySets(p))[0].userDecryptKey,
   'kms.unencrypted-kms-message': async (p) => !(await encryptedKeyProv(p)).read.messageWasEncrypted,
   'kms.kms-message-aes256-gcm': async (p) => {
     const { read } = await encryptedKeyProv(p);

@@ -60,7 +60,7 @@ export async function startKms(ctx: ComponentContext, trust: KmsTrust | undefine
       'kms.signed-requests': true,
       'kms.signed-responses': true,
       'kms.trk-encryption': true,
-      'kms.clear-key-sets': true,
+      'kms.clear-key-sets': !ctx.faults.has('kms.undeclared-clear-key-sets'),
       'kms.new-transport-keys': true,
       'kms.cert-cache': true,
       'kms.cert': true,
