@@ -94,7 +94,8 @@ export class BrowserLoginDriver implements LoginDriver {
       const first = await page.goto(url, { timeout: STEP_TIMEOUT_MS }).catch((err: Error) => err);
       if (first instanceof Error && !captured) {
         if (/ERR_CERT|certificate/i.test(first.message)) return { kind: 'unreachable', detail: `browser refused the TLS certificate: ${firstLine(first.message)}`, steps };
-        if (/ERR_CONNECTION|ERR_NAME|ERR_ADDRESS|ERR_TIMED_OUT|Timeout/i.test(first.message)) return { kind: 'unreachable', detail: firstLine(first.message), steps };
+        // Any other network or TLS failure (e.g. ERR_SSL_VERSION_OR_CIPHER_MISMATCH): Chromium could not talk to the IdMS.
+        if (/net::ERR_|Timeout/i.test(first.message)) return { kind: 'unreachable', detail: `browser could not load the authorization endpoint: ${firstLine(first.message)}`, steps };
       } else if (!(first instanceof Error) && first && first.status() >= 400 && !captured) {
         return { kind: 'error', status: first.status(), detail: `${first.status()}: ${await excerpt(page)}`, steps };
       }
