@@ -68,7 +68,7 @@ function hasSpecs(role: string): boolean {
 }
 
 test('a target that is down: exit 1, every tested requirement inconclusive with the reason', async () => {
-  test.setTimeout(300_000);
+  test.setTimeout(900_000);
   const roles = ['idms', 'partner-idms', 'kms'].filter(hasSpecs);
   test.skip(roles.length === 0, 'no conformance suite has tests yet');
   const port = await closedPort();
