@@ -11,7 +11,8 @@ import type { ControlOption } from './lib/harness/fixtures.ts';
  * - negative-control projects, only when MCX_CONTROL_PROJECTS names a JSON
  *   file of { name, role, faults, onlyRequirements } (written by
  *   tests/negative-controls.test.ts): each runs a role's suite against a
- *   reference domain its worker starts with those faults.
+ *   reference domain started with those faults (by the negative-control
+ *   test, which passes its target file, or else by the worker).
  */
 export const ROLES = ['idms', 'partner-idms', 'kms'] as const;
 
@@ -33,7 +34,7 @@ function controlProjects(): Project[] {
     testDir: `suites/${p.role}`,
     testMatch: '**/*.spec.ts',
     ...(p.titles ? { grep: new RegExp(p.titles.map(escapeRegExp).join('|') || '^$') } : {}),
-    use: { mcxControl: { faults: p.faults, onlyRequirements: p.onlyRequirements } } as Project['use'],
+    use: { mcxControl: { faults: p.faults, onlyRequirements: p.onlyRequirements, targetFile: p.targetFile, secretEnv: p.secretEnv } } as Project['use'],
   }));
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { PROJECT_ROOT, runPlaywright } from '../cli/commands/playwright.ts';
 import { FAULTS } from '../reference/faults.ts';
-import { startReferenceDomain } from '../reference/domain.ts';
+import { startReferenceDomain, type ReferenceDomain } from '../reference/domain.ts';
 import { listSuiteTests } from '../cli/commands/list-tests.ts';
 import { projectFileName } from '../lib/report/reporter.ts';
 import type { Results, Verdict } from '../lib/report/types.ts';
@@ -37,10 +37,15 @@ function specFiles(role: string): boolean {
   return walk(dir);
 }
 
+function hash(s: string): number {
+  let h = 0;
+  for (const c of s) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return h;
+}
+
 function sampleOf(fault: FaultSwitch, pool: string[]): string[] {
   const others = pool.filter((id) => !fault.breaks.includes(id)).sort();
-  let h = 0;
-  for (const c of fault.name) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  const h = hash(fault.name);
   const out: string[] = [];
   for (let i = 0; i < Math.min(SAMPLE_SIZE, others.length); i++) out.push(others[(h + i * 7919) % others.length]!);
   return [...new Set(out)];
@@ -61,26 +66,40 @@ for (const role of ROLES) {
     const listed = await listSuiteTests([role]);
     expect(listed.errors, `suites/${role} could not be listed`).toEqual([]);
     const covered = new Set(listed.tests.flatMap((t) => t.requirements));
-    const checkable = faults.filter((f) => f.breaks.some((id) => covered.has(id)));
-    const unchecked = faults.filter((f) => !checkable.includes(f));
+    const testable = faults.filter((f) => f.breaks.some((id) => covered.has(id)));
+    const unchecked = faults.filter((f) => !testable.includes(f));
+    // MCX_NC_SAMPLE=n checks n faults per role, picked by MCX_NC_SEED (for a quick local loop); default: all.
+    const limit = Number(process.env.MCX_NC_SAMPLE) || Infinity;
+    const checkable = limit >= testable.length ? testable : [...testable].sort((a, b) => hash(`${process.env.MCX_NC_SEED ?? ''}${a.name}`) - hash(`${process.env.MCX_NC_SEED ?? ''}${b.name}`)).slice(0, limit);
     if (unchecked.length) test.info().annotations.push({ type: 'warning', description: `no test names the requirements of: ${unchecked.map((f) => f.name).join(', ')}` });
 
     test.info().annotations.push({ type: 'checked', description: `${checkable.length} of ${faults.length} fault switch(es) of ${role}` });
     const dir = mkdtempSync(join(tmpdir(), `mcx-nc-${role}-`));
-    // One domain in this process only to describe the reference target (name, ICS) to the reporter.
-    const described = await startReferenceDomain();
+    // The domains run in this process, one per fault, so the workers only load the suite (cheaper per fault).
+    const domains: ReferenceDomain[] = [];
+    const started = async (faultNames: string[]): Promise<{ targetFile: string; secretEnv: Record<string, string> }> => {
+      const d = await startReferenceDomain({ faults: faultNames });
+      domains.push(d);
+      const targetFile = join(dir, `target-${domains.length}.yaml`);
+      writeFileSync(targetFile, toYaml(d.targetDocument), { mode: 0o600 });
+      return { targetFile, secretEnv: d.secretEnv };
+    };
     try {
-      const targetFile = join(dir, 'target.yaml');
-      writeFileSync(targetFile, toYaml(described.targetDocument));
+      const baselineDomain = await started([]);
+      const described = { ...domains[0]!, ...baselineDomain };
+      const targetFile = described.targetFile;
       const projects = [
-        { name: `nc:${role}:baseline`, role, faults: [] as string[] },
-        ...checkable.map((f) => {
-          const onlyRequirements = [...f.breaks, ...sampleOf(f, [...covered])];
-          const titles = [...new Set(listed.tests.filter((t) => t.requirements.some((id) => onlyRequirements.includes(id))).map((t) => t.title.split(' › ').at(-1)!))];
-          return { name: `nc:${role}:${f.name}`, role, faults: [f.name], onlyRequirements, titles };
-        }),
+        { name: `nc:${role}:baseline`, role, faults: [] as string[], ...baselineDomain },
+        ...(await Promise.all(
+          checkable.map(async (f) => {
+            const onlyRequirements = [...f.breaks, ...sampleOf(f, [...covered])];
+            const titles = [...new Set(listed.tests.filter((t) => t.requirements.some((id) => onlyRequirements.includes(id))).map((t) => t.title.split(' › ').at(-1)!))];
+            return { name: `nc:${role}:${f.name}`, role, faults: [f.name], onlyRequirements, titles, ...(await started([f.name])) };
+          }),
+        )),
       ];
-      writeFileSync(join(dir, 'projects.json'), JSON.stringify(projects));
+      // Holds the reference domains' throwaway test credentials: private to this run, deleted at the end.
+      writeFileSync(join(dir, 'projects.json'), JSON.stringify(projects), { mode: 0o600 });
       const reportDir = join(dir, 'report');
       const env = {
         ...process.env,
@@ -117,7 +136,7 @@ for (const role of ROLES) {
       }
       expect(problems, `negative-control problems for ${role} (${checkable.length} fault(s) checked):\n${problems.join('\n')}`).toEqual([]);
     } finally {
-      await described.stop();
+      for (const d of domains) await d.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -41,6 +41,13 @@ export interface ConformanceWorkerFixtures {
 export interface ControlOption {
   faults: string[];
   onlyRequirements?: string[];
+  /**
+   * A target file of a reference domain already started (with `faults`) by
+   * the negative-control test, and the values of its secret references;
+   * without it the worker starts the domain itself.
+   */
+  targetFile?: string;
+  secretEnv?: Record<string, string>;
 }
 
 interface AutoFixtures {
@@ -61,6 +68,10 @@ export const test = base.extend<ConformanceFixtures & AutoFixtures, ConformanceW
   ],
   target: [
     async ({ mcxControl }, use) => {
+      if (mcxControl?.targetFile) {
+        await use(loadTargetFile(mcxControl.targetFile, { ...process.env, ...mcxControl.secretEnv }));
+        return;
+      }
       if (mcxControl) {
         const { startControlTarget } = await import('./control-target.ts');
         const control = await startControlTarget(mcxControl.faults);
