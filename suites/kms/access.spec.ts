@@ -63,7 +63,7 @@ async function expectAllRefused(kms: KmsSuite, verify: Checker, requirementIds: 
   }
 }
 
-test('D.1 the KMS interface is served over HTTPS and takes the bearer token (5.3.2, B.10)', { annotation: requirements(REQ.https, REQ.directHttps, RS.bearerHeader), tag: ['@kms'] }, async ({ kms, verify }) => {
+test('D.1 the KMS interface is served over HTTPS and takes the bearer token (5.3.2, B.10)', { annotation: requirements('MCXSEC-D.1-01', 'MCXSEC-5.3.2-01', 'MCXSEC-B.10-01'), tag: ['@kms'] }, async ({ kms, verify }) => {
   const token = await kms.token('valid', [REQ.https, REQ.directHttps, RS.bearerHeader]);
   const ex = await kms.send({ type: 'init', userUri: kms.userUri, accessToken: token, label: 'init' });
   const doc = expectKmsResponse(verify, ex, RS.bearerHeader, 'KMS Initialize with the bearer token');
@@ -75,7 +75,7 @@ test('D.1 the KMS interface is served over HTTPS and takes the bearer token (5.3
   verify.check(REQ.directHttps, 'KM client to KMS connection is HTTPS', https, details);
 });
 
-test('D.2.1 a GET on a KMS resource does not provision anything', { annotation: requirements(REQ.postOnly), tag: ['@kms'] }, async ({ kms, verify }) => {
+test('D.2.1 a GET on a KMS resource does not provision anything', { annotation: requirements('MCXSEC-D.2.1-01'), tag: ['@kms'] }, async ({ kms, verify }) => {
   const token = await kms.token('valid', [REQ.postOnly]);
   const ex = await kms.send({ type: 'init', method: 'GET', userUri: kms.userUri, accessToken: token, label: 'GET init' });
   if (!ex.http.ok) return verify.inconclusive([REQ.postOnly], `GET init: no answer: ${ex.http.error}`, 'unreachable');
@@ -83,23 +83,23 @@ test('D.2.1 a GET on a KMS resource does not provision anything', { annotation: 
   verify.check(REQ.postOnly, 'GET /init is not served like a POST', !served, { field: 'response', expected: 'no KmsMessage (e.g. 405)', actual: served ? `HTTP ${ex.http.status} with a KmsMessage` : `HTTP ${ex.http.status}` });
 });
 
-test('5.3.3 every request type is refused without an access token', { annotation: requirements(REQ.noToken), tag: ['@kms'] }, async ({ kms, verify }) => {
+test('5.3.3 every request type is refused without an access token', { annotation: requirements('MCXSEC-5.3.3-01'), tag: ['@kms'] }, async ({ kms, verify }) => {
   await expectAllRefused(kms, verify, [REQ.noToken], 'without an access token', undefined);
 });
 
-test('5.3.3 every request type is refused with an expired access token (B.12, B.10, B.11.2, B.2.2.2)', { annotation: requirements(REQ.expiredToken, RS.refusesExpired, RS.errorOnBadToken, RS.validatesTokens, RS.clockSkew), tag: ['@kms'] }, async ({ kms, verify, target }) => {
+test('5.3.3 every request type is refused with an expired access token (B.12, B.10, B.11.2, B.2.2.2)', { annotation: requirements('MCXSEC-5.3.3-02', 'MCXSEC-B.12-02', 'MCXSEC-B.10-02', 'MCXSEC-B.11.2-01', 'MCXSEC-B.2.2.2-02'), tag: ['@kms'] }, async ({ kms, verify, target }) => {
   const expired = target.idms?.expiredAccessToken;
   if (!expired) return verify.inconclusive([REQ.expiredToken], 'the target file gives no idms.expiredAccessToken (an access token of this IdMS whose exp is past)');
   // The target's expired token is more than 30 s past exp, so refusing it also shows the skew allowance is at most 30 s.
   await expectAllRefused(kms, verify, [REQ.expiredToken, RS.refusesExpired, RS.errorOnBadToken, RS.validatesTokens, RS.clockSkew], 'with an expired access token', expired);
 });
 
-test('5.3.3 every request type is refused with an access token lacking the key management scope (5.1.3.1, B.10, B.11.2)', { annotation: requirements(REQ.noKeyManagementScope, RS.scopedForKms, RS.errorOnBadToken, RS.validatesTokens), tag: ['@kms'] }, async ({ kms, verify }) => {
+test('5.3.3 every request type is refused with an access token lacking the key management scope (5.1.3.1, B.10, B.11.2)', { annotation: requirements('MCXSEC-5.3.3-03', 'MCXSEC-5.1.3.1-01', 'MCXSEC-B.10-02', 'MCXSEC-B.11.2-01'), tag: ['@kms'] }, async ({ kms, verify }) => {
   const token = await kms.token('no-key-management', [REQ.noKeyManagementScope]);
   await expectAllRefused(kms, verify, [REQ.noKeyManagementScope, RS.scopedForKms, RS.errorOnBadToken, RS.validatesTokens], 'with a token without *_key_management_service scope', token);
 });
 
-test('5.3.3 every request type is refused with an access token signed by an untrusted key (B.11.2)', { annotation: requirements(REQ.untrustedSigner, RS.validatesTokens), tag: ['@kms'] }, async ({ kms, verify, redactor }) => {
+test('5.3.3 every request type is refused with an access token signed by an untrusted key (B.11.2)', { annotation: requirements('MCXSEC-5.3.3-04', 'MCXSEC-B.11.2-01'), tag: ['@kms'] }, async ({ kms, verify, redactor }) => {
   const valid = await kms.token('valid', [REQ.untrustedSigner]);
   const forged = await resignWithUnknownKey(valid);
   if (!forged.ok) return verify.inconclusive([REQ.untrustedSigner], forged.reason);

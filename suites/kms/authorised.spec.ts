@@ -24,7 +24,7 @@ import {
 test(
   '9.6.3.2 with authorisation scopes, KeyProvision issues the plain and the authorised identity (J.3.2, J.3.3, J.3.4)',
   {
-    annotation: requirements(REQ.authPlainIdentity, REQ.authAuthorisedIdentity, REQ.authBoth, REQ.authFieldsFormat, REQ.authHnames, REQ.authBits, REQ.authLength),
+    annotation: requirements('MCXSEC-9.6.3.2-01', 'MCXSEC-9.6.3.2-02', 'MCXSEC-J.3.4.2-01', 'MCXSEC-9.6.3.1-01', 'MCXSEC-J.3.2-01', 'MCXSEC-J.3.3.1-01', 'MCXSEC-J.3.3.1-02'),
     tag: ['@kms'],
   },
   async ({ kms, verify, requireIcs }) => {

@@ -12,7 +12,7 @@ import { checkCertRole } from './checks/certificate.ts';
 
 test(
   'D.2.5 CertCache holds the External KMS certificates and honours the cache number (D.3.1, 5.3.1.2, 5.3.5)',
-  { annotation: requirements(REQ.certCacheResource, REQ.certCacheContent, REQ.externalCerts, REQ.oneCertPerKms, REQ.certRole, REQ.certCacheNumber), tag: ['@kms'] },
+  { annotation: requirements('MCXSEC-D.2.5-01', 'MCXSEC-D.3.1-04', 'MCXSEC-5.3.1.2-03', 'MCXSEC-5.3.5-02', 'MCXSEC-D.3.2.2-02', 'MCXSEC-D.2.5-02'), tag: ['@kms'] },
   async ({ kms, verify, requireIcs }) => {
     requireIcs('kms.cert-cache');
     const token = await kms.token('valid', [REQ.certCacheResource]);
@@ -44,7 +44,7 @@ test(
 
 test(
   'D.2.6 Cert for a known External KMS returns exactly that certificate (D.3.1)',
-  { annotation: requirements(REQ.certResource, REQ.certSingle, REQ.certRole), tag: ['@kms'] },
+  { annotation: requirements('MCXSEC-D.2.6-01', 'MCXSEC-D.3.1-05', 'MCXSEC-D.3.2.2-02'), tag: ['@kms'] },
   async ({ kms, verify, requireIcs }) => {
     requireIcs('kms.cert');
     const ext = kms.target.externalKmsUris[0];
@@ -62,7 +62,7 @@ test(
 
 test(
   'D.3.1 Cert for an unknown KMS URI is answered with an error',
-  { annotation: requirements(REQ.certUnknownError), tag: ['@kms'] },
+  { annotation: requirements('MCXSEC-D.3.1-06'), tag: ['@kms'] },
   async ({ kms, verify, requireIcs }) => {
     requireIcs('kms.cert');
     const unknown = `unknown-${Date.now()}.kms.invalid`;
@@ -89,7 +89,7 @@ function keyMaterialElements(root: XmlElement): string[] {
 
 test(
   'D.2.7 Lookup returns the permitted KMS URI for a SIP URI (D.3.1, 5.3.4)',
-  { annotation: requirements(REQ.lookupResource, REQ.lookupContainer, REQ.lookupNoKeys), tag: ['@kms'] },
+  { annotation: requirements('MCXSEC-D.2.7-01', 'MCXSEC-D.3.1-07', 'MCXSEC-5.3.4-02'), tag: ['@kms'] },
   async ({ kms, verify, requireIcs }) => {
     requireIcs('kms.lookup');
     const l = kms.target.lookup;

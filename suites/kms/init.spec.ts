@@ -15,9 +15,9 @@ test(
   'D.2.3 KMS Initialize returns the Root KMS certificate (D.3.1, D.3.2.2, 5.3.4, 5.3.5)',
   {
     annotation: requirements(
-      REQ.initResource, REQ.echo, REQ.initRootCert, REQ.initCarriesCert, REQ.homeCert, REQ.certContents, REQ.certVersion, REQ.certRole,
-      REQ.certUserIdFormat, REQ.certPeriodOffset, REQ.offsetBelowPeriod, REQ.certZt, REQ.certKpak, REQ.certGatewayVersion, REQ.certValidity,
-      REQ.certParameterSet, REQ.foreignNamespace, REQ.schema, REQ.keyWrap,
+      'MCXSEC-D.2.3-01', 'MCXSEC-D.3.1-01', 'MCXSEC-D.3.1-02', 'MCXSEC-5.3.4-01', 'MCXSEC-5.3.1.2-01', 'MCXSEC-5.3.5-01', 'MCXSEC-D.3.2.2-01', 'MCXSEC-D.3.2.2-02',
+      'MCXSEC-D.3.2.2-03', 'MCXSEC-D.3.2.2-04', 'MCXSEC-F.2.1-03', 'MCXSEC-D.3.2.2-05', 'MCXSEC-D.3.2.2-06', 'MCXSEC-D.3.2.2-07', 'MCXSEC-D.3.2.2-08',
+      'MCXSEC-D.3.2.2-09', 'MCXSEC-D.1-03', 'MCXSEC-D.3.5.1-01', 'MCXSEC-9.3.4.2-03',
     ),
     tag: ['@kms'],
   },
@@ -43,7 +43,7 @@ test(
 
 test(
   'D.3.2.1 the KMS has one root certificate: two initializations return the same one',
-  { annotation: requirements(REQ.oneRootCert), tag: ['@kms'] },
+  { annotation: requirements('MCXSEC-D.3.2.1-01'), tag: ['@kms'] },
   async ({ kms, verify }) => {
     const token = await kms.token('valid', [REQ.oneRootCert]);
     const first = expectKmsResponse(verify, await kms.send({ type: 'init', userUri: kms.userUri, accessToken: token, label: 'init 1' }), REQ.oneRootCert, 'KMS Initialize');

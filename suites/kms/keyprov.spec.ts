@@ -19,7 +19,7 @@ import { toHex } from '../../lib/crypto/bytes.ts';
 test(
   'D.2.4 KeyProvision issues a verified key set for each identity of the access token (D.3.1, D.3.3.2, 5.3.6, F.2.1)',
   {
-    annotation: requirements(REQ.keyProvResource, REQ.echo, REQ.keyProvPerIdentity, REQ.keySetCurrent, REQ.keySetIdentity, REQ.keySetPeriod, REQ.keySetRsk, REQ.keySetSskPvt, REQ.keySetValidity, REQ.keySetKmsUri, REQ.uid, REQ.uidBase64, REQ.schema),
+    annotation: requirements('MCXSEC-D.2.4-01', 'MCXSEC-D.3.1-01', 'MCXSEC-D.3.1-03', 'MCXSEC-5.3.6-01', 'MCXSEC-D.3.3.2-01', 'MCXSEC-D.3.3.2-02', 'MCXSEC-D.3.3.2-03', 'MCXSEC-D.3.3.2-04', 'MCXSEC-D.3.3.2-05', 'MCXSEC-D.3.3.2-06', 'MCXSEC-F.2.1-01', 'MCXSEC-F.2.1-02', 'MCXSEC-D.3.5.1-01'),
     tag: ['@kms'],
   },
   async ({ kms, verify }) => {
@@ -45,7 +45,7 @@ test(
 
 test(
   'D.2.4 KeyProvision naming one of the user\'s identities returns its key set',
-  { annotation: requirements(REQ.keyProvNamed), tag: ['@kms'] },
+  { annotation: requirements('MCXSEC-D.2.4-02'), tag: ['@kms'] },
   async ({ kms, verify }) => {
     const token = await kms.token('valid', [REQ.keyProvNamed]);
     const identity = kms.identities[kms.identities.length - 1];
@@ -62,7 +62,7 @@ test(
 
 test(
   'D.2.4 KeyProvision naming an identity and an NTP time returns that key period\'s key set',
-  { annotation: requirements(REQ.keyProvTime), tag: ['@kms'] },
+  { annotation: requirements('MCXSEC-D.2.4-03'), tag: ['@kms'] },
   async ({ kms, verify }) => {
     const cert = await kms.rootCertificate([REQ.keyProvTime]);
     const p = periodOf(cert);
@@ -85,7 +85,7 @@ test(
 
 test(
   '5.3.1.2 KeyProvision for an identity the access token does not carry is refused',
-  { annotation: requirements(REQ.ownIdentitiesOnly), tag: ['@kms'] },
+  { annotation: requirements('MCXSEC-5.3.1.2-02'), tag: ['@kms'] },
   async ({ kms, verify, target }) => {
     const foreign = kms.target.foreignIdentity ?? target.idms?.users[1]?.mcpttId ?? `sip:not-${Date.now()}@${(kms.userUri.split('@')[1] ?? 'example.org')}`;
     const token = await kms.token('valid', [REQ.ownIdentitiesOnly]);
@@ -103,7 +103,7 @@ test(
 
 test(
   '5.3.6 KeyProvision key sets are for the current key period',
-  { annotation: requirements(REQ.keySetCurrent), tag: ['@kms'] },
+  { annotation: requirements('MCXSEC-5.3.6-01'), tag: ['@kms'] },
   async ({ kms, verify }) => {
     // Graded with the other key set checks in the first test; this one re-reads one key set on its own so a
     // report filtered to 5.3.6 shows its evidence.

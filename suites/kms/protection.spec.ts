@@ -26,7 +26,7 @@ import {
 test(
   '5.3.3 with a TrK-ID the KmsMessage and the key material are encrypted under the TrK (D.3.1, 9.3.3, 9.3.4.2, F.1.4)',
   {
-    annotation: requirements(REQ.keyMaterialEncrypted, REQ.messageEncrypted, REQ.messageAes128Gcm, REQ.encryptedDataShape, REQ.contentDecrypts, REQ.keyWrap, REQ.trkAsXpk, REQ.xmlKeyDerivation),
+    annotation: requirements('MCXSEC-5.3.3-05', 'MCXSEC-D.3.1-09', 'MCXSEC-D.3.1-10', 'MCXSEC-9.3.4.2-01', 'MCXSEC-9.3.4.2-02', 'MCXSEC-9.3.4.2-03', 'MCXSEC-9.3.3-01', 'MCXSEC-F.1.4-01'),
     tag: ['@kms'],
   },
   async ({ kms, verify, requireIcs }) => {
@@ -53,7 +53,7 @@ test(
 test(
   'D.3.1 a response to an InK-signed request is signed with the InK and verifies (5.3.2, 9.3.3, 9.3.5, D.1)',
   {
-    annotation: requirements(REQ.signatureId, REQ.signatureVerifies, REQ.inkIntegrity, REQ.inkAsXpk, REQ.signatureMethod, REQ.signatureValue, REQ.hmacSha256),
+    annotation: requirements('MCXSEC-D.3.1-11', 'MCXSEC-D.3.1-12', 'MCXSEC-5.3.2-05', 'MCXSEC-9.3.3-02', 'MCXSEC-9.3.5-01', 'MCXSEC-9.3.5-02', 'MCXSEC-D.1-02'),
     tag: ['@kms'],
   },
   async ({ kms, verify, requireIcs }) => {
@@ -78,7 +78,7 @@ test(
 
 test(
   '5.3.2 without an InK the response is integrity-protected with the TrK',
-  { annotation: requirements(REQ.trkIntegrity), tag: ['@kms'] },
+  { annotation: requirements('MCXSEC-5.3.2-04'), tag: ['@kms'] },
   async ({ kms, verify, requireIcs }) => {
     requireIcs('kms.signed-responses');
     const trk = kms.trk;
@@ -92,7 +92,7 @@ test(
 
 test(
   '5.3.3 without a TrK-ID key sets come in clear only when the ICS declares it',
-  { annotation: requirements(REQ.clearOnlyIfDeclared), tag: ['@kms'] },
+  { annotation: requirements('MCXSEC-5.3.3-07'), tag: ['@kms'] },
   async ({ kms, verify, target }) => {
     const declared = target.ics['kms.clear-key-sets'] === true;
     const token = await kms.token('valid', [REQ.clearOnlyIfDeclared]);

@@ -20,7 +20,7 @@ function sampleKrr(kms: KmsSuite, rejected: string): KmsRedirectResponse {
 
 test(
   'D.2.8 a Redirect Upload carrying valid KRRs is accepted without a KmsMessage (D.3.1)',
-  { annotation: requirements(REQ.redirectAccepted, REQ.redirectNoMessage), tag: ['@kms'] },
+  { annotation: requirements('MCXSEC-D.2.8-01', 'MCXSEC-D.3.1-08'), tag: ['@kms'] },
   async ({ kms, verify, requireIcs }) => {
     requireIcs('kms.redirect-upload');
     const token = await kms.token('valid', [REQ.redirectAccepted]);
@@ -39,7 +39,7 @@ test(
 
 test(
   'D.2.8 a Redirect Upload without a valid KRR is refused',
-  { annotation: requirements(REQ.redirectMalformed), tag: ['@kms'] },
+  { annotation: requirements('MCXSEC-D.2.8-02'), tag: ['@kms'] },
   async ({ kms, verify, requireIcs }) => {
     requireIcs('kms.redirect-upload');
     const token = await kms.token('valid', [REQ.redirectMalformed]);

@@ -26,13 +26,13 @@ async function expectRefused(kms: KmsSuite, verify: Checker, requirement: string
 test.describe('D.2.2 KMS request security', () => {
   test.beforeEach(({ requireIcs }) => requireIcs('kms.signed-requests'));
 
-  test('D.2.2 a request whose HMAC signature does not verify is refused', { annotation: requirements(REQ.requestSignature), tag: ['@kms'] }, async ({ kms, verify }) => {
+  test('D.2.2 a request whose HMAC signature does not verify is refused', { annotation: requirements('MCXSEC-D.2.2-03'), tag: ['@kms'] }, async ({ kms, verify }) => {
     const key = kms.ink ?? kms.trk;
     if (!key) return verify.inconclusive([REQ.requestSignature], 'the target file names no InK or TrK to sign with');
     await expectRefused(kms, verify, REQ.requestSignature, 'with a corrupted SignatureValue', { signWith: key, corruptSignature: true });
   });
 
-  test('D.2.2 a request whose XML is not schema-valid is refused', { annotation: requirements(REQ.requestXmlValid), tag: ['@kms'] }, async ({ kms, verify }) => {
+  test('D.2.2 a request whose XML is not schema-valid is refused', { annotation: requirements('MCXSEC-D.2.2-04'), tag: ['@kms'] }, async ({ kms, verify }) => {
     // ClientReqUrl is mandatory (table D.2.2-1): send it under a misspelt name, signed correctly.
     const url = kms.client.urlOf('init');
     const body = kms.client.buildRequest({ type: 'init', userUri: kms.userUri }, url);
@@ -41,15 +41,15 @@ test.describe('D.2.2 KMS request security', () => {
     await expectRefused(kms, verify, REQ.requestXmlValid, 'without ClientReqUrl', { rawBody: xml });
   });
 
-  test('D.2.2 a request whose KmsUri is not the KMS\'s is refused', { annotation: requirements(REQ.requestKmsUri), tag: ['@kms'] }, async ({ kms, verify }) => {
+  test('D.2.2 a request whose KmsUri is not the KMS\'s is refused', { annotation: requirements('MCXSEC-D.2.2-05'), tag: ['@kms'] }, async ({ kms, verify }) => {
     await expectRefused(kms, verify, REQ.requestKmsUri, 'naming another KmsUri', { overrides: { kmsUri: `other.${kms.target.kmsUri}` } });
   });
 
-  test('D.2.2 a request whose Time is outside a recent window is refused', { annotation: requirements(REQ.requestTime), tag: ['@kms'] }, async ({ kms, verify }) => {
+  test('D.2.2 a request whose Time is outside a recent window is refused', { annotation: requirements('MCXSEC-D.2.2-06'), tag: ['@kms'] }, async ({ kms, verify }) => {
     await expectRefused(kms, verify, REQ.requestTime, 'with a Time one hour old', { overrides: { time: xsdDateTime(new Date(Date.now() - 3_600_000)) } });
   });
 
-  test('D.2.2 a request whose ClientReqUrl differs from the URI posted to is refused', { annotation: requirements(REQ.requestClientReqUrl), tag: ['@kms'] }, async ({ kms, verify }) => {
+  test('D.2.2 a request whose ClientReqUrl differs from the URI posted to is refused', { annotation: requirements('MCXSEC-D.2.2-07'), tag: ['@kms'] }, async ({ kms, verify }) => {
     await expectRefused(kms, verify, REQ.requestClientReqUrl, 'with ClientReqUrl naming keyprov', { overrides: { clientReqUrl: kms.client.urlOf('keyprov') } });
   });
 });
