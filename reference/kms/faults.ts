@@ -26,6 +26,7 @@ export const KMS_FAULTS: readonly FaultSwitch[] = [
   kms('invalid-xml', ['MCXSEC-D.3.5.1-01'], 'writes KmsUri before UserUri in every KmsResponse (schema order broken, content intact)'),
   kms('extension-in-3gpp-namespace', ['MCXSEC-D.1-03', 'MCXSEC-D.3.5.1-01'], 'adds a vendor element <VendorInfo> in the 3GPP KMS namespace at the end of KmsResponse'),
   // KMS Initialize and the certificate (D.2.3, D.3.1, D.3.2)
+  kms('init-answers-keyprov', ['MCXSEC-D.2.3-01'], 'answers KMS Initialize with a KmsKeyProv (the user\'s key sets) instead of a KmsInit'),
   kms('init-without-certificate', ['MCXSEC-D.3.1-02', 'MCXSEC-5.3.4-01', 'MCXSEC-5.3.1.2-01', 'MCXSEC-D.3.5.1-01'], 'answers init with an empty KmsInit (no KmsCertificate; schema-invalid too)'),
   kms('init-rotates-root-certificate', ['MCXSEC-D.3.2.1-01'], 'gives its root certificate a new CertUri on every KMS Initialize (same keys), as if it had several root certificates'),
   kms('cert-wrong-version', ['MCXSEC-D.3.2.2-01'], 'writes Version="1.0.0" on its certificates'),
@@ -54,8 +55,10 @@ export const KMS_FAULTS: readonly FaultSwitch[] = [
   kms('authorised-identity-missing', ['MCXSEC-9.6.3.2-02', 'MCXSEC-J.3.4.2-01'], 'does not issue a key set for the authorised identity'),
   kms('authorised-identity-replaces-plain', ['MCXSEC-9.6.3.2-01'], 'issues only the authorised identity\'s key set, not the plain identity\'s'),
   kms('authorised-identity-extra-bits', ['MCXSEC-J.3.3.1-01'], 'sets one more bit (0x80) in mc-role-client than the scopes grant'),
+  kms('authorised-identity-long-field', ['MCXSEC-J.3.3.1-02'], 'pads the mc-role-client value of authorised identities with 130 zero octets (262 hex characters, same bits)'),
   kms('authorised-identity-bad-hname', ['MCXSEC-J.3.2-01', 'MCXSEC-9.6.3.1-01'], 'writes the authorisation fields with underscores (mc_role_client=01)'),
   // CertCache, Cert, Lookup (D.2.5 to D.2.7, D.3.1)
+  kms('certcache-wrong-container', ['MCXSEC-D.2.5-01'], 'answers certcache (without a cache number) with a KmsLookup instead of a KmsCertCache'),
   kms('certcache-omits-external', ['MCXSEC-D.3.1-04', 'MCXSEC-5.3.1.2-03'], 'leaves the External KMS certificates out of the cert cache'),
   kms('certcache-repeats-current', ['MCXSEC-D.2.5-02'], 'returns the whole cache again for certcache/<current cache number>'),
   kms('certcache-duplicate-kms-uri', ['MCXSEC-5.3.5-02'], 'puts two certificates with the same KmsUri (different CertUri) into the cache'),
