@@ -189,6 +189,7 @@ const PROBES: Record<string, Probe> = {
     return Math.abs(at.exp - at.iat - r.json.expires_in) > 5;
   },
 
+  'idms.token-exchange-unsupported': async (p) => (await exchange(p, (await flow(p)).json.access_token)).json.error === 'unsupported_grant_type',
   'idms.exchange-without-resource': async (p) => succeeded(await exchange(p, (await flow(p)).json.access_token, null)),
   'idms.accepts-invalid-subject-token': async (p) => succeeded(await exchange(p, 'this-is-not-a-jwt')),
   'idms.accepts-tampered-subject-token': async (p) => {
@@ -206,6 +207,7 @@ const PROBES: Record<string, Probe> = {
   'idms.security-token-omits-exp': async (p) => claimsOf(await securityToken(p)).exp === undefined,
   'idms.security-token-omits-iat': async (p) => claimsOf(await securityToken(p)).iat === undefined,
 
+  'partner-idms.jwt-bearer-unsupported': async (p) => (await jwtBearer(p, await securityToken(p))).json.error === 'unsupported_grant_type',
   'partner-idms.token-type-not-bearer': async (p) => !/^bearer$/i.test((await jwtBearer(p, await securityToken(p))).json.token_type),
   'partner-idms.omits-expires-in': async (p) => (await jwtBearer(p, await securityToken(p))).json.expires_in === undefined,
   'partner-idms.grants-unrequested-scope': async (p) => {

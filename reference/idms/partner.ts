@@ -99,6 +99,7 @@ export async function startPartnerIdms(opts: PartnerOptions): Promise<PartnerIdm
   });
 
   provider.registerGrantType(JWT_BEARER_GRANT, async (ctx) => {
+    if (faults.has('partner-idms.jwt-bearer-unsupported')) throw new errors.CustomOIDCProviderError('unsupported_grant_type', 'unsupported grant_type requested');
     const params = ctx.oidc.params ?? {};
     const client = ctx.oidc.client!;
     if (typeof params.assertion !== 'string' || !params.assertion) throw new errors.InvalidRequest("missing required parameter 'assertion'");

@@ -32,6 +32,7 @@ export function tokenExchangeHandler(opts: TokenExchangeOptions) {
   const ownKeys = createLocalJWKSet({ keys: faults.has('idms.access-token-unknown-key') ? [key.publicJwk, fc.unknownKey.publicJwk] : [key.publicJwk] });
 
   return async function tokenExchange(ctx: KoaContextWithOIDC): Promise<void> {
+    if (faults.has('idms.token-exchange-unsupported')) throw new errors.CustomOIDCProviderError('unsupported_grant_type', 'unsupported grant_type requested');
     const params = ctx.oidc.params ?? {};
     const client = ctx.oidc.client!;
     for (const name of ['subject_token', 'subject_token_type'] as const) {
