@@ -7,13 +7,13 @@ import { R } from './checks/ids.ts';
 // Token expiry (B.12): expires_in and exp agree, and an expired access token
 // is refused end to end by a resource server of the target (its KMS).
 
-test('B.12 expires_in agrees with the access token exp', { annotation: requirements(R.expiresInAgrees), tag: ['@idms'] }, async ({ idms, verify }) => {
+test('B.12 expires_in agrees with the access token exp', { annotation: requirements('MCXSEC-B.12-01'), tag: ['@idms'] }, async ({ idms, verify }) => {
   const flow = await idms.login([R.expiresInAgrees]);
   const exp = flow.accessToken.decoded.ok ? flow.accessToken.decoded.jwt.claims.exp : undefined;
   checkExpiresInAgreesWithExp(verify, flow.token.json?.expires_in, exp, flow.receivedAt);
 });
 
-test('B.12 an expired access token is refused by the KMS (5.3.3)', { annotation: requirements(R.kmsRefusesExpired), tag: ['@idms'] }, async ({ idms, verify, target, http, evidence }) => {
+test('B.12 an expired access token is refused by the KMS (5.3.3)', { annotation: requirements('MCXSEC-5.3.3-02'), tag: ['@idms'] }, async ({ idms, verify, target, http, evidence }) => {
   const ids = [R.kmsRefusesExpired];
   if (!target.kms) return verify.inconclusive(ids, 'the target has no KMS to present the expired token to');
   const expired = target.idms?.expiredAccessToken;

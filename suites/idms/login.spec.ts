@@ -10,7 +10,7 @@ import type { LoginDriver } from '../../lib/oidc/login-driver.ts';
 const LOGIN_IDS = [R.passwordLogin, R.responseTypeCode, R.authScope, R.authState, R.codeInQuery, R.stateEcho, R.pkceFlow];
 
 for (const mode of ['browser', 'form'] as const) {
-  test(`5.1.2.3.2 username/password login in ${mode === 'browser' ? 'Chromium' : 'plain HTTP form posts'}: code and exact state on the redirect URI`, { annotation: requirements(...LOGIN_IDS), tag: ['@idms', `@login-${mode}`] }, async ({ idms, verify, evidence, target }) => {
+  test(`5.1.2.3.2 username/password login in ${mode === 'browser' ? 'Chromium' : 'plain HTTP form posts'}: code and exact state on the redirect URI`, { annotation: requirements('MCXSEC-5.1.2.3.1-01', 'MCXSEC-B.4.2.2-01', 'MCXSEC-B.4.2.2-03', 'MCXSEC-B.4.2.2-05', 'MCXSEC-B.4.2.3-01', 'MCXSEC-B.4.2.3-02', 'MCXSEC-B.4.2.1-01'), tag: ['@idms', `@login-${mode}`] }, async ({ idms, verify, evidence, target }) => {
     test.skip(mode === 'form' && target.idms?.login?.mode === 'browser', 'not-applicable: the target file says its login form needs a browser');
     const provider = await idms.provider(LOGIN_IDS);
     const launched = await launchDriver(target, provider, idms.http, mode);
@@ -46,7 +46,7 @@ for (const mode of ['browser', 'form'] as const) {
   });
 }
 
-test('5.1.2.1 a wrong password gets no code', { annotation: requirements(R.verifiesCredentials), tag: ['@idms'] }, async ({ idms, verify, target }) => {
+test('5.1.2.1 a wrong password gets no code', { annotation: requirements('MCXSEC-5.1.2.1-06'), tag: ['@idms'] }, async ({ idms, verify, target }) => {
   const ids = [R.verifiesCredentials];
   const provider = await idms.provider(ids);
   const launched = await launchDriver(target, provider, idms.http);
@@ -65,7 +65,7 @@ test('5.1.2.1 a wrong password gets no code', { annotation: requirements(R.verif
   }
 });
 
-test('C.1 consent page (step 3c) can be completed and leads to the code', { annotation: requirements(R.consent), tag: ['@idms'] }, async ({ idms, verify, target, requireIcs }) => {
+test('C.1 consent page (step 3c) can be completed and leads to the code', { annotation: requirements('MCXSEC-C.1-01'), tag: ['@idms'] }, async ({ idms, verify, target, requireIcs }) => {
   requireIcs('idms.consent-page');
   const provider = await idms.provider([R.consent]);
   const launched = await launchDriver(target, provider, idms.http);

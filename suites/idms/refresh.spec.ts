@@ -20,7 +20,7 @@ async function ownLogin(idms: IdmsSession, ids: string[], scope?: string[]) {
 }
 
 const NARROWER = [R.refreshAccessToken, R.refreshBearer, R.refreshExpiresIn, R.atScope, R.atMcvideo, R.atMcdata];
-test('B.5 refresh with a narrower scope: new access token, bearer, expires_in, scope as asked', { annotation: requirements(...NARROWER), tag: ['@idms'] }, async ({ idms, verify, target }) => {
+test('B.5 refresh with a narrower scope: new access token, bearer, expires_in, scope as asked', { annotation: requirements('MCXSEC-B.5.3-01', 'MCXSEC-B.5.3-02', 'MCXSEC-B.5.3-03', 'MCXSEC-B.2.2.2-03', 'MCXSEC-B.2.2.3-02', 'MCXSEC-B.2.2.3-03'), tag: ['@idms'] }, async ({ idms, verify, target }) => {
   const { provider, flow } = await ownLogin(idms, NARROWER);
   if (!flow.ok || !flow.refreshToken) return verify.inconclusive(NARROWER, flow.ok ? 'the token response has no refresh_token' : flow.reason);
   const scope = narrowScopes(target.idms!.scopes);
@@ -41,7 +41,7 @@ test('B.5 refresh with a narrower scope: new access token, bearer, expires_in, s
   }
 });
 
-test('B.5.2 refresh asking for a wider scope than granted is refused', { annotation: requirements(R.refreshScope), tag: ['@idms'] }, async ({ idms, verify, target }) => {
+test('B.5.2 refresh asking for a wider scope than granted is refused', { annotation: requirements('MCXSEC-B.5.2-01'), tag: ['@idms'] }, async ({ idms, verify, target }) => {
   const narrow = narrowScopes(target.idms!.scopes);
   if (narrow.length >= target.idms!.scopes.length) return verify.inconclusive([R.refreshScope], 'the client has no scope beyond the narrow set to widen to');
   const { provider, flow } = await ownLogin(idms, [R.refreshScope], narrow);
@@ -64,7 +64,7 @@ test('B.5.2 refresh asking for a wider scope than granted is refused', { annotat
   checkTokenRequestRefused(verify, R.refreshScope, 'refresh with a scope wider than granted', res);
 });
 
-test('B.5.3 a rotated refresh token is refused afterwards', { annotation: requirements(R.refreshRotation), tag: ['@idms'] }, async ({ idms, verify, target, requireIcs }) => {
+test('B.5.3 a rotated refresh token is refused afterwards', { annotation: requirements('MCXSEC-B.5.3-04'), tag: ['@idms'] }, async ({ idms, verify, target, requireIcs }) => {
   requireIcs('idms.refresh-token-rotation');
   const { flow } = await ownLogin(idms, [R.refreshRotation]);
   if (!flow.ok || !flow.refreshToken) return verify.inconclusive([R.refreshRotation], flow.ok ? 'the token response has no refresh_token' : flow.reason);

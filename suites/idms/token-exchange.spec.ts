@@ -13,7 +13,7 @@ import { accessTokenDefect } from './checks/access-token.ts';
 
 const POSITIVE = [R.tokenExchangeOffered, R.exchangeGrant, R.exchangeSubjectType, R.exchangeReturnsSecurityToken, R.exchangeAccessToken, R.exchangeIssuedType, R.exchangeBearer, R.exchangeExpiresIn, R.securityTokenSigned, R.stIss, R.stSub, R.stAud, R.stExp, R.stIat];
 
-test('B.7.3 token exchange returns a JWT security token for the partner (B.8 claims, signed by the primary)', { annotation: requirements(...POSITIVE), tag: ['@idms'] }, async ({ idms, verify, target, requireIcs }) => {
+test('B.7.3 token exchange returns a JWT security token for the partner (B.8 claims, signed by the primary)', { annotation: requirements('MCXSEC-5.1.4.2-04', 'MCXSEC-B.7.2-01', 'MCXSEC-B.7.2-04', 'MCXSEC-B.7.3-01', 'MCXSEC-B.7.3-02', 'MCXSEC-B.7.3-03', 'MCXSEC-B.7.3-04', 'MCXSEC-B.7.3-05', 'MCXSEC-5.1.4.2-05', 'MCXSEC-B.8-01', 'MCXSEC-B.8-02', 'MCXSEC-B.8-03', 'MCXSEC-B.8-04', 'MCXSEC-B.8-05'), tag: ['@idms'] }, async ({ idms, verify, target, requireIcs }) => {
   requireIcs('idms.token-exchange');
   if (!target.partnerIdms) return verify.inconclusive(POSITIVE, 'the target has no partnerIdms whose token endpoint could be the resource');
   const resource = target.partnerIdms.tokenEndpoint;
@@ -46,7 +46,7 @@ async function refusalTest(idms: Parameters<Parameters<typeof test>[2]>[0]['idms
   return { resource, accessToken: flow.accessToken.raw!, client: primaryClient(target), clientId: target.idms!.clientId };
 }
 
-test('B.7.2 token exchange without resource is refused', { annotation: requirements(R.exchangeResource), tag: ['@idms'] }, async ({ idms, verify, target, requireIcs }) => {
+test('B.7.2 token exchange without resource is refused', { annotation: requirements('MCXSEC-B.7.2-02'), tag: ['@idms'] }, async ({ idms, verify, target, requireIcs }) => {
   requireIcs('idms.token-exchange');
   if (!target.partnerIdms) return verify.inconclusive([R.exchangeResource], 'the target has no partnerIdms');
   const c = await refusalTest(idms, [R.exchangeResource]);
@@ -54,7 +54,7 @@ test('B.7.2 token exchange without resource is refused', { annotation: requireme
   checkTokenRequestRefused(verify, R.exchangeResource, 'token exchange without resource', res);
 });
 
-test('B.7.2 token exchange with an invalid subject_token is refused', { annotation: requirements(R.exchangeSubject), tag: ['@idms'] }, async ({ idms, verify, target, requireIcs }) => {
+test('B.7.2 token exchange with an invalid subject_token is refused', { annotation: requirements('MCXSEC-B.7.2-03'), tag: ['@idms'] }, async ({ idms, verify, target, requireIcs }) => {
   requireIcs('idms.token-exchange');
   if (!target.partnerIdms) return verify.inconclusive([R.exchangeSubject], 'the target has no partnerIdms');
   const c = await refusalTest(idms, [R.exchangeSubject]);
@@ -66,7 +66,7 @@ test('B.7.2 token exchange with an invalid subject_token is refused', { annotati
   checkTokenRequestRefused(verify, R.exchangeSubject, 'token exchange with a tampered subject_token (payload changed, old signature)', t);
 });
 
-test('B.12 token exchange with an expired subject_token is refused', { annotation: requirements(R.expiredRefused), tag: ['@idms'] }, async ({ idms, verify, target, requireIcs }) => {
+test('B.12 token exchange with an expired subject_token is refused', { annotation: requirements('MCXSEC-B.12-02'), tag: ['@idms'] }, async ({ idms, verify, target, requireIcs }) => {
   requireIcs('idms.token-exchange');
   const ids = [R.expiredRefused];
   if (!target.partnerIdms) return verify.inconclusive(ids, 'the target has no partnerIdms');

@@ -8,7 +8,7 @@ import { randomUrlSafe } from '../../lib/oidc/pkce.ts';
 // login's token response, then token requests the IdMS must refuse, each on
 // a fresh code.
 
-test('B.4.2.5 token response: access, ID and refresh tokens, bearer, expires_in, Cache-Control no-store', { annotation: requirements(R.allTokens, R.accessToken, R.bearer, R.expiresIn, R.noStore, R.grantAuthCode, R.basicAuth), tag: ['@idms'] }, async ({ idms, verify, target }) => {
+test('B.4.2.5 token response: access, ID and refresh tokens, bearer, expires_in, Cache-Control no-store', { annotation: requirements('MCXSEC-B.4.2.5-01', 'MCXSEC-B.4.2.5-02', 'MCXSEC-B.4.2.5-03', 'MCXSEC-B.4.2.5-04', 'MCXSEC-B.4.2.5-05', 'MCXSEC-B.4.2.4-02', 'MCXSEC-B.4.2.1-02'), tag: ['@idms'] }, async ({ idms, verify, target }) => {
   const ids = [R.allTokens, R.accessToken, R.bearer, R.expiresIn, R.noStore, R.grantAuthCode, R.basicAuth];
   const flow = await idms.login(ids);
   const j = flow.token.json ?? {};
@@ -19,19 +19,19 @@ test('B.4.2.5 token response: access, ID and refresh tokens, bearer, expires_in,
   checkTokenResponseFields(verify, flow.token, { accessToken: R.accessToken, tokenType: R.bearer, expiresIn: R.expiresIn, noStore: R.noStore });
 });
 
-test('C.1 a code_verifier that does not match the code_challenge is refused', { annotation: requirements(R.verifierMatches), tag: ['@idms'] }, async ({ idms, verify }) => {
+test('C.1 a code_verifier that does not match the code_challenge is refused', { annotation: requirements('MCXSEC-C.1-02'), tag: ['@idms'] }, async ({ idms, verify }) => {
   const { request, code } = await idms.freshCode([R.verifierMatches]);
   const res = await idms.redeem(request, code, { code_verifier: randomUrlSafe(32) });
   checkTokenRequestRefused(verify, R.verifierMatches, 'token request with a wrong code_verifier', res);
 });
 
-test('B.4.2.4 a token request without code_verifier is refused', { annotation: requirements(R.codeVerifierRequired), tag: ['@idms'] }, async ({ idms, verify }) => {
+test('B.4.2.4 a token request without code_verifier is refused', { annotation: requirements('MCXSEC-B.4.2.4-06'), tag: ['@idms'] }, async ({ idms, verify }) => {
   const { request, code } = await idms.freshCode([R.codeVerifierRequired]);
   const res = await idms.redeem(request, code, { code_verifier: undefined });
   checkTokenRequestRefused(verify, R.codeVerifierRequired, 'token request without code_verifier', res);
 });
 
-test('B.4.2.4 an authorization code is single use', { annotation: requirements(R.codeSingleUse), tag: ['@idms'] }, async ({ idms, verify }) => {
+test('B.4.2.4 an authorization code is single use', { annotation: requirements('MCXSEC-B.4.2.4-03'), tag: ['@idms'] }, async ({ idms, verify }) => {
   const { request, code } = await idms.freshCode([R.codeSingleUse]);
   const first = await idms.redeem(request, code);
   if (first.status !== 200) return verify.inconclusive([R.codeSingleUse], `the first exchange of the code failed: ${first.problem ?? first.status}`, first.unreachable ? 'unreachable' : 'precondition');
@@ -39,20 +39,20 @@ test('B.4.2.4 an authorization code is single use', { annotation: requirements(R
   checkTokenRequestRefused(verify, R.codeSingleUse, 'second exchange of the same code', second);
 });
 
-test('B.4.2.4 a token request whose redirect_uri differs from the authentication request is refused', { annotation: requirements(R.tokenRedirectUri), tag: ['@idms'] }, async ({ idms, verify, target }) => {
+test('B.4.2.4 a token request whose redirect_uri differs from the authentication request is refused', { annotation: requirements('MCXSEC-B.4.2.4-05'), tag: ['@idms'] }, async ({ idms, verify, target }) => {
   const { request, code } = await idms.freshCode([R.tokenRedirectUri]);
   const other = new URL('/mcx-conformance-other-cb', target.idms!.redirectUri).toString();
   const res = await idms.redeem(request, code, { redirect_uri: other });
   checkTokenRequestRefused(verify, R.tokenRedirectUri, 'token request with a different redirect_uri', res);
 });
 
-test('B.4.2.4 a token request whose client_id is not the registered client is refused', { annotation: requirements(R.tokenClientId), tag: ['@idms'] }, async ({ idms, verify }) => {
+test('B.4.2.4 a token request whose client_id is not the registered client is refused', { annotation: requirements('MCXSEC-B.4.2.4-04'), tag: ['@idms'] }, async ({ idms, verify }) => {
   const { request, code } = await idms.freshCode([R.tokenClientId]);
   const res = await idms.redeem(request, code, { client_id: 'mcx-conformance-unregistered-client' });
   checkTokenRequestRefused(verify, R.tokenClientId, 'token request with another client_id', res);
 });
 
-test('B.4.2.4 client authentication is enforced for a client with a secret', { annotation: requirements(R.clientAuth), tag: ['@idms'] }, async ({ idms, verify, target, requireIcs }) => {
+test('B.4.2.4 client authentication is enforced for a client with a secret', { annotation: requirements('MCXSEC-B.4.2.4-01'), tag: ['@idms'] }, async ({ idms, verify, target, requireIcs }) => {
   requireIcs('idms.client-secret');
   if (!target.idms?.clientSecret) return verify.inconclusive([R.clientAuth], 'the ICS claims a client secret but the target gives none');
   const none = await idms.freshCode([R.clientAuth]);

@@ -11,20 +11,20 @@ function idContext(flow: Extract<CodeFlow, { ok: true }>, issuer: string, client
   return { decoded: flow.idToken.decoded, signature: flow.idToken.signature, issuer, clientId, nonce: flow.request.nonce, sentAt: flow.sentAt, receivedAt: flow.receivedAt, grantedScopes: flow.grantedScopes, user };
 }
 
-test('B.2.1.1 ID token is a JWS verifying with the provider JWKS', { annotation: requirements(R.idTokenJwt), tag: ['@idms'] }, async ({ idms, verify, target }) => {
+test('B.2.1.1 ID token is a JWS verifying with the provider JWKS', { annotation: requirements('MCXSEC-B.2.1.1-01'), tag: ['@idms'] }, async ({ idms, verify, target }) => {
   const flow = await idms.login([R.idTokenJwt]);
   checkIdTokenSignature(verify, idContext(flow, target.idms!.issuer, target.idms!.clientId));
 });
 
 const STD = [R.idIss, R.idSub, R.idAud, R.idExp, R.clockSkew, R.idIat, R.oidc, R.acr];
-test('B.2.1.2 ID token standard claims: iss, sub, aud, exp, iat, clock skew, nonce, acr', { annotation: requirements(...STD), tag: ['@idms'] }, async ({ idms, verify, target }) => {
+test('B.2.1.2 ID token standard claims: iss, sub, aud, exp, iat, clock skew, nonce, acr', { annotation: requirements('MCXSEC-B.2.1.2-01', 'MCXSEC-B.2.1.2-02', 'MCXSEC-B.2.1.2-03', 'MCXSEC-B.2.1.2-04', 'MCXSEC-B.2.1.2-05', 'MCXSEC-B.2.1.2-06', 'MCXSEC-5.1.2.1-01', 'MCXSEC-B.4.2.2-06'), tag: ['@idms'] }, async ({ idms, verify, target }) => {
   const flow = await idms.login(STD);
   if (!flow.idToken.decoded.ok) return verify.inconclusive(STD, `no decodable ID token: ${flow.idToken.decoded.reason}`);
   checkIdTokenStandardClaims(verify, idContext(flow, target.idms!.issuer, target.idms!.clientId));
 });
 
 const MCX_ID = [R.idMcptt, R.idMcvideo, R.idMcdata];
-test('B.2.1.3 ID token MC service IDs for the granted services', { annotation: requirements(...MCX_ID), tag: ['@idms'] }, async ({ idms, verify, target }) => {
+test('B.2.1.3 ID token MC service IDs for the granted services', { annotation: requirements('MCXSEC-B.2.1.3-01', 'MCXSEC-B.2.1.3-02', 'MCXSEC-B.2.1.3-03'), tag: ['@idms'] }, async ({ idms, verify, target }) => {
   const flow = await idms.login(MCX_ID);
   if (!flow.idToken.decoded.ok) return verify.inconclusive(MCX_ID, `no decodable ID token: ${flow.idToken.decoded.reason}`);
   const notGranted = SERVICES.filter((s) => !serviceGranted(s, flow.grantedScopes));
@@ -33,14 +33,14 @@ test('B.2.1.3 ID token MC service IDs for the granted services', { annotation: r
 });
 
 const AT = [R.atJwt, R.atSigned, R.atExp, R.atScope, R.atClientId, R.atMcptt, R.atMcvideo, R.atMcdata];
-test('B.2.2 access token: signed JWT with exp, scope, client_id and MC service IDs', { annotation: requirements(...AT), tag: ['@idms'] }, async ({ idms, verify, target }) => {
+test('B.2.2 access token: signed JWT with exp, scope, client_id and MC service IDs', { annotation: requirements('MCXSEC-B.2.2.1-01', 'MCXSEC-B.2.2.1-02', 'MCXSEC-B.2.2.2-01', 'MCXSEC-B.2.2.2-03', 'MCXSEC-B.2.2.2-04', 'MCXSEC-B.2.2.3-01', 'MCXSEC-B.2.2.3-02', 'MCXSEC-B.2.2.3-03'), tag: ['@idms'] }, async ({ idms, verify, target }) => {
   const flow = await idms.login(AT);
   const ctx = { decoded: flow.accessToken.decoded, signature: flow.accessToken.signature, clientId: target.idms!.clientId, requestedScopes: flow.request.scope, user: firstUser(target) };
   if (checkAccessTokenFormat(verify, ctx)) checkAccessTokenClaims(verify, ctx);
 });
 
 const NARROW = [R.atScope, R.atMcptt, R.atMcvideo, R.atMcdata, R.atExp, R.atClientId];
-test('B.2.2.2 access token for an MCPTT-only request: scope as asked, no MCVideo or MCData ID', { annotation: requirements(...NARROW), tag: ['@idms'] }, async ({ idms, verify, target }) => {
+test('B.2.2.2 access token for an MCPTT-only request: scope as asked, no MCVideo or MCData ID', { annotation: requirements('MCXSEC-B.2.2.2-03', 'MCXSEC-B.2.2.3-01', 'MCXSEC-B.2.2.3-02', 'MCXSEC-B.2.2.3-03', 'MCXSEC-B.2.2.2-01', 'MCXSEC-B.2.2.2-04'), tag: ['@idms'] }, async ({ idms, verify, target }) => {
   await idms.login(NARROW);
   const scope = narrowScopes(target.idms!.scopes);
   const { request, code } = await idms.freshCode(NARROW, { scope });

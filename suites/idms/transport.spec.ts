@@ -5,14 +5,14 @@ import { R } from './checks/ids.ts';
 
 // CSC-1 transport and discovery (5.1.2.1, B.12, TS 33.310 Annex E).
 
-test('5.1.2.1 authorization and token endpoints are HTTPS and separate', { annotation: requirements(R.https, R.tls, R.separateEndpoints), tag: ['@idms'] }, async ({ idms, verify, evidence }) => {
+test('5.1.2.1 authorization and token endpoints are HTTPS and separate', { annotation: requirements('MCXSEC-5.1.2.1-04', 'MCXSEC-B.12-04', 'MCXSEC-5.1.2.1-03'), tag: ['@idms'] }, async ({ idms, verify, evidence }) => {
   const provider = await idms.provider([R.https, R.tls, R.separateEndpoints]);
   evidence.record('json', 'provider metadata', provider.metadata);
   checkEndpointsHttps(verify, provider);
   checkSeparateEndpoints(verify, provider);
 });
 
-test('B.12 TLS version and cipher suite of the authorization and token endpoints (TS 33.310 Annex E)', { annotation: requirements(R.tlsProfile), tag: ['@idms'] }, async ({ idms, verify, target, evidence }) => {
+test('B.12 TLS version and cipher suite of the authorization and token endpoints (TS 33.310 Annex E)', { annotation: requirements('MCXSEC-B.12-05'), tag: ['@idms'] }, async ({ idms, verify, target, evidence }) => {
   const provider = await idms.provider([R.tlsProfile]);
   const endpoints = { authorization_endpoint: provider.authorizationEndpoint, token_endpoint: provider.tokenEndpoint };
   let probed = 0;
@@ -26,7 +26,7 @@ test('B.12 TLS version and cipher suite of the authorization and token endpoints
   if (probed === 0) return verify.inconclusive([R.tlsProfile], `no TLS handshake completed: ${reasons.join('; ')}`, 'unreachable');
 });
 
-test('5.1.2.1 provider metadata and JWKS (OpenID Connect Discovery)', { annotation: requirements(R.oidc), tag: ['@idms'] }, async ({ idms, verify, target, evidence }) => {
+test('5.1.2.1 provider metadata and JWKS (OpenID Connect Discovery)', { annotation: requirements('MCXSEC-5.1.2.1-01'), tag: ['@idms'] }, async ({ idms, verify, target, evidence }) => {
   const provider = await idms.provider([R.oidc]);
   evidence.record('json', 'provider metadata', provider.metadata);
   evidence.record('json', 'JWKS', provider.jwks);

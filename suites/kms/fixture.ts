@@ -11,6 +11,7 @@ import type { SharedKey } from '../../lib/kms-xml/keys.ts';
 import { validateKmsXmlBatch, formatSchemaErrors } from '../../lib/kms-xml/schema.ts';
 import type { KmsTarget, TestUser } from '../../lib/target/types.ts';
 import type { KmsCertificate } from '../../lib/kms-xml/model.ts';
+import { serializeXml } from '../../lib/kms-xml/xml.ts';
 import { accessToken, isKeyManagementScope, type TokenOutcome } from './token.ts';
 import { REQ } from './requirements.ts';
 
@@ -129,15 +130,19 @@ export const test = base.extend<{ kms: KmsSuite }>({
 
 /** D.3.5.1-01: every KMS document received in this test validates against schemas/kms-interface.xsd. */
 async function recordSchemaFindings(exchanges: KmsExchange[], verify: { check: (r: string, c: string, ok: boolean, d?: object) => boolean }): Promise<void> {
-  const docs = exchanges
-    .map((ex, i) => ({ name: `${i}`, ex }))
-    .filter(({ ex }) => ex.opened?.received !== undefined && ex.http.ok)
-    .map(({ name, ex }) => ({ name, xml: (ex.http as { bodyText: string }).bodyText, ex }));
+  const docs: { name: string; xml: string; what: string }[] = [];
+  exchanges.forEach((ex, i) => {
+    const o = ex.opened;
+    if (!ex.http.ok || !o?.received || !o.parse.ok) return;
+    docs.push({ name: `${i}`, xml: ex.http.bodyText, what: `${ex.label}: KmsResponse validates against kms-interface.xsd` });
+    // An encrypted KmsMessage must decrypt to schema-valid XML too (D.3.1): validate the decrypted document.
+    if (o.messageEncryption?.ok) docs.push({ name: `${i}d`, xml: serializeXml(o.parse.root, { declaration: true, indent: '  ' }), what: `${ex.label}: decrypted KmsResponse validates against kms-interface.xsd` });
+  });
   if (docs.length === 0) return;
   const results = await validateKmsXmlBatch(docs.map(({ name, xml }) => ({ name, xml })));
   for (const d of docs) {
     const r = results.get(d.name)!;
-    verify.check(REQ.schema, `${d.ex.label}: KmsResponse validates against kms-interface.xsd`, r.valid, {
+    verify.check(REQ.schema, d.what, r.valid, {
       field: 'body',
       expected: 'valid against schemas/kms-interface.xsd (D.3.5.1, D.3.5.3)',
       actual: r.valid ? 'valid' : formatSchemaErrors(r.errors),

@@ -48,7 +48,7 @@ async function requireWorkingGrant(idms: IdmsSession, ids: string[]): Promise<vo
 
 const POSITIVE = [R.jwtBearerGrant, R.partnerIssuesAfterValidation, R.partnerAccessToken, R.partnerBearer, R.partnerExpiresIn, R.partnerTokenFormat, R.partnerScope];
 
-test('B.7.4 JWT-bearer grant with the security token returns a partner access token in the B.2.2 format (B.7.5, B.9)', { annotation: requirements(...POSITIVE), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs }) => {
+test('B.7.4 JWT-bearer grant with the security token returns a partner access token in the B.2.2 format (B.7.5, B.9)', { annotation: requirements('MCXSEC-B.7.4-03', 'MCXSEC-5.1.4.2-06', 'MCXSEC-B.7.5-01', 'MCXSEC-B.7.5-02', 'MCXSEC-B.7.5-03', 'MCXSEC-B.9-01', 'MCXSEC-B.7.4-05'), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs }) => {
   requireIcs('partner-idms.jwt-bearer');
   if (!target.partnerIdms) return verify.inconclusive(POSITIVE, 'the target has no partnerIdms section');
   await validAssertion(idms, POSITIVE);
@@ -68,7 +68,7 @@ test('B.7.4 JWT-bearer grant with the security token returns a partner access to
 });
 
 const TLS_IDS = [R.partnerHttps, R.tls, R.tlsProfile];
-test('5.1.4.2 the partner token endpoint is reached directly over HTTPS with the TS 33.310 Annex E profile', { annotation: requirements(...TLS_IDS), tag: ['@partner-idms'] }, async ({ verify, target, evidence }) => {
+test('5.1.4.2 the partner token endpoint is reached directly over HTTPS with the TS 33.310 Annex E profile', { annotation: requirements('MCXSEC-5.1.4.2-01', 'MCXSEC-B.12-04', 'MCXSEC-B.12-05'), tag: ['@partner-idms'] }, async ({ verify, target, evidence }) => {
   if (!target.partnerIdms) return verify.inconclusive(TLS_IDS, 'the target has no partnerIdms section');
   const url = target.partnerIdms.tokenEndpoint;
   const probe = await probeTls(url, { caPem: target.tls.caPem, verify: target.tls.verify });
@@ -89,7 +89,7 @@ async function presentAssertion(idms: IdmsSession, assertion: string) {
   return idms.token({ grant_type: GRANT_JWT_BEARER, assertion, client_id: target.partnerIdms!.clientId, scope: scope.join(' ') }, partnerClient(target), target.partnerIdms!.tokenEndpoint);
 }
 
-test('B.11.3 an assertion whose aud names another IdMS is refused', { annotation: requirements(R.partnerValidates), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs }) => {
+test('B.11.3 an assertion whose aud names another IdMS is refused', { annotation: requirements('MCXSEC-B.11.3-01'), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs }) => {
   requireIcs('partner-idms.jwt-bearer');
   const ids = [R.partnerValidates];
   if (!target.partnerIdms) return verify.inconclusive(ids, 'the target has no partnerIdms section');
@@ -104,7 +104,7 @@ test('B.11.3 an assertion whose aud names another IdMS is refused', { annotation
   checkTokenRequestRefused(verify, R.partnerValidates, `assertion with aud ${JSON.stringify(aud)} (another IdMS)`, await presentAssertion(idms, ex.securityToken.raw));
 });
 
-test('B.11.3 a tampered assertion is refused', { annotation: requirements(R.partnerValidates), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs }) => {
+test('B.11.3 a tampered assertion is refused', { annotation: requirements('MCXSEC-B.11.3-01'), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs }) => {
   requireIcs('partner-idms.jwt-bearer');
   const ids = [R.partnerValidates];
   if (!target.partnerIdms) return verify.inconclusive(ids, 'the target has no partnerIdms section');
@@ -114,7 +114,7 @@ test('B.11.3 a tampered assertion is refused', { annotation: requirements(R.part
   checkTokenRequestRefused(verify, R.partnerValidates, 'assertion with a changed payload under the original signature', await presentAssertion(idms, tampered));
 });
 
-test('B.11.3 an assertion from an issuer the partner does not trust is refused', { annotation: requirements(R.partnerValidates), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs, evidence }) => {
+test('B.11.3 an assertion from an issuer the partner does not trust is refused', { annotation: requirements('MCXSEC-B.11.3-01'), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs, evidence }) => {
   requireIcs('partner-idms.jwt-bearer');
   const ids = [R.partnerValidates];
   if (!target.partnerIdms) return verify.inconclusive(ids, 'the target has no partnerIdms section');
@@ -127,7 +127,7 @@ test('B.11.3 an assertion from an issuer the partner does not trust is refused',
   checkTokenRequestRefused(verify, R.partnerValidates, 'assertion signed by an untrusted issuer (key offered in its jwk header)', await presentAssertion(idms, forged));
 });
 
-test('B.12 an expired assertion is refused', { annotation: requirements(R.expiredRefused), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs }) => {
+test('B.12 an expired assertion is refused', { annotation: requirements('MCXSEC-B.12-02'), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs }) => {
   requireIcs('partner-idms.jwt-bearer');
   const ids = [R.expiredRefused];
   if (!target.partnerIdms) return verify.inconclusive(ids, 'the target has no partnerIdms section');
