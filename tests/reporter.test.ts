@@ -24,7 +24,8 @@ let dir: string;
 let results: Results;
 
 test.beforeAll(async () => {
-  test.setTimeout(120_000);
+  // One Playwright run of the fixture suite: seconds when idle, minutes on a loaded 2-core machine.
+  test.setTimeout(420_000);
   dir = mkdtempSync(join(tmpdir(), 'mcx-reporter-'));
   const reportDir = join(dir, 'report');
   const env = {
