@@ -42,6 +42,7 @@ export function entitledIdentities(grant: TokenGrant, faults: FaultSet): string[
   for (const id of plain) {
     let identity = authorisedIdentity(id, grant.authorisationScopes, extra);
     if (identity && faults.has('kms.authorised-identity-bad-hname')) identity = underscoreFieldNames(identity);
+    if (identity && faults.has('kms.authorised-identity-long-field')) identity = identity.replace(/(mc-role-client=[0-9a-f]+)/, `$1${'00'.repeat(130)}`);
     if (identity && !plain.includes(identity) && !authorised.includes(identity)) authorised.push(identity);
   }
   if (authorised.length && faults.has('kms.authorised-identity-replaces-plain')) return authorised;
@@ -71,6 +72,7 @@ function certificate(c: ResourceContext, data: KmsCertificateData, where: 'init'
 
 /** D.3.1: KmsInit carries the Root certificate and, to a client that named its TrK, a new TrK (D.3.4.1). */
 function init(c: ResourceContext): ResourceResult {
+  if (c.faults.has('kms.init-answers-keyprov')) return keyProv(c, { kind: 'keyprov' });
   const root = c.faults.has('kms.init-rotates-root-certificate') ? c.keyStore.rootCertificate(`cert${c.initCount + 2}.${KMS_URI}`) : c.keyStore.rootCertificate();
   const newTrk = c.wrapNewKey ? c.keys.create('TrK') : undefined;
   return {
@@ -111,6 +113,9 @@ function keyProv(c: ResourceContext, route: Extract<KmsRoute, { kind: 'keyprov' 
 /** D.2.5: the Root and External certificates with the cache number; nothing repeated to a client that has this number. */
 function certCache(c: ResourceContext, clientCacheNum: number | undefined): ResourceResult {
   const { faults, keyStore } = c;
+  if (clientCacheNum === undefined && faults.has('kms.certcache-wrong-container')) {
+    return { ok: true, message: { lookup: { kmsUris: [KMS_URI, ...EXTERNAL_KMSS.map((e) => e.kmsUri)] } } };
+  }
   const upToDate = clientCacheNum === CERT_CACHE_NUMBER && !faults.has('kms.certcache-repeats-current');
   const certificates: KmsCertificate[] = [];
   if (!upToDate) {
