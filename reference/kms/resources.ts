@@ -45,7 +45,6 @@ export function entitledIdentities(grant: TokenGrant, faults: FaultSet): string[
     if (identity && faults.has('kms.authorised-identity-long-field')) identity = identity.replace(/(mc-role-client=[0-9a-f]+)/, `$1${'00'.repeat(130)}`);
     if (identity && !plain.includes(identity) && !authorised.includes(identity)) authorised.push(identity);
   }
-  if (authorised.length && faults.has('kms.authorised-identity-replaces-plain')) return authorised;
   return [...plain, ...authorised];
 }
 
@@ -86,6 +85,10 @@ function keyProv(c: ResourceContext, route: Extract<KmsRoute, { kind: 'keyprov' 
   const { faults, keyStore } = c;
   const entitled = entitledIdentities(c.grant, faults);
   let identities = faults.has('kms.keyprov-omits-identity') ? entitled.slice(0, 1) : entitled;
+  // The plain identities stay entitled (the request's UserUri is still accepted); only their key sets are left out.
+  if (faults.has('kms.authorised-identity-replaces-plain') && identities.length > c.grant.identities.length) {
+    identities = identities.filter((id) => !c.grant.identities.includes(id));
+  }
   if (route.identity !== undefined) {
     if (!entitled.includes(route.identity) && !faults.has('kms.keyprov-issues-foreign-identity')) {
       return { ok: false, status: 403, code: 'identity-not-authorised', reason: `the access token does not entitle the client to keys for '${clip(route.identity)}'` };
