@@ -51,10 +51,16 @@ export function protectedResponseXml(res: KmsResponse, p: ResponseProtection): s
 }
 
 /** Serializes a KmsRequest, signed (SignedKmsRequest) when `signWith` is given. */
-export function protectedRequestXml(req: KmsRequest, signWith?: SharedKey, derivation: KeyDerivation = 'f1.4'): string {
+/**
+ * The request as XML, signed when a key is given. `omitElements` drops
+ * top-level children by name before signing, so a deliberately
+ * schema-invalid request still carries a signature that verifies.
+ */
+export function protectedRequestXml(req: KmsRequest, signWith?: SharedKey, derivation: KeyDerivation = 'f1.4', omitElements: string[] = []): string {
   const doc: KmsRequest = { ...req };
   if (signWith) doc.signatureId ??= signWith.id;
   const element = kmsRequestElement(doc);
+  if (omitElements.length) element.children = element.children.filter((n) => !(typeof n === 'object' && 'name' in n && omitElements.includes(n.name)));
   if (!signWith) return toXml(element);
   return toXml(signKmsDocument('request', element, xmlKey(signWith, 'integrity', req.userUri, derivation), signWith.id));
 }

@@ -39,14 +39,15 @@ export const KMS_FAULTS: readonly FaultSwitch[] = [
   kms('cert-expired', ['MCXSEC-D.3.2.2-08'], 'advertises a root certificate whose ValidTo is yesterday'),
   kms('cert-parameter-set', ['MCXSEC-D.3.2.2-09'], 'writes ParameterSet 2'),
   // KeyProvision (D.2.4, D.3.1, D.3.3, 5.3.6, F.2.1)
-  kms('keyprov-omits-identity', ['MCXSEC-D.3.1-03'], 'issues key sets only for the first MC service ID of the access token'),
+  kms('keyprov-omits-identity', ['MCXSEC-D.3.1-03'], 'issues plain key sets only for the first MC service ID of the access token (Authorised Identities still issued)'),
   kms('keyprov-ignores-named-identity', ['MCXSEC-D.2.4-02'], 'answers keyprov/<identity> with an empty KmsKeyProv'),
   kms('keyprov-ignores-requested-time', ['MCXSEC-D.2.4-03'], 'answers keyprov/<identity>/<ntp time> with the current period\'s key set'),
   kms('keyprov-issues-foreign-identity', ['MCXSEC-5.3.1.2-02'], 'issues keys for an identity named in the path even when the access token does not carry it'),
   kms('wrong-uid', ['MCXSEC-F.2.1-01'], 'writes a UserID computed with KeyPeriodNo+1 (keys themselves issued for the right UID)'),
   kms('uid-hex-encoded', ['MCXSEC-F.2.1-02'], 'writes UserID as hex instead of base64'),
   kms('stale-key-period', ['MCXSEC-D.3.3.2-02', 'MCXSEC-5.3.6-01'], 'issues the previous key period\'s key set (consistent UID, keys and validity) for the current time'),
-  kms('keyset-wrong-user-uri', ['MCXSEC-D.3.3.2-01'], 'writes the KmsKeySet UserUri with an uppercase scheme (SIP:...) while UID and keys use the right URI'),
+  // Every key set carries the wrong UserUri, so the 9.6.3.2 / J.3.4.2 checks, which find key sets by UserUri, fail with it.
+  kms('keyset-wrong-user-uri', ['MCXSEC-D.3.3.2-01', 'MCXSEC-9.6.3.2-01', 'MCXSEC-9.6.3.2-02', 'MCXSEC-J.3.4.2-01'], 'writes the KmsKeySet UserUri with an uppercase scheme (SIP:...) while UID and keys use the right URI'),
   kms('bad-rsk', ['MCXSEC-D.3.3.2-03'], 'issues an RSK for a different UID'),
   kms('bad-ssk', ['MCXSEC-D.3.3.2-04'], 'adds 1 to the SSK'),
   kms('keyset-validity-outside-period', ['MCXSEC-D.3.3.2-05'], 'writes key set ValidFrom/ValidTo one period later than KeyPeriodNo'),

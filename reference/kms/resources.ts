@@ -84,7 +84,8 @@ function init(c: ResourceContext): ResourceResult {
 function keyProv(c: ResourceContext, route: Extract<KmsRoute, { kind: 'keyprov' }>): ResourceResult {
   const { faults, keyStore } = c;
   const entitled = entitledIdentities(c.grant, faults);
-  let identities = faults.has('kms.keyprov-omits-identity') ? entitled.slice(0, 1) : entitled;
+  // kms.keyprov-omits-identity drops the plain identities after the first; Authorised Identities stay (9.6.3.2 is not its fault).
+  let identities = faults.has('kms.keyprov-omits-identity') ? entitled.filter((id, i) => i === 0 || !c.grant.identities.includes(id)) : entitled;
   // The plain identities stay entitled (the request's UserUri is still accepted); only their key sets are left out.
   if (faults.has('kms.authorised-identity-replaces-plain') && identities.length > c.grant.identities.length) {
     identities = identities.filter((id) => !c.grant.identities.includes(id));

@@ -60,7 +60,8 @@ test('B.7.2 token exchange with an invalid subject_token is refused', { annotati
   const c = await refusalTest(idms, [R.exchangeSubject]);
   const garbage = await idms.token({ grant_type: GRANT_TOKEN_EXCHANGE, resource: c.resource, subject_token: 'mcx-conformance-not-a-token', subject_token_type: TOKEN_TYPE_JWT, client_id: c.clientId }, c.client);
   checkTokenRequestRefused(verify, R.exchangeSubject, 'token exchange with a subject_token that is not a JWT', garbage);
-  const tampered = tamperJwt(c.accessToken, { sub: 'mcx-conformance-mallory' });
+  // Only the signature is wrong: the claims still name a known user and client, so nothing but the signature check can refuse it.
+  const tampered = tamperJwt(c.accessToken, { 'mcx-conformance-tampered': true });
   idms.worker.redactor.add(tampered);
   const t = await idms.token({ grant_type: GRANT_TOKEN_EXCHANGE, resource: c.resource, subject_token: tampered, subject_token_type: TOKEN_TYPE_JWT, client_id: c.clientId }, c.client);
   checkTokenRequestRefused(verify, R.exchangeSubject, 'token exchange with a tampered subject_token (payload changed, old signature)', t);
