@@ -1,24 +1,10 @@
 import { test, expect } from '@playwright/test';
-import { main } from '../main.ts';
+import { runCaptured } from './run-captured.ts';
 import { protectRtp, protectRtcp } from '../../lib/crypto/srtp/aead.ts';
 import { deriveSessionKeys } from '../../lib/crypto/srtp/kdf.ts';
 import { hex, toHex } from '../../lib/crypto/bytes.ts';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const wOut = process.stdout.write.bind(process.stdout);
-  const wErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(argv);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = wOut;
-    process.stderr.write = wErr;
-  }
-}
+const run = runCaptured;
 
 test.describe('tool uid / kdf / guk-id / srtp-keys / srtp-unprotect / srtcp-unprotect', () => {
   test('uid reproduces the F.2.1.2 example (ntp: and ISO-8601 time)', async () => {
