@@ -1,12 +1,16 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { TestInfo } from '@playwright/test';
 import {
+  CHECK_ANNOTATION,
   CheckFailedError,
   FINDING_ATTACHMENT,
   InconclusiveError,
+  STOP_ATTACHMENT,
   type Finding,
   type FindingReason,
+  type TestStop,
 } from './finding.ts';
+import { inconclusive as inconclusiveOutcome, isOutcome, type Blame, type CheckTable, type Outcome } from './check.ts';
 import type { Redactor } from './redactor.ts';
 
 export interface CheckDetails {
@@ -20,57 +24,143 @@ export interface CheckDetails {
 }
 
 /**
- * Records findings for the running test. Failing checks do not throw unless
- * fatal, so one exchange can be checked against many requirements and each
- * requirement gets its own verdict; the fixture fails the test at teardown if
- * any finding failed.
+ * Which requirements this run judges: a check of a requirement whose role
+ * is not under test, or whose ICS feature the target does not claim, is not
+ * run at all (the verdict engine reports the requirement as not-tested or
+ * not-applicable without looking for findings).
+ */
+export interface CheckScope {
+  /** Why checks of this requirement are not run here, or undefined when they are. */
+  notJudged(requirement: string): string | undefined;
+}
+
+export const JUDGE_EVERYTHING: CheckScope = { notJudged: () => undefined };
+
+export interface TableRun {
+  /** Every check that ran passed (skipped ones do not count either way). */
+  ok: boolean;
+  /** The outcome of each check that ran, by id (undefined: not run here, or it threw). */
+  outcome(id: string): Outcome | undefined;
+  passed(id: string): boolean;
+}
+
+export interface RunOptions {
+  /** Prefix of each finding's title: which exchange, e.g. `keyprov/sip:alice@example.org`. */
+  label?: string;
+  /** Stop the test when a check of this table fails (later steps need what it checks). */
+  stopOnFailure?: boolean;
+}
+
+/**
+ * Records findings for the running test. `run` runs a declared table and
+ * records exactly one finding per check; a failing check does not stop the
+ * test unless asked, so one exchange is graded against every requirement it
+ * serves; the fixture fails the test at teardown if any finding failed.
  */
 export class Checker {
   readonly findings: Finding[] = [];
+  private readonly declared: ReadonlySet<string>;
 
   constructor(
     private readonly testInfo: TestInfo,
     private readonly redactor: Redactor,
-  ) {}
+    private readonly scope: CheckScope = JUDGE_EVERYTHING,
+  ) {
+    const annotations = (testInfo as { annotations?: TestInfo['annotations'] }).annotations ?? [];
+    this.declared = new Set(annotations.filter((a) => a.type === CHECK_ANNOTATION && a.description).map((a) => a.description!.split(' ')[0]!));
+  }
 
-  /** Record a check's outcome. Returns ok so callers can branch on it. */
+  /** Runs every check of `table` on `input`; one finding per check that this run judges. */
+  async run<I>(table: CheckTable<I>, input: I, options: RunOptions = {}): Promise<TableRun> {
+    const outcomes = new Map<string, Outcome | undefined>();
+    const label = options.label ? `${options.label}: ` : '';
+    for (const c of table.checks) {
+      if (this.scope.notJudged(c.requirement) !== undefined) continue;
+      const base = { requirement: c.requirement, check: `${label}${c.title}`, checkId: c.id, ...(this.declared.has(c.id) ? {} : { undeclared: true as const }) };
+      const blockers = (c.after ?? []).filter((a) => outcomes.has(a) && outcomes.get(a)?.verdict !== 'pass');
+      let outcome: Outcome;
+      try {
+        if (blockers.length) {
+          outcome = inconclusiveOutcome(`not checked: ${blockers.map((b) => `${b} ${outcomes.get(b)?.verdict ?? 'raised an error'}`).join(', ')}`, 'precondition');
+        } else {
+          const u = c.needs?.(input);
+          const result = u ? inconclusiveOutcome(u.reason, u.blame) : await c.run(input);
+          if (!isOutcome(result)) throw new TypeError(`check ${c.id} returned ${JSON.stringify(result)?.slice(0, 100) ?? String(result)}, not an outcome`);
+          outcome = result;
+        }
+      } catch (err) {
+        outcomes.set(c.id, undefined);
+        this.record({ ...base, verdict: 'error', detail: `the check raised an exception: ${errorText(err)}`, thrown: thrownOf(err) });
+        continue;
+      }
+      outcomes.set(c.id, outcome);
+      this.record({ ...base, ...findingOf(outcome) });
+    }
+    const ran = [...outcomes.values()];
+    const result: TableRun = {
+      ok: ran.every((o) => o?.verdict === 'pass' || o?.verdict === 'not-applicable'),
+      outcome: (id) => outcomes.get(id),
+      passed: (id) => outcomes.get(id)?.verdict === 'pass',
+    };
+    if (options.stopOnFailure) {
+      const failed = table.checks.find((c) => outcomes.get(c.id)?.verdict === 'fail');
+      if (failed) {
+        const f = [...this.findings].reverse().find((x) => x.checkId === failed.id)!;
+        this.markStop({ kind: 'fatal', reason: `${failed.id} failed`, checkId: failed.id });
+        throw new CheckFailedError(f);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Stop the test: what it needs next is not there. Every declared check
+   * that has not recorded a finding becomes INCONCLUSIVE with this reason.
+   */
+  stop(reason: string, blame: Blame): never {
+    const text = this.redactor.redactText(reason);
+    this.markStop({ kind: 'inconclusive', reason: text, blame });
+    // Under Playwright the test ends as skipped, not failed: an inconclusive test did not find a fault.
+    if (typeof this.testInfo.skip === 'function') this.testInfo.skip(true, `INCONCLUSIVE: ${text}`);
+    throw new InconclusiveError(text);
+  }
+
+  /** @deprecated use a declared check and `run`. Records one undeclared finding. */
   check(requirement: string, check: string, ok: boolean, details: CheckDetails = {}): boolean {
     const { fatal, ...rest } = details;
-    const finding: Finding = this.redactor.redactValue({
-      requirement,
-      check,
-      verdict: ok ? 'pass' : 'fail',
-      ...rest,
-      ...(ok ? {} : { reason: rest.reason ?? 'check_failed' }),
-    }) as Finding;
+    const { reason, ...facts } = rest;
+    const finding: Finding = { requirement, check, verdict: ok ? 'pass' : 'fail', ...facts, ...(ok ? {} : { reason: reason ?? 'check_failed' }) };
     this.record(finding);
-    if (!ok && fatal) throw new CheckFailedError(finding);
+    if (!ok && fatal) {
+      this.markStop({ kind: 'fatal', reason: `${requirement} ${check} failed` });
+      throw new CheckFailedError(finding);
+    }
     return ok;
   }
 
-  /** Deep equality check; the finding carries both values. */
+  /** @deprecated use a declared check and `run`. */
   equal(requirement: string, check: string, expected: unknown, actual: unknown, details: Omit<CheckDetails, 'expected' | 'actual'> = {}): boolean {
     const ok = isDeepStrictEqual(expected, actual);
     return this.check(requirement, check, ok, { reason: actual === undefined ? 'missing' : 'mismatch', ...details, expected, actual });
   }
 
-  /** A value that must be present (not undefined, null or empty string). */
+  /** @deprecated use a declared check and `run`. */
   present(requirement: string, check: string, actual: unknown, details: Omit<CheckDetails, 'actual'> = {}): boolean {
     const ok = actual !== undefined && actual !== null && actual !== '';
     return this.check(requirement, check, ok, { reason: 'missing', expected: details.expected ?? 'present', ...details, actual });
   }
 
-  /** The target was expected to refuse something and did (ok) or did not. */
+  /** @deprecated use a declared check and `run`. */
   refused(requirement: string, check: string, refused: boolean, details: CheckDetails = {}): boolean {
     return this.check(requirement, check, refused, { reason: 'not_refused', ...details });
   }
 
-  /** Stop the test: a precondition failed or the target did not answer. */
-  inconclusive(requirements: string[], reason: string, reasonKind: FindingReason = 'precondition'): never {
+  /** @deprecated use `stop`. Records inconclusive findings for `requirements`, then stops. */
+  inconclusive(requirements: string[], reason: string, reasonKind: 'unreachable' | 'precondition' = 'precondition'): never {
     for (const requirement of requirements) {
-      this.record({ requirement, check: 'precondition', verdict: 'inconclusive', reason: reasonKind, detail: this.redactor.redactText(reason) });
+      this.record({ requirement, check: 'precondition', verdict: 'inconclusive', blame: reasonKind, detail: this.redactor.redactText(reason) });
     }
-    throw new InconclusiveError(this.redactor.redactText(reason));
+    return this.stop(reason, reasonKind);
   }
 
   failed(): Finding[] {
@@ -92,6 +182,41 @@ export class Checker {
   private flushed = 0;
 
   private record(finding: Finding): void {
-    this.findings.push(finding);
+    this.findings.push(this.redactor.redactValue(finding) as Finding);
   }
+
+  /** Synchronous, so the stop is on record even when the test ends with the exception thrown next. */
+  private markStop(stop: TestStop): void {
+    const annotations = (this.testInfo as { annotations?: TestInfo['annotations'] }).annotations;
+    if (annotations && !annotations.some((a) => a.type === STOP_ATTACHMENT)) annotations.push({ type: STOP_ATTACHMENT, description: JSON.stringify(stop) });
+  }
+}
+
+function findingOf(o: Outcome): Omit<Finding, 'requirement' | 'check'> {
+  switch (o.verdict) {
+    case 'pass':
+      return { verdict: 'pass', field: o.field, ...('expected' in o ? { expected: o.expected } : {}), actual: o.actual, ...(o.detail ? { detail: o.detail } : {}) };
+    case 'fail':
+      return { verdict: 'fail', field: o.field, expected: o.expected, actual: o.actual, reason: o.reason, ...(o.detail ? { detail: o.detail } : {}) };
+    case 'not-applicable':
+      return { verdict: 'not-applicable', detail: o.reason };
+    case 'inconclusive':
+      return { verdict: 'inconclusive', blame: o.blame, detail: o.reason };
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+/** The exception and the first stack frame outside node internals. */
+export function thrownOf(err: unknown): { message: string; at?: string } {
+  const message = errorText(err);
+  const stack = err instanceof Error ? (err.stack ?? '') : '';
+  const frame = stack
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim())
+    .find((l) => l.startsWith('at ') && !l.includes('node:') && !l.includes('/node_modules/'));
+  return { message, ...(frame ? { at: frame.replace(/^at /, '').replace(/^.*\((.*)\)$/, '$1').replace(/^file:\/\//, '') } : {}) };
 }

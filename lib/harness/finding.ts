@@ -3,17 +3,13 @@
  * requirement against one exchange. Modelled on the OIDF suite's conditions:
  * each check reads one value and says what it expected and what it found.
  */
-export type FindingVerdict = 'pass' | 'fail' | 'inconclusive';
+export type FindingVerdict = 'pass' | 'fail' | 'inconclusive' | 'not-applicable' | 'error';
 
-/** Closed list of reasons, in the manner of jose's JWTClaimValidationFailed. */
-export type FindingReason =
-  | 'missing'
-  | 'mismatch'
-  | 'invalid'
-  | 'check_failed'
-  | 'not_refused'
-  | 'unreachable'
-  | 'precondition';
+/** Why a check failed: a closed list, in the manner of jose's JWTClaimValidationFailed. */
+export type FailReason = 'missing' | 'mismatch' | 'invalid' | 'check_failed' | 'not_refused';
+
+/** Reasons a finding may carry (a fail's, or the older inconclusive kinds). */
+export type FindingReason = FailReason | 'unreachable' | 'precondition';
 
 export interface Finding {
   /** Requirement ID from the catalog, e.g. MCXSEC-B.4.2.2-03. */
@@ -25,9 +21,30 @@ export interface Finding {
   field?: string;
   expected?: unknown;
   actual?: unknown;
+  /** Only on a fail: why it failed. */
   reason?: FindingReason;
+  /** Only on an inconclusive finding: who or what left the check without a result. */
+  blame?: 'target' | 'unreachable' | 'configuration' | 'precondition';
   /** Free text saying why, for the report reader. */
   detail?: string;
+  /** Id of the declared check that recorded it (lib/harness/check.ts). */
+  checkId?: string;
+  /** Set when a check ran that the test did not declare: a suite defect. */
+  undeclared?: true;
+  /** On an error finding: the exception and where it was thrown. */
+  thrown?: { message: string; at?: string };
+}
+
+/**
+ * Why a test stopped before its end, recorded before it stops: the verdict
+ * engine reads this, never the error's text.
+ */
+export interface TestStop {
+  kind: 'inconclusive' | 'fatal';
+  reason: string;
+  blame?: 'target' | 'unreachable' | 'configuration' | 'precondition';
+  /** The failed check that stopped the test (kind fatal). */
+  checkId?: string;
 }
 
 /** Thrown to stop a test whose precondition failed or whose target did not answer. */
@@ -48,6 +65,9 @@ export class CheckFailedError extends Error {
 }
 
 export const FINDING_ATTACHMENT = 'mcx-finding';
+export const STOP_ATTACHMENT = 'mcx-stop';
+/** One per declared check of a test: `<check id> <requirement ID>`. */
+export const CHECK_ANNOTATION = 'check';
 export const EVIDENCE_ATTACHMENT_PREFIX = 'mcx-evidence:';
 export const REQUIREMENT_ANNOTATION = 'requirement';
 export const NOT_APPLICABLE_ANNOTATION = 'not-applicable';

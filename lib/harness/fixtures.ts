@@ -14,6 +14,9 @@ import { Checker } from './checker.ts';
 import { Evidence } from './evidence.ts';
 import { Redactor } from './redactor.ts';
 import { NOT_APPLICABLE_ANNOTATION, REQUIREMENT_ANNOTATION } from './finding.ts';
+import { loadCatalog } from '../requirements/catalog.ts';
+import { checkScope, rolesFromEnv } from './scope.ts';
+import type { CheckScope } from './checker.ts';
 
 export const TARGET_FILE_ENV = 'MCX_TARGET_FILE';
 
@@ -30,6 +33,8 @@ export interface ConformanceFixtures {
 export interface ConformanceWorkerFixtures {
   target: Target;
   redactor: Redactor;
+  /** Which requirements this run judges (roles under test, ICS). */
+  scope: CheckScope;
   /**
    * Set only by negative-control runs (a project option): test a reference
    * domain started in the worker with these fault switches, and run only the
@@ -40,6 +45,8 @@ export interface ConformanceWorkerFixtures {
 
 export interface ControlOption {
   faults: string[];
+  /** Roles under test in this control run (default: every role). */
+  roles?: string[];
   onlyRequirements?: string[];
   /**
    * A target file of a reference domain already started (with `faults`) by
@@ -94,12 +101,18 @@ export const test = base.extend<ConformanceFixtures & AutoFixtures, ConformanceW
     },
     { scope: 'worker' },
   ],
-  verify: async ({ redactor }, use, testInfo) => {
-    const checker = new Checker(testInfo, redactor);
+  scope: [
+    async ({ target, mcxControl }, use) => {
+      await use(checkScope(loadCatalog(), target.ics, mcxControl?.roles ?? rolesFromEnv()));
+    },
+    { scope: 'worker' },
+  ],
+  verify: async ({ redactor, scope }, use, testInfo) => {
+    const checker = new Checker(testInfo, redactor, scope);
     await use(checker);
     await checker.flush();
     const failed = checker.failed();
-    if (failed.length > 0 && testInfo.status === 'passed') {
+    if (failed.length > 0 && (testInfo.status === 'passed' || testInfo.status === 'skipped')) {
       throw new Error(`${failed.length} check(s) failed: ${failed.map((f) => `${f.requirement} ${f.check}`).join('; ')}`);
     }
   },
