@@ -10,6 +10,12 @@ export interface FaultSwitch {
   role: ReferenceRole;
   /** Requirement IDs whose verdict must turn to fail with the switch on, and only those. */
   breaks: string[];
+  /**
+   * Ids of the declared checks (lib/harness/check.ts) that must fail with the
+   * switch on, each serving one of `breaks`. Filled in as the suites move to
+   * declared checks.
+   */
+  checks?: string[];
   /** One line: what the reference does wrong with the switch on. */
   description: string;
 }
