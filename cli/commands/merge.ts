@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RESULTS_FILE, RUN_ERRORS_FILE } from '../../lib/report/files.ts';
 import type { Results } from '../../lib/report/types.ts';
-import { exitCodeOf } from '../../lib/report/verdicts.ts';
-import { UsageError, EXIT_FAIL, type Command } from '../usage.ts';
+import { EXIT, exitCodeOf } from '../../lib/report/verdicts.ts';
+import { UsageError, type Command } from '../usage.ts';
 import { parseCommandArgs, splitList } from './args.ts';
 import { runPlaywright } from './playwright.ts';
 import { newRunId, reportersFor } from './run.ts';
@@ -51,9 +51,9 @@ export const mergeCommand: Command = {
     const resultsPath = join(reportDir, RESULTS_FILE);
     if (!existsSync(resultsPath)) {
       process.stderr.write(`mcx-conformance merge: Playwright exited with code ${code} without writing ${resultsPath}\n`);
-      return EXIT_FAIL;
+      return EXIT.suiteError;
     }
     const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as Results;
-    return existsSync(join(reportDir, RUN_ERRORS_FILE)) ? EXIT_FAIL : exitCodeOf(results);
+    return existsSync(join(reportDir, RUN_ERRORS_FILE)) ? EXIT.suiteError : exitCodeOf(results);
   },
 };

@@ -8,9 +8,10 @@ import { scrubReportDir } from '../../lib/report/scrub.ts';
 import { readTargetDocument, resolveTargetDocument, TargetFileError } from '../../lib/target/load.ts';
 import { isSuiteRole, rolesOfTarget, SUITE_ROLES } from '../../lib/target/sections.ts';
 import { RESULTS_FILE, RUN_ERRORS_FILE } from '../../lib/report/files.ts';
-import { exitCodeOf } from '../../lib/report/verdicts.ts';
+import { EXIT, outcomeOf } from '../../lib/report/verdicts.ts';
+import { ROLES_ENV } from '../../lib/harness/scope.ts';
 import type { Results } from '../../lib/report/types.ts';
-import { UsageError, EXIT_FAIL, type Command } from '../usage.ts';
+import { UsageError, type Command } from '../usage.ts';
 import { parseCommandArgs, splitList } from './args.ts';
 import { PROJECT_ROOT, runPlaywright } from './playwright.ts';
 
@@ -30,9 +31,12 @@ options:
                         (see 'mcx-conformance reference --list-faults')
   --help                this text
 
-exit codes: 0 every applicable mandatory requirement passes, 1 a mandatory
-requirement fails or is inconclusive (or a suite could not run), 2 usage or
-configuration error.
+exit codes:
+  0  conformant: every applicable mandatory requirement passes, on pass findings
+  1  not conformant: a mandatory requirement fails or is inconclusive
+  2  usage or configuration error, or no check ran (nothing selected, every test skipped)
+  3  the suite itself broke (a suite error or defect, a suite that could not be
+     loaded): not a verdict on the target
 `;
 
 export interface RunOptions {
@@ -125,6 +129,8 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
     rmSync(join(reportDir, RESULTS_FILE), { force: true });
     rmSync(join(reportDir, RUN_ERRORS_FILE), { force: true });
     childEnv[TARGET_FILE_ENV] = targetFile;
+    // The suites judge only requirements of these roles (a check of another role's requirement is not run).
+    childEnv[ROLES_ENV] = roles.join(',');
     // Every secret the suites register is logged to this private file, to scrub the reports after the run.
     const secretLog = opts.env?.MCX_SECRET_LOG ?? join(workDir, 'secrets.log');
     childEnv.MCX_SECRET_LOG = secretLog;
@@ -143,13 +149,16 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
     const resultsPath = join(reportDir, RESULTS_FILE);
     if (!existsSync(resultsPath)) {
       process.stderr.write(`mcx-conformance run: Playwright exited with code ${code} without writing ${resultsPath}\n${opts.quiet ? output : ''}`);
-      return { exitCode: EXIT_FAIL, reportDir, output, scrubbed: scrubbed.filesChanged };
+      return { exitCode: EXIT.suiteError, reportDir, output, scrubbed: scrubbed.filesChanged };
     }
     const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as Results;
-    let exitCode: number = exitCodeOf(results);
+    const outcome = outcomeOf(results);
+    let exitCode: number = outcome.code;
     if (existsSync(join(reportDir, RUN_ERRORS_FILE))) {
-      exitCode = EXIT_FAIL;
+      exitCode = Math.max(exitCode, EXIT.suiteError);
       if (!opts.quiet) process.stderr.write(`mcx-conformance run: errors outside tests (a suite could not be loaded?): see ${join(reportDir, 'run.log')}\n`);
+    } else if (exitCode === EXIT.usage) {
+      process.stderr.write(`mcx-conformance run: no check ran${opts.grep ? ` (--grep '${opts.grep}' selected nothing that ran)` : ''}; this is not a conformance verdict\n`);
     }
     // A sharded run's blob report carries the target file (no secrets), so 'merge' can name the target and its ICS.
     if (opts.shard && existsSync(join(reportDir, 'blob-report')) && existsSync(join(reportDir, 'target.yaml'))) cpSync(join(reportDir, 'target.yaml'), join(reportDir, 'blob-report', 'target.yaml'));

@@ -66,6 +66,8 @@ export class CheckFailedError extends Error {
 
 export const FINDING_ATTACHMENT = 'mcx-finding';
 export const STOP_ATTACHMENT = 'mcx-stop';
+/** Pushed at teardown when the test body ran to its end without an exception. */
+export const COMPLETED_ANNOTATION = 'mcx-completed';
 /** One per declared check of a test: `<check id> <requirement ID>`. */
 export const CHECK_ANNOTATION = 'check';
 export const EVIDENCE_ATTACHMENT_PREFIX = 'mcx-evidence:';

@@ -13,7 +13,7 @@ import { HttpClient } from '../http/client.ts';
 import { Checker } from './checker.ts';
 import { Evidence } from './evidence.ts';
 import { Redactor } from './redactor.ts';
-import { NOT_APPLICABLE_ANNOTATION, REQUIREMENT_ANNOTATION } from './finding.ts';
+import { COMPLETED_ANNOTATION, NOT_APPLICABLE_ANNOTATION, REQUIREMENT_ANNOTATION } from './finding.ts';
 import { loadCatalog } from '../requirements/catalog.ts';
 import { checkScope, rolesFromEnv } from './scope.ts';
 import type { CheckScope } from './checker.ts';
@@ -110,6 +110,8 @@ export const test = base.extend<ConformanceFixtures & AutoFixtures, ConformanceW
   verify: async ({ redactor, scope }, use, testInfo) => {
     const checker = new Checker(testInfo, redactor, scope);
     await use(checker);
+    // Still 'passed' here: the body and every fixture torn down before this one ended without an exception.
+    if (testInfo.status === 'passed') testInfo.annotations.push({ type: COMPLETED_ANNOTATION, description: 'the test body ran to its end' });
     await checker.flush();
     const failed = checker.failed();
     if (failed.length > 0 && (testInfo.status === 'passed' || testInfo.status === 'skipped')) {

@@ -63,7 +63,7 @@ th{background:#f3f3f5;position:sticky;top:0}
 #by-role{width:auto;margin-top:8px}#by-role td,#by-role th{text-align:right}#by-role td:first-child,#by-role th:first-child{text-align:left}
 .v{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:12px;white-space:nowrap}
 .v-pass{background:#d4f4dd;color:#0a5c24}.v-fail{background:#fbd5d5;color:#8a1010}.v-inconclusive{background:#fde7c2;color:#7a4a00}
-.v-not-applicable{background:#e5e5ea;color:#444}.v-not-tested{background:#eef;color:#334}
+.v-not-applicable{background:#e5e5ea;color:#444}.v-error{background:#e9d5fb;color:#4a0a7a}.v-not-tested{background:#eef;color:#334}
 .badges .v{font-size:14px;margin-right:8px;padding:4px 12px}
 .filters{display:flex;gap:16px;flex-wrap:wrap;align-items:center;margin-bottom:8px}
 tr.req{cursor:pointer}tr.req:hover{background:#f7f7fb}
@@ -80,7 +80,7 @@ details{margin:2px 0}summary{cursor:pointer}
 const SCRIPT = String.raw`
 (function () {
   var R = JSON.parse(document.getElementById('results-data').textContent);
-  var VERDICTS = ['pass', 'fail', 'inconclusive', 'not-applicable', 'not-tested'];
+  var VERDICTS = ['pass', 'fail', 'error', 'inconclusive', 'not-applicable', 'not-tested'];
   function el(tag, attrs, children) {
     var e = document.createElement(tag);
     if (attrs) for (var k in attrs) { if (k === 'text') e.textContent = attrs[k]; else e.setAttribute(k, attrs[k]); }
@@ -95,6 +95,8 @@ const SCRIPT = String.raw`
   document.getElementById('meta').textContent = 'Target: ' + R.target.name + ' | roles: ' + (R.target.roles || []).join(', ') +
     ' | ' + R.tool.name + ' ' + R.tool.version + ' | started ' + R.startedAt + ' | finished ' + R.finishedAt;
   (R.target.warnings || []).forEach(function (w) { document.getElementById('warnings').appendChild(el('div', { 'class': 'warn', text: 'Warning: ' + w })); });
+  // Suite defects: the suite's own faults, shown first so nobody reads a verdict past them.
+  (R.defects || []).forEach(function (d) { document.getElementById('warnings').appendChild(el('div', { 'class': 'warn', text: 'Suite defect (' + d.kind + '): ' + (d.test ? d.test + ': ' : '') + d.detail })); });
 
   // Summary by verdict and by role.
   var sum = document.getElementById('summary'); sum.className = 'badges';

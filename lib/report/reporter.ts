@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { stringify as toYaml } from 'yaml';
-import { EVIDENCE_ATTACHMENT_PREFIX, FINDING_ATTACHMENT, NOT_APPLICABLE_ANNOTATION, REQUIREMENT_ANNOTATION, type Finding } from '../harness/finding.ts';
+import { CHECK_ANNOTATION, COMPLETED_ANNOTATION, EVIDENCE_ATTACHMENT_PREFIX, FINDING_ATTACHMENT, NOT_APPLICABLE_ANNOTATION, REQUIREMENT_ANNOTATION, STOP_ATTACHMENT, type Finding, type TestStop } from '../harness/finding.ts';
 import { Redactor } from '../harness/redactor.ts';
 import { secretsOf } from '../harness/fixtures.ts';
 import { loadCatalog, type Catalog } from '../requirements/catalog.ts';
@@ -11,7 +11,7 @@ import { toHtml } from './html.ts';
 import { toJunitXml } from './junit.ts';
 import { TOOL } from './tool.ts';
 import type { EvidenceItem, Results, TestRecord } from './types.ts';
-import { computeResults, exitCodeOf } from './verdicts.ts';
+import { computeResults, outcomeOf } from './verdicts.ts';
 
 export interface ConformanceReporterOptions {
   /** Where results.json, junit.xml, report.html, run.log, target.yaml and ics.json go. */
@@ -102,11 +102,7 @@ export default class ConformanceReporter implements Reporter {
     // The target file in YAML form carries secrets only as { env: NAME } references (the schema enforces it).
     if (doc) writeFileSync(join(reportDir, 'target.yaml'), toYaml(doc));
     if (this.errors.length) writeFileSync(join(reportDir, RUN_ERRORS_FILE), JSON.stringify(this.errors, null, 2));
-    const s = results.summary;
-    process.stdout.write(
-      `\nconformance: ${s.pass} pass, ${s.fail} fail, ${s.inconclusive} inconclusive, ${s.notApplicable} not-applicable, ${s.notTested} not-tested` +
-        ` -> ${exitCodeOf(results) === 0 && !this.errors.length ? 'CONFORMANT (mandatory requirements)' : 'NOT CONFORMANT'}\nreport: ${join(reportDir, 'report.html')}\n`,
-    );
+    process.stdout.write(`\n${closingLines(results, this.errors.length)}\nreport: ${join(reportDir, 'report.html')}\n`);
   }
 
   private writePerProject(reportDir: string, catalog: Catalog, all: Results): void {
@@ -152,6 +148,18 @@ export default class ConformanceReporter implements Reporter {
   private toRecord(test: TestCase, result: TestResult): TestRecord {
     const annotations = [...test.annotations, ...((result as { annotations?: TestCase['annotations'] }).annotations ?? [])];
     const requirements = [...new Set(annotations.filter((a) => a.type === REQUIREMENT_ANNOTATION && a.description).map((a) => a.description!))];
+    const declaredChecks = [...new Map(annotations.filter((a) => a.type === CHECK_ANNOTATION && a.description).map((a) => {
+      const [id, requirement] = a.description!.split(' ');
+      return [`${id} ${requirement}`, { id: id!, requirement: requirement ?? '' }] as const;
+    })).values()];
+    const stopNote = annotations.find((a) => a.type === STOP_ATTACHMENT && a.description);
+    let stop: TestStop | undefined;
+    try {
+      stop = stopNote ? (JSON.parse(stopNote.description!) as TestStop) : undefined;
+    } catch {
+      stop = undefined;
+    }
+    const completed = annotations.some((a) => a.type === COMPLETED_ANNOTATION);
     const na = annotations.find((a) => a.type === NOT_APPLICABLE_ANNOTATION);
     const skip = annotations.find((a) => a.type === 'skip' || a.type === 'fixme');
     const findings: Finding[] = [];
@@ -177,6 +185,7 @@ export default class ConformanceReporter implements Reporter {
       }
     }
     const error = result.error?.message ?? result.errors[0]?.message;
+    const errorAt = errorLocation(result.error?.stack ?? result.errors[0]?.stack, this.rootDir);
     return {
       title: test.titlePath().slice(3).join(' › ') || test.title,
       file: relative(this.rootDir, test.location.file),
@@ -184,11 +193,15 @@ export default class ConformanceReporter implements Reporter {
       status: result.status,
       durationMs: result.duration,
       requirements,
+      ...(declaredChecks.length ? { declaredChecks } : {}),
+      ...(stop ? { stop: { ...stop, reason: this.redactor.redactText(stop.reason) } } : {}),
+      ...(completed ? { completed } : {}),
       ...(na ? { notApplicable: na.description ?? 'not applicable' } : {}),
       ...(skip?.description ? { skipReason: skip.description } : {}),
       findings,
       evidence,
       ...(error ? { error: this.redactor.redactText(stripAnsi(error)).split('\n').slice(0, 6).join('\n') } : {}),
+      ...(errorAt ? { errorAt } : {}),
     };
   }
 
@@ -204,6 +217,30 @@ export default class ConformanceReporter implements Reporter {
     for (const r of results.requirements) lines.push(`${r.verdict.toUpperCase().padEnd(14)} ${r.id}${r.reason ? `: ${r.reason}` : ''}`);
     return this.redactor.redactText(lines.join('\n')) + '\n';
   }
+}
+
+/**
+ * The console's closing lines: requirement verdicts, suite problems, and
+ * what the exit code will mean. Counts are per requirement, never per test.
+ */
+export function closingLines(results: Results, errorsOutsideTests = 0): string {
+  const s = results.summary;
+  const lines = [`conformance: ${s.pass} pass, ${s.fail} fail, ${s.inconclusive} inconclusive, ${s.notApplicable} not-applicable, ${s.notTested} not-tested requirement(s); ${s.findings} finding(s)`];
+  if (s.error || s.suiteDefects || errorsOutsideTests) lines.push(`suite: ${s.error} requirement(s) with a suite error, ${s.suiteDefects} suite defect(s)${errorsOutsideTests ? `, ${errorsOutsideTests} error(s) outside any test` : ''} (see results.json "defects")`);
+  const outcome = outcomeOf(results);
+  lines.push(`-> ${errorsOutsideTests && outcome.code < 2 ? 'SUITE ERROR (a suite could not be loaded): not a conformance verdict' : outcome.verdict}`);
+  return lines.join('\n');
+}
+
+/** The first stack frame in the project's own files, relative to it. */
+function errorLocation(stack: string | undefined, rootDir: string): string | undefined {
+  if (!stack) return undefined;
+  for (const line of stripAnsi(stack).split('\n').slice(1)) {
+    const m = /\(?((?:file:\/\/)?\/[^()\s]+:\d+:\d+)\)?\s*$/.exec(line.trim());
+    if (!m || m[1]!.includes('/node_modules/')) continue;
+    return relative(rootDir, m[1]!.replace(/^file:\/\//, ''));
+  }
+  return undefined;
 }
 
 /** A project name as a file name. */

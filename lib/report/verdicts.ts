@@ -1,72 +1,16 @@
-import type { Finding } from '../harness/finding.ts';
 import type { Catalog } from '../requirements/catalog.ts';
 import { MANDATORY_LEVELS, type Requirement, type RequirementLevel } from '../requirements/types.ts';
-import type { RequirementResult, Results, Summary, TestRecord, TestResultEntry, Verdict } from './types.ts';
+import { judgeRequirement, verdictOfTest } from './requirement-verdict.ts';
+import type { RequirementResult, Results, SuiteDefect, Summary, TestRecord, TestResultEntry, Verdict } from './types.ts';
+
+export { verdictOfTest, describeFinding } from './requirement-verdict.ts';
 
 /**
- * Turns test records into per-requirement verdicts.
- *
- * One test, one requirement: the test's findings for that requirement decide
- * (a failed finding fails it; an inconclusive one makes it inconclusive);
- * otherwise the test's outcome does. A test that throws something other
- * than a check failure or InconclusiveError fails all its requirements with
- * the error as the reason, since nothing it claimed to verify was verified.
- * A requirement aggregates its tests with fail > inconclusive > pass >
- * not-applicable > not-tested.
+ * Turns test records into per-requirement verdicts (the rules are in
+ * requirement-verdict.ts). Only requirements of the roles under test are
+ * judged; the ICS, the catalog and the scope are applied before any
+ * finding is looked at.
  */
-const INCONCLUSIVE_PREFIX = 'INCONCLUSIVE: ';
-
-export function verdictOfTest(test: TestRecord, requirement: string): { verdict: Verdict; reason?: string } {
-  const mine = test.findings.filter((f) => f.requirement === requirement);
-  const failed = mine.find((f) => f.verdict === 'fail');
-  if (failed) return { verdict: 'fail', reason: describeFinding(failed) };
-  const inconclusive = mine.find((f) => f.verdict === 'inconclusive');
-  if (inconclusive) return { verdict: 'inconclusive', reason: inconclusive.detail ?? inconclusive.check };
-  switch (test.status) {
-    case 'skipped':
-      if (test.notApplicable !== undefined) return { verdict: 'not-applicable', reason: test.notApplicable };
-      return { verdict: 'not-tested', reason: `test skipped${test.skipReason ? `: ${test.skipReason}` : ''}` };
-    case 'interrupted':
-      return { verdict: 'not-tested', reason: 'the run was interrupted' };
-    case 'timedOut':
-      return { verdict: 'inconclusive', reason: `the test timed out after ${test.durationMs} ms (the target did not answer in time)` };
-    case 'passed':
-      return { verdict: 'pass' };
-    case 'failed': {
-      if (test.error?.includes(INCONCLUSIVE_PREFIX)) return { verdict: 'inconclusive', reason: test.error.slice(test.error.indexOf(INCONCLUSIVE_PREFIX) + INCONCLUSIVE_PREFIX.length) };
-      const otherFailed = test.findings.find((f) => f.verdict === 'fail');
-      if (otherFailed) {
-        // The test stopped, or failed at teardown, because of another requirement's check.
-        if (mine.length > 0) return { verdict: 'pass' };
-        return { verdict: 'inconclusive', reason: `not checked: the test stopped after ${otherFailed.requirement} failed (${otherFailed.check})` };
-      }
-      return { verdict: 'fail', reason: `the test failed with an unexpected error: ${test.error ?? 'unknown error'}` };
-    }
-  }
-}
-
-function describeFinding(f: Finding): string {
-  const parts = [f.check];
-  if (f.field) parts.push(`field ${f.field}`);
-  if (f.expected !== undefined) parts.push(`expected ${short(f.expected)}`);
-  if ('actual' in f) parts.push(`found ${short(f.actual)}`);
-  if (f.detail) parts.push(f.detail);
-  return parts.join('; ');
-}
-
-function short(v: unknown): string {
-  const s = typeof v === 'string' ? JSON.stringify(v) : v === undefined ? 'nothing' : JSON.stringify(v);
-  return s.length > 200 ? `${s.slice(0, 200)}...` : s;
-}
-
-const RANK: Record<Verdict, number> = { fail: 4, inconclusive: 3, pass: 2, 'not-applicable': 1, 'not-tested': 0 };
-
-export function aggregate(verdicts: { verdict: Verdict; reason?: string; title?: string }[]): { verdict: Verdict; reason?: string } {
-  if (verdicts.length === 0) return { verdict: 'not-tested', reason: 'no test covers this requirement' };
-  const worst = verdicts.reduce((a, b) => (RANK[b.verdict] > RANK[a.verdict] ? b : a));
-  const reason = worst.reason && verdicts.length > 1 && worst.title ? `${worst.title}: ${worst.reason}` : worst.reason;
-  return { verdict: worst.verdict, ...(reason ? { reason } : {}) };
-}
 
 export interface ComputeInput {
   catalog: Catalog;
@@ -84,54 +28,73 @@ export function computeResults(input: ComputeInput): Results {
   const { catalog, tests, roles, ics } = input;
   const testsOf = new Map<string, TestRecord[]>();
   for (const t of tests) {
-    const ids = new Set([...t.requirements, ...t.findings.map((f) => f.requirement)]);
+    const ids = new Set([...t.requirements, ...(t.declaredChecks ?? []).map((c) => c.requirement), ...t.findings.map((f) => f.requirement)]);
     for (const id of ids) testsOf.set(id, [...(testsOf.get(id) ?? []), t]);
   }
   const inScope = new Map<string, Requirement | undefined>();
   for (const r of catalog.requirements) if (r.roles.some((role) => roles.includes(role))) inScope.set(r.id, r);
   for (const id of testsOf.keys()) if (!inScope.has(id)) inScope.set(id, catalog.byId.get(id));
 
+  const defects: SuiteDefect[] = [];
   const requirements: RequirementResult[] = [];
   for (const [id, entry] of inScope) {
-    const entries: TestResultEntry[] = (testsOf.get(id) ?? []).map((t) => {
+    const mine = testsOf.get(id) ?? [];
+    const entries: TestResultEntry[] = mine.map((t) => {
       const v = verdictOfTest(t, id);
       return { title: t.title, file: t.file, verdict: v.verdict, ...(v.reason ? { reason: v.reason } : {}), durationMs: t.durationMs, findings: t.findings.filter((f) => f.requirement === id), evidence: t.evidence };
     });
+    const recorded = mine.flatMap((t) => t.findings.filter((f) => f.requirement === id && f.verdict !== 'not-applicable'));
     let outcome: { verdict: Verdict; reason?: string };
     if (!entry) {
-      const agg = aggregate(entries);
-      outcome = { verdict: agg.verdict, reason: `${agg.reason ? `${agg.reason}; ` : ''}this ID is not in the requirement catalog` };
+      defects.push({ kind: 'unknown-requirement', requirement: id, detail: `${id} is named by ${mine.map((t) => t.title).join('; ')} but is not in the requirement catalog` });
+      outcome = { verdict: 'error', reason: 'suite defect: this ID is not in the requirement catalog' };
+    } else if (!entry.roles.some((role) => roles.includes(role))) {
+      if (recorded.length) defects.push({ kind: 'role-not-under-test', requirement: id, detail: `${recorded.length} finding(s) recorded although no role of ${id} (${entry.roles.join(', ')}) is under test` });
+      outcome = { verdict: 'not-tested', reason: `role not under test (${entry.roles.join(', ')})` };
     } else if (entry.ics && ics[entry.ics] !== true) {
-      outcome = { verdict: 'not-applicable', reason: `the ICS does not claim ${entry.ics}` };
-    } else if (!entry.testable && entries.length === 0) {
+      if (recorded.length) {
+        defects.push({ kind: 'ics-not-claimed', requirement: id, detail: `${recorded.length} finding(s) recorded although the ICS does not claim ${entry.ics}` });
+        outcome = { verdict: 'error', reason: `suite defect: findings were recorded although the ICS does not claim ${entry.ics}` };
+      } else {
+        outcome = { verdict: 'not-applicable', reason: `the ICS does not claim ${entry.ics}` };
+      }
+    } else if (!entry.testable && mine.length === 0) {
       outcome = { verdict: 'not-tested', reason: `not testable by a black box: ${entry.untestableReason}` };
     } else {
-      outcome = aggregate(entries);
+      const judged = judgeRequirement(id, mine);
+      defects.push(...judged.defects);
+      outcome = { verdict: judged.verdict, ...(judged.reason ? { reason: judged.reason } : {}) };
     }
     requirements.push({
       id,
       clause: entry?.clause ?? clauseOfId(id),
       level: entry?.level ?? 'unknown',
-      roles: entry?.roles ?? [...new Set((testsOf.get(id) ?? []).map((t) => t.project))],
+      roles: entry?.roles ?? [...new Set(mine.map((t) => t.project))],
       ...(entry?.summary ? { summary: entry.summary } : {}),
       verdict: outcome.verdict,
       ...(outcome.reason ? { reason: outcome.reason } : {}),
       tests: entries,
     });
   }
+  // A test that crashed is a suite error even when every requirement it names got its findings first.
+  for (const t of tests) {
+    if (t.status === 'failed' && !t.completed && !t.stop) defects.push({ kind: 'crash', test: t.title, detail: `the test raised an exception${t.errorAt ? ` at ${t.errorAt}` : ''}: ${(t.error ?? 'unknown error').split('\n')[0]}` });
+  }
   requirements.sort((a, b) => compareIds(a.id, b.id));
+  const findings = tests.reduce((n, t) => n + t.findings.length, 0);
   return {
     tool: input.tool,
     target: input.target,
     startedAt: input.startedAt,
     finishedAt: input.finishedAt,
-    summary: summarize(requirements),
+    summary: summarize(requirements, defects.length, findings),
+    defects,
     requirements,
   };
 }
 
-export function summarize(requirements: { verdict: Verdict }[]): Summary {
-  const s: Summary = { pass: 0, fail: 0, inconclusive: 0, notApplicable: 0, notTested: 0 };
+export function summarize(requirements: { verdict: Verdict }[], suiteDefects = 0, findings = 0): Summary {
+  const s: Summary = { pass: 0, fail: 0, inconclusive: 0, notApplicable: 0, notTested: 0, error: 0, suiteDefects, findings };
   for (const r of requirements) {
     if (r.verdict === 'not-applicable') s.notApplicable += 1;
     else if (r.verdict === 'not-tested') s.notTested += 1;
@@ -140,10 +103,30 @@ export function summarize(requirements: { verdict: Verdict }[]): Summary {
   return s;
 }
 
-/** 0 when no mandatory requirement failed or was inconclusive, else 1. */
-export function exitCodeOf(results: Results): 0 | 1 {
+/** The exit codes of `run` and `merge`; README and `--help` say the same. */
+export const EXIT = {
+  /** Every applicable mandatory requirement passes. */
+  conformant: 0,
+  /** A mandatory requirement fails or is inconclusive. */
+  notConformant: 1,
+  /** Usage or configuration error, or a run in which no check ran. */
+  usage: 2,
+  /** The suite itself broke: a suite error or defect, or a suite that could not be loaded. */
+  suiteError: 3,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** What a run's results mean as an exit code, with the reason when it is not 0. */
+export function outcomeOf(results: Results): { code: ExitCode; verdict: string } {
+  if (results.summary.error > 0 || results.summary.suiteDefects > 0) return { code: EXIT.suiteError, verdict: `SUITE ERROR (${results.summary.error} requirement(s) with a suite error, ${results.summary.suiteDefects} suite defect(s)): not a conformance verdict` };
+  if (results.summary.findings === 0) return { code: EXIT.usage, verdict: 'NO CHECK RAN (nothing selected, or every test skipped): not a conformance verdict' };
   const blocking = results.requirements.some((r) => (r.verdict === 'fail' || r.verdict === 'inconclusive') && (MANDATORY_LEVELS.has(r.level as RequirementLevel) || r.level === 'unknown'));
-  return blocking ? 1 : 0;
+  return blocking ? { code: EXIT.notConformant, verdict: 'NOT CONFORMANT' } : { code: EXIT.conformant, verdict: 'CONFORMANT (mandatory requirements)' };
+}
+
+export function exitCodeOf(results: Results): ExitCode {
+  return outcomeOf(results).code;
 }
 
 export function clauseOfId(id: string): string {
