@@ -114,11 +114,17 @@ test('--help of run lists every option', () => {
   for (const o of ['--target', '--roles', '--grep', '--shard', '--report-dir', '--faults']) expect(r.stdout).toContain(o);
 });
 
-test('a run with no test selected still writes every report', async () => {
+test('a run with no test selected writes every report and exits 2, never CONFORMANT', async () => {
   test.setTimeout(180_000);
   const out = await runConformance({ roles: ['kms'], grep: 'no test has this title 0f7c', reportDir: join(dir, 'r'), quiet: true });
   for (const f of ['results.json', 'junit.xml', 'report.html', 'run.log', 'ics.json', 'target.yaml']) expect(existsSync(join(out.reportDir, f)), f).toBe(true);
   const results = JSON.parse(readFileSync(join(out.reportDir, 'results.json'), 'utf8')) as Results;
   expect(results.summary.pass + results.summary.fail + results.summary.inconclusive).toBe(0);
-  expect(out.exitCode).toBe(0);
+  expect(results.summary.findings).toBe(0);
+  expect(out.exitCode).toBe(2);
+});
+
+test('--help of run documents the exit codes', () => {
+  const r = cli(['run', '--help']);
+  for (const line of ['0  conformant', '1  not conformant', '2  usage or configuration error, or no check ran', '3  the suite itself broke']) expect(r.stdout).toContain(line);
 });

@@ -189,10 +189,10 @@ function readSecretLog(file: string): string[] {
 }
 
 /** The reporters of a conformance run (Playwright reads them from MCX_REPORTERS through playwright.config.ts). */
-export function reportersFor(o: { reportDir: string; roles?: string[]; targetFile?: string; quiet: boolean; shard: boolean; allure?: boolean }): unknown[] {
+export function reportersFor(o: { reportDir: string; roles?: string[]; targetFile?: string; quiet: boolean; shard: boolean; allure?: boolean; catalogDir?: string }): unknown[] {
   const reporters: unknown[] = [];
   if (!o.quiet) reporters.push(['list']);
-  reporters.push([join(PROJECT_ROOT, 'lib/report/reporter.ts'), { reportDir: o.reportDir, roles: o.roles, targetFile: o.targetFile }]);
+  reporters.push([join(PROJECT_ROOT, 'lib/report/reporter.ts'), { reportDir: o.reportDir, roles: o.roles, targetFile: o.targetFile, ...(o.catalogDir ? { catalogDir: o.catalogDir } : {}) }]);
   reporters.push(['html', { outputFolder: join(o.reportDir, 'playwright-report'), open: 'never' }]);
   if (o.allure !== false) reporters.push([
     join(PROJECT_ROOT, 'lib/report/allure.ts'),

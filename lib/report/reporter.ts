@@ -25,6 +25,8 @@ export interface ConformanceReporterOptions {
    * per project to `<reportDir>/projects/<project>.json`.
    */
   perProject?: Record<string, string>;
+  /** The requirement catalog to judge by (default: lib/requirements/catalog; the reporter's own tests use a fixture catalog). */
+  catalogDir?: string;
 }
 
 import { RESULTS_FILE, RUN_ERRORS_FILE } from './files.ts';
@@ -73,7 +75,7 @@ export default class ConformanceReporter implements Reporter {
     const warnings: string[] = [];
     let catalog: Catalog;
     try {
-      catalog = loadCatalog();
+      catalog = loadCatalog(this.options.catalogDir);
     } catch (err) {
       warnings.push(`the requirement catalog could not be loaded; verdicts are per test only: ${(err as Error).message}`);
       catalog = { requirements: [], byId: new Map(), fileOf: new Map() };
