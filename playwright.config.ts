@@ -34,7 +34,7 @@ function controlProjects(): Project[] {
     testDir: `suites/${p.role}`,
     testMatch: '**/*.spec.ts',
     ...(p.titles ? { grep: new RegExp(p.titles.map(escapeRegExp).join('|') || '^$') } : {}),
-    use: { mcxControl: { faults: p.faults, onlyRequirements: p.onlyRequirements, targetFile: p.targetFile, secretEnv: p.secretEnv } } as Project['use'],
+    use: { mcxControl: { faults: p.faults, roles: p.roles ?? [p.role], onlyRequirements: p.onlyRequirements, targetFile: p.targetFile, secretEnv: p.secretEnv } } as Project['use'],
   }));
 }
 

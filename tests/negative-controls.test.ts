@@ -55,6 +55,11 @@ function verdicts(r: Results): Map<string, { verdict: Verdict; reason?: string; 
   return new Map(r.requirements.map((x) => [x.id, { verdict: x.verdict, reason: x.reason, tested: x.tests.some((t) => t.verdict !== 'not-tested') }]));
 }
 
+/** Check ids with a failed finding in a run. */
+function failedChecks(r: Results): Set<string> {
+  return new Set(r.requirements.flatMap((x) => x.tests.flatMap((t) => (t.findings ?? []).filter((f) => f.verdict === 'fail' && f.checkId).map((f) => f.checkId!))));
+}
+
 for (const role of ROLES) {
   test(`negative controls: ${role}`, async () => {
     test.setTimeout(900_000);
@@ -116,13 +121,19 @@ for (const role of ROLES) {
         if (!existsSync(file)) throw new Error(`no results for ${project}:\n${output.slice(-4000)}`);
         return JSON.parse(readFileSync(file, 'utf8')) as Results;
       };
-      const baseline = verdicts(read(`nc:${role}:baseline`));
-      const baselineFailures = [...baseline].filter(([, v]) => v.verdict === 'fail' || v.verdict === 'inconclusive');
+      const baselineResults = read(`nc:${role}:baseline`);
+      const baseline = verdicts(baselineResults);
+      const baselineFailures = [...baseline].filter(([, v]) => v.verdict === 'fail' || v.verdict === 'inconclusive' || v.verdict === 'error');
       expect.soft(baselineFailures.map(([id, v]) => `${id} ${v.verdict}: ${v.reason}`), `the ${role} suite must pass on the reference domain without faults`).toEqual([]);
+      expect.soft(baselineResults.defects.map((d) => `${d.kind} ${d.requirement ?? ''} ${d.test ?? ''}: ${d.detail}`), `suite defects in the ${role} baseline`).toEqual([]);
 
       const problems: string[] = [];
       for (const fault of checkable) {
-        const run = verdicts(read(`nc:${role}:${fault.name}`));
+        const runResults = read(`nc:${role}:${fault.name}`);
+        const run = verdicts(runResults);
+        for (const d of runResults.defects) problems.push(`${fault.name}: suite defect ${d.kind} ${d.requirement ?? ''} ${d.test ?? ''}: ${d.detail}`);
+        const failed = failedChecks(runResults);
+        for (const id of fault.checks ?? []) if (!failed.has(id)) problems.push(`${fault.name}: check ${id} should FAIL, but recorded no failed finding`);
         for (const id of fault.breaks) {
           const v = run.get(id);
           if (!covered.has(id)) problems.push(`${fault.name}: ${id} is in breaks but no test names it`);
@@ -131,7 +142,7 @@ for (const role of ROLES) {
         for (const [id, v] of run) {
           if (fault.breaks.includes(id) || !v.tested) continue;
           const before = baseline.get(id)?.verdict;
-          if (v.verdict === 'fail' && before !== 'fail') problems.push(`${fault.name}: ${id} turned FAIL but is not in breaks (baseline ${before}): ${v.reason ?? ''}`);
+          if ((v.verdict === 'fail' || v.verdict === 'error') && before !== v.verdict) problems.push(`${fault.name}: ${id} turned ${v.verdict.toUpperCase()} but is not in breaks (baseline ${before}): ${v.reason ?? ''}`);
         }
       }
       expect(problems, `negative-control problems for ${role} (${checkable.length} fault(s) checked):\n${problems.join('\n')}`).toEqual([]);
