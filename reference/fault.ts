@@ -16,6 +16,11 @@ export interface FaultSwitch {
    * declared checks.
    */
   checks?: string[];
+  /**
+   * Requirement IDs the fault leaves without a result by design (it removes
+   * their precondition): they may turn INCONCLUSIVE, never FAIL.
+   */
+  blocks?: string[];
   /** One line: what the reference does wrong with the switch on. */
   description: string;
 }

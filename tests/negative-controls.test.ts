@@ -1,41 +1,33 @@
 import { test, expect } from '@playwright/test';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { PROJECT_ROOT, runPlaywright } from '../cli/commands/playwright.ts';
 import { FAULTS } from '../reference/faults.ts';
 import { startReferenceDomain, type ReferenceDomain } from '../reference/domain.ts';
-import { listSuiteTests } from '../cli/commands/list-tests.ts';
+import { listSuiteTests, type ListedTest } from '../cli/commands/list-tests.ts';
+import { loadCatalog } from '../lib/requirements/catalog.ts';
 import { projectFileName } from '../lib/report/reporter.ts';
-import type { Results, Verdict } from '../lib/report/types.ts';
+import { SUITE_ROLES } from '../lib/target/sections.ts';
+import type { Results } from '../lib/report/types.ts';
 import type { FaultSwitch } from '../reference/fault.ts';
+import { compareControl } from './support/control-compare.ts';
 
 /**
- * Negative controls: every fault switch of the reference domain must turn
- * exactly the requirements it `breaks` to FAIL and must turn no other
- * requirement to FAIL.
+ * Negative controls, the complete matrix: every fault switch against every
+ * suite that can see it (its own role's suite whole, and the tests of other
+ * suites that declare checks of its role's requirements), each compared
+ * test by test with a baseline run of the same suite (tests/support/
+ * control-compare.ts says what must hold). One Playwright run per fault
+ * role; each fault and suite is a project of that run (MCX_CONTROL_PROJECTS)
+ * testing a reference domain that this process starts with the fault on.
+ * Every project judges every role, so a cross-role check runs.
  *
- * Cost: one Playwright run per role. Each fault is a project of that run
- * (MCX_CONTROL_PROJECTS) whose worker starts its own reference domain with
- * the fault on and runs only the tests that name one of the fault's
- * requirements, plus the tests of SAMPLE_SIZE other requirement picked by the
- * fault's name. The baseline project runs the whole role suite without
- * faults. Other requirements may turn INCONCLUSIVE under a fault (a fault
- * can remove another check's precondition); they must never turn FAIL.
- *
- * A fault none of whose requirements any test names yet is listed as a
- * warning annotation, not a failure: `npm run catalog` shows that gap.
+ * MCX_NC_SAMPLE=n checks n faults per role (picked by MCX_NC_SEED), for a
+ * quick local loop; CI runs them all.
  */
-const SAMPLE_SIZE = 1;
-const ROLES = ['idms', 'partner-idms', 'kms'] as const;
-
-function specFiles(role: string): boolean {
-  const dir = join(PROJECT_ROOT, 'suites', role);
-  if (!existsSync(dir)) return false;
-  const walk = (d: string): boolean => readdirSync(d, { withFileTypes: true }).some((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.spec.ts')));
-  return walk(dir);
-}
+const catalog = loadCatalog();
 
 function hash(s: string): number {
   let h = 0;
@@ -43,46 +35,36 @@ function hash(s: string): number {
   return h;
 }
 
-function sampleOf(fault: FaultSwitch, pool: string[]): string[] {
-  const others = pool.filter((id) => !fault.breaks.includes(id)).sort();
-  const h = hash(fault.name);
-  const out: string[] = [];
-  for (let i = 0; i < Math.min(SAMPLE_SIZE, others.length); i++) out.push(others[(h + i * 7919) % others.length]!);
-  return [...new Set(out)];
+/** The tests of `suite` a fault of `role` can affect: all of its own suite, else those declaring a check of one of its requirements. */
+function testsFor(role: string, suite: string, listed: ListedTest[]): ListedTest[] {
+  const mine = listed.filter((t) => t.project === suite);
+  if (role === suite) return mine;
+  return mine.filter((t) => t.checks.some((c) => catalog.byId.get(c.requirement)?.roles.includes(role as never)));
 }
 
-function verdicts(r: Results): Map<string, { verdict: Verdict; reason?: string; tested: boolean }> {
-  return new Map(r.requirements.map((x) => [x.id, { verdict: x.verdict, reason: x.reason, tested: x.tests.some((t) => t.verdict !== 'not-tested') }]));
-}
+const titleOf = (t: ListedTest) => t.title.split(' › ').at(-1)!;
 
-/** Check ids with a failed finding in a run. */
-function failedChecks(r: Results): Set<string> {
-  return new Set(r.requirements.flatMap((x) => x.tests.flatMap((t) => (t.findings ?? []).filter((f) => f.verdict === 'fail' && f.checkId).map((f) => f.checkId!))));
-}
-
-for (const role of ROLES) {
-  test(`negative controls: ${role}`, async () => {
-    test.setTimeout(900_000);
+for (const role of SUITE_ROLES) {
+  test(`negative controls: faults of ${role}`, async () => {
+    test.setTimeout(1_500_000);
+    const listed = await listSuiteTests(SUITE_ROLES);
+    expect(listed.errors, 'the suites could not be listed').toEqual([]);
+    const suites = SUITE_ROLES.filter((s) => testsFor(role, s, listed.tests).length > 0);
     const faults = FAULTS.filter((f) => f.role === role);
-    if (!specFiles(role)) {
+    if (!suites.includes(role)) {
       test.info().annotations.push({ type: 'warning', description: `suites/${role} has no tests yet; ${faults.length} fault(s) unchecked` });
       test.skip(true, `suites/${role} has no tests yet`);
     }
-    const listed = await listSuiteTests([role]);
-    expect(listed.errors, `suites/${role} could not be listed`).toEqual([]);
-    const covered = new Set(listed.tests.flatMap((t) => t.requirements));
-    const testable = faults.filter((f) => f.breaks.some((id) => covered.has(id)));
-    const unchecked = faults.filter((f) => !testable.includes(f));
-    // MCX_NC_SAMPLE=n checks n faults per role, picked by MCX_NC_SEED (for a quick local loop); default: all.
+    const covered = new Set(suites.flatMap((s) => testsFor(role, s, listed.tests)).flatMap((t) => t.requirements));
     const limit = Number(process.env.MCX_NC_SAMPLE) || Infinity;
-    const checkable = limit >= testable.length ? testable : [...testable].sort((a, b) => hash(`${process.env.MCX_NC_SEED ?? ''}${a.name}`) - hash(`${process.env.MCX_NC_SEED ?? ''}${b.name}`)).slice(0, limit);
-    if (unchecked.length) test.info().annotations.push({ type: 'warning', description: `no test names the requirements of: ${unchecked.map((f) => f.name).join(', ')}` });
+    const checked = limit >= faults.length ? faults : [...faults].sort((a, b) => hash(`${process.env.MCX_NC_SEED ?? ''}${a.name}`) - hash(`${process.env.MCX_NC_SEED ?? ''}${b.name}`)).slice(0, limit);
+    const uncovered = faults.filter((f) => !f.breaks.some((id) => covered.has(id)));
+    if (uncovered.length) test.info().annotations.push({ type: 'warning', description: `no test names the requirements of: ${uncovered.map((f) => f.name).join(', ')}` });
+    test.info().annotations.push({ type: 'checked', description: `${checked.length} of ${faults.length} fault switch(es) of ${role}, against ${suites.join(', ')}` });
 
-    test.info().annotations.push({ type: 'checked', description: `${checkable.length} of ${faults.length} fault switch(es) of ${role}` });
     const dir = mkdtempSync(join(tmpdir(), `mcx-nc-${role}-`));
-    // The domains run in this process, one per fault, so the workers only load the suite (cheaper per fault).
     const domains: ReferenceDomain[] = [];
-    const started = async (faultNames: string[]): Promise<{ targetFile: string; secretEnv: Record<string, string> }> => {
+    const started = async (faultNames: string[]) => {
       const d = await startReferenceDomain({ faults: faultNames });
       domains.push(d);
       const targetFile = join(dir, `target-${domains.length}.yaml`);
@@ -91,64 +73,70 @@ for (const role of ROLES) {
     };
     try {
       const baselineDomain = await started([]);
-      const described = { ...domains[0]!, ...baselineDomain };
-      const targetFile = described.targetFile;
-      const projects = [
-        { name: `nc:${role}:baseline`, role, faults: [] as string[], ...baselineDomain },
-        ...(await Promise.all(
-          checkable.map(async (f) => {
-            const onlyRequirements = [...f.breaks, ...sampleOf(f, [...covered])];
-            const titles = [...new Set(listed.tests.filter((t) => t.requirements.some((id) => onlyRequirements.includes(id))).map((t) => t.title.split(' › ').at(-1)!))];
-            return { name: `nc:${role}:${f.name}`, role, faults: [f.name], onlyRequirements, titles, ...(await started([f.name])) };
-          }),
-        )),
-      ];
+      const project = (name: string, suite: string, faultNames: string[], titles: string[], domain: { targetFile: string; secretEnv: Record<string, string> }) => ({ name, role: suite, roles: [...SUITE_ROLES], faults: faultNames, titles, ...domain });
+      const projects = suites.map((s) => project(`nc:${role}:baseline:${s}`, s, [], testsFor(role, s, listed.tests).map(titleOf), baselineDomain));
+      for (const f of checked) {
+        const domain = await started([f.name]);
+        for (const s of suites) projects.push(project(`nc:${role}:${f.name}:${s}`, s, [f.name], testsFor(role, s, listed.tests).map(titleOf), domain));
+      }
       // Holds the reference domains' throwaway test credentials: private to this run, deleted at the end.
       writeFileSync(join(dir, 'projects.json'), JSON.stringify(projects), { mode: 0o600 });
       const reportDir = join(dir, 'report');
       const env = {
         ...process.env,
-        ...described.secretEnv,
         MCX_CONTROL_PROJECTS: join(dir, 'projects.json'),
         MCX_OUTPUT_DIR: join(dir, 'test-results'),
         MCX_REPORTERS: JSON.stringify([
-          [join(PROJECT_ROOT, 'lib/report/reporter.ts'), { reportDir, roles: [role], targetFile, perProject: Object.fromEntries(projects.map((p) => [p.name, role])) }],
+          [join(PROJECT_ROOT, 'lib/report/reporter.ts'), { reportDir, roles: [...SUITE_ROLES], targetFile: baselineDomain.targetFile, perProject: Object.fromEntries(projects.map((p) => [p.name, [...SUITE_ROLES]])) }],
         ]),
       };
-      const { output } = await runPlaywright(['test', ...projects.map((p) => `--project=${p.name}`), '--pass-with-no-tests'], env, { quiet: true });
-      const read = (project: string): Results => {
-        const file = join(reportDir, 'projects', `${projectFileName(project)}.json`);
-        if (!existsSync(file)) throw new Error(`no results for ${project}:\n${output.slice(-4000)}`);
+      const { output } = await runPlaywright(['test', ...projects.map((p) => `--project=${p.name}`), '--pass-with-no-tests'], { ...env, ...baselineDomain.secretEnv }, { quiet: true });
+      const read = (name: string): Results => {
+        const file = join(reportDir, 'projects', `${projectFileName(name)}.json`);
+        if (!existsSync(file)) throw new Error(`no results for ${name}:\n${output.slice(-4000)}`);
         return JSON.parse(readFileSync(file, 'utf8')) as Results;
       };
-      const baselineResults = read(`nc:${role}:baseline`);
-      const baseline = verdicts(baselineResults);
-      const baselineFailures = [...baseline].filter(([, v]) => v.verdict === 'fail' || v.verdict === 'inconclusive' || v.verdict === 'error');
-      expect.soft(baselineFailures.map(([id, v]) => `${id} ${v.verdict}: ${v.reason}`), `the ${role} suite must pass on the reference domain without faults`).toEqual([]);
-      expect.soft(baselineResults.defects.map((d) => `${d.kind} ${d.requirement ?? ''} ${d.test ?? ''}: ${d.detail}`), `suite defects in the ${role} baseline`).toEqual([]);
 
       const problems: string[] = [];
-      for (const fault of checkable) {
-        const runResults = read(`nc:${role}:${fault.name}`);
-        const run = verdicts(runResults);
-        for (const d of runResults.defects) problems.push(`${fault.name}: suite defect ${d.kind} ${d.requirement ?? ''} ${d.test ?? ''}: ${d.detail}`);
-        const failed = failedChecks(runResults);
-        for (const id of fault.checks ?? []) if (!failed.has(id)) problems.push(`${fault.name}: check ${id} should FAIL, but recorded no failed finding`);
-        for (const id of fault.breaks) {
-          const v = run.get(id);
-          if (!covered.has(id)) problems.push(`${fault.name}: ${id} is in breaks but no test names it`);
-          else if (v?.verdict !== 'fail') problems.push(`${fault.name}: ${id} should FAIL, got ${v?.verdict ?? 'no verdict'}${v?.reason ? ` (${v.reason})` : ''}`);
-        }
-        for (const [id, v] of run) {
-          if (fault.breaks.includes(id) || !v.tested) continue;
-          const before = baseline.get(id)?.verdict;
-          if ((v.verdict === 'fail' || v.verdict === 'error') && before !== v.verdict) problems.push(`${fault.name}: ${id} turned ${v.verdict.toUpperCase()} but is not in breaks (baseline ${before}): ${v.reason ?? ''}`);
-        }
+      const baselines = new Map(suites.map((s) => [s, read(`nc:${role}:baseline:${s}`)]));
+      for (const [s, b] of baselines) {
+        for (const r of b.requirements) if (r.verdict === 'fail' || r.verdict === 'error' || (r.verdict === 'inconclusive' && r.tests.length)) problems.push(`baseline ${s}: ${r.id} ${r.verdict}: ${r.reason ?? ''}`);
+        for (const d of b.defects) problems.push(`baseline ${s}: suite defect ${d.kind} ${d.check ?? d.requirement ?? ''} in '${d.test ?? ''}': ${d.detail}`);
       }
-      expect(problems, `negative-control problems for ${role} (${checkable.length} fault(s) checked):\n${problems.join('\n')}`).toEqual([]);
+      for (const f of checked) {
+        const merged = mergeRuns(suites.map((s) => ({ baseline: baselines.get(s)!, run: read(`nc:${role}:${f.name}:${s}`) })));
+        problems.push(...compareControl(f, merged.baseline, merged.run, covered));
+        problems.push(...undeclared(f));
+      }
+      expect(problems, `negative-control problems for the faults of ${role} (${checked.length} fault(s) against ${suites.join(', ')}):\n${problems.join('\n')}`).toEqual([]);
     } finally {
       for (const d of domains) await d.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });
+}
+
+/** A fault's runs over several suites, as one baseline and one run (requirements joined; test titles differ by suite). */
+function mergeRuns(pairs: { baseline: Results; run: Results }[]): { baseline: Results; run: Results } {
+  const join = (rs: Results[]): Results => {
+    const byId = new Map<string, Results['requirements'][number]>();
+    for (const r of rs.flatMap((x) => x.requirements)) {
+      const seen = byId.get(r.id);
+      if (!seen) byId.set(r.id, { ...r, tests: [...r.tests] });
+      else {
+        seen.tests.push(...r.tests);
+        // The worst verdict over the suites, as the engine would give over all tests.
+        const order = ['fail', 'error', 'inconclusive', 'pass', 'not-applicable', 'not-tested'];
+        if (order.indexOf(r.verdict) < order.indexOf(seen.verdict)) Object.assign(seen, { verdict: r.verdict, reason: r.reason });
+      }
+    }
+    return { ...rs[0]!, requirements: [...byId.values()], defects: rs.flatMap((x) => x.defects ?? []) };
+  };
+  return { baseline: join(pairs.map((p) => p.baseline)), run: join(pairs.map((p) => p.run)) };
+}
+
+/** A fault must name the checks it breaks (the first check of the contract: each fault proves a check). */
+function undeclared(f: FaultSwitch): string[] {
+  if ((f.checks ?? []).length || (f.blocks ?? []).length) return [];
+  return [`${f.name}: names no check in 'checks' (which declared check does it make fail?)`];
 }

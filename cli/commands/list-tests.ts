@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REQUIREMENT_ANNOTATION } from '../../lib/harness/finding.ts';
+import { CHECK_ANNOTATION, REQUIREMENT_ANNOTATION } from '../../lib/harness/finding.ts';
 import type { IdUse } from '../../lib/requirements/catalog.ts';
 import { SUITE_ROLES } from '../../lib/target/sections.ts';
 import { runPlaywright } from './playwright.ts';
@@ -13,6 +13,8 @@ export interface ListedTest {
   line: number;
   title: string;
   requirements: string[];
+  /** The declared checks (`check` annotations): id and requirement. */
+  checks: { id: string; requirement: string }[];
 }
 
 interface JsonSuite {
@@ -41,8 +43,13 @@ export async function listSuiteTests(roles: readonly string[] = SUITE_ROLES): Pr
     const walk = (s: JsonSuite, path: string[]) => {
       for (const spec of s.specs ?? []) {
         for (const t of spec.tests) {
-          const requirements = [...new Set((t.annotations ?? []).filter((a) => a.type === REQUIREMENT_ANNOTATION && a.description).map((a) => a.description!))];
-          tests.push({ project: t.projectName, file: spec.file, line: spec.line, title: [...path, spec.title].join(' › '), requirements });
+          const annotations = t.annotations ?? [];
+          const requirements = [...new Set(annotations.filter((a) => a.type === REQUIREMENT_ANNOTATION && a.description).map((a) => a.description!))];
+          const checks = annotations.filter((a) => a.type === CHECK_ANNOTATION && a.description).map((a) => {
+            const [id, requirement] = a.description!.split(' ');
+            return { id: id!, requirement: requirement ?? '' };
+          });
+          tests.push({ project: t.projectName, file: spec.file, line: spec.line, title: [...path, spec.title].join(' › '), requirements, checks });
         }
       }
       for (const c of s.suites ?? []) walk(c, c.title && !c.title.endsWith('.ts') ? [...path, c.title] : path);

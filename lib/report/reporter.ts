@@ -21,10 +21,10 @@ export interface ConformanceReporterOptions {
   /** The target file (YAML form); default: $MCX_TARGET_FILE. */
   targetFile?: string;
   /**
-   * Negative controls: project name -> role. Also writes one results file
-   * per project to `<reportDir>/projects/<project>.json`.
+   * Negative controls: project name -> the roles it judges. Also writes one
+   * results file per project to `<reportDir>/projects/<project>.json`.
    */
-  perProject?: Record<string, string>;
+  perProject?: Record<string, string | string[]>;
   /** The requirement catalog to judge by (default: lib/requirements/catalog; the reporter's own tests use a fixture catalog). */
   catalogDir?: string;
 }
@@ -109,14 +109,15 @@ export default class ConformanceReporter implements Reporter {
 
   private writePerProject(reportDir: string, catalog: Catalog, all: Results): void {
     mkdirSync(join(reportDir, 'projects'), { recursive: true });
-    for (const [project, role] of Object.entries(this.options.perProject ?? {})) {
+    for (const [project, judged] of Object.entries(this.options.perProject ?? {})) {
+      const roles = Array.isArray(judged) ? judged : [judged];
       const results = computeResults({
         catalog,
         tests: [...this.records.values()].filter((t) => t.project === project),
-        roles: [role],
+        roles,
         ics: all.target.ics ?? {},
         tool: all.tool,
-        target: { ...all.target, roles: [role] },
+        target: { ...all.target, roles },
         startedAt: all.startedAt,
         finishedAt: all.finishedAt,
       });

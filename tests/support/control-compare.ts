@@ -1,0 +1,64 @@
+import type { Finding } from '../../lib/harness/finding.ts';
+import type { Results, Verdict } from '../../lib/report/types.ts';
+import type { FaultSwitch } from '../../reference/fault.ts';
+
+/**
+ * What a negative control must show, fault run against baseline run of the
+ * same suite, on the same tests: the fault's requirements FAIL, its named
+ * checks record failed findings, and nothing else changes. For every other
+ * (test, requirement) the fault run ran, the verdict is the baseline's and
+ * every check that passed in the baseline passes again (no pass-to-fail, no
+ * pass-to-nothing), unless the fault declares the requirement in `blocks`
+ * (it removes that requirement's precondition: INCONCLUSIVE is expected).
+ * A suite defect in either run is a problem.
+ */
+interface Cell {
+  verdict: Verdict;
+  reason?: string;
+  findings: Finding[];
+}
+
+function cells(r: Results): Map<string, Cell> {
+  const out = new Map<string, Cell>();
+  for (const req of r.requirements) for (const t of req.tests) out.set(`${t.title}\u0000${req.id}`, { verdict: t.verdict, ...(t.reason ? { reason: t.reason } : {}), findings: t.findings ?? [] });
+  return out;
+}
+
+const passedChecks = (c: Cell) => new Set(c.findings.filter((f) => f.verdict === 'pass' && f.checkId).map((f) => f.checkId!));
+const failedChecks = (c: Cell) => new Set(c.findings.filter((f) => f.verdict === 'fail' && f.checkId).map((f) => f.checkId!));
+
+export function compareControl(fault: Pick<FaultSwitch, 'name' | 'breaks' | 'checks' | 'blocks'>, baseline: Results, run: Results, covered: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
+  const p = (text: string) => problems.push(`${fault.name}: ${text}`);
+  for (const d of run.defects ?? []) p(`suite defect ${d.kind}${d.check ? ` ${d.check}` : ''}${d.test ? ` in '${d.test}'` : ''}: ${d.detail}`);
+  const byId = new Map(run.requirements.map((r) => [r.id, r]));
+  for (const id of fault.breaks) {
+    if (!covered.has(id)) continue;
+    const v = byId.get(id);
+    if (v?.verdict !== 'fail') p(`${id} should FAIL, got ${v?.verdict ?? 'no verdict'}${v?.reason ? ` (${v.reason})` : ''}`);
+  }
+  const runFailed = new Set(run.requirements.flatMap((r) => r.tests.flatMap((t) => (t.findings ?? []).filter((f) => f.verdict === 'fail' && f.checkId).map((f) => f.checkId!))));
+  for (const check of fault.checks ?? []) if (!runFailed.has(check)) p(`check ${check} should FAIL, but recorded no failed finding`);
+
+  const declared = new Set([...fault.breaks, ...(fault.blocks ?? [])]);
+  const declaredChecks = new Set(fault.checks ?? []);
+  const before = cells(baseline);
+  for (const [key, after] of cells(run)) {
+    const [title, id] = key.split('\u0000') as [string, string];
+    if (declared.has(id)) continue;
+    const was = before.get(key);
+    if (!was) continue;
+    if (was.verdict !== after.verdict) {
+      p(`${id} in '${title}' turned ${after.verdict.toUpperCase()} (baseline ${was.verdict})${after.reason ? `: ${after.reason}` : ''}`);
+      continue;
+    }
+    const now = passedChecks(after);
+    const failedNow = failedChecks(after);
+    for (const check of passedChecks(was)) {
+      if (declaredChecks.has(check)) continue;
+      if (failedNow.has(check)) p(`check ${check} (${id}) in '${title}' failed, but passed in the baseline`);
+      else if (!now.has(check)) p(`check ${check} (${id}) in '${title}' passed in the baseline and recorded no pass now`);
+    }
+  }
+  return problems;
+}
