@@ -30,7 +30,8 @@ test.describe('MIKEY profile validator (TS 33.180 Annex E)', () => {
     const r = validateIMessage(encodeIMessage(baseMessage()));
     expect(r.findings).toEqual([]);
     expect(r.kind).toBe('gmk');
-    expect(r.kindSource).toBe('purpose-tag');
+    expect(r.kindSource).toBe('structure');
+    expect(r.kindResolved).toBe(true);
   });
 
   test('the key parameters of the base message decrypt and pass', () => {
