@@ -163,7 +163,10 @@ export interface KeyParametersInput {
   kindSource: KindSource;
   /** Offset of the Payload IE in the message. */
   at: number | null;
-  decoded: { ok: true; value: KeyParameters } | { ok: false; offset: number; reason: string };
+  /** The decoded plaintext of the key parameters payload. */
+  decoded?: { ok: true; value: KeyParameters } | { ok: false; offset: number; reason: string };
+  /** Why there is nothing to decode: with a blame the checks are inconclusive (e.g. not decrypted), without one not applicable (no payload). */
+  unavailable?: { reason: string; blame?: Blame };
 }
 
 /** Kind suggested by the Annex G purpose tag of a CSB-ID (CSK direction cannot be told from the tag). */
@@ -584,35 +587,45 @@ function inspectMessage(rule: MessageRuleId, input: MessageInput): Inspection {
   return MESSAGE_RULES[rule](input.message, input);
 }
 
+/** The decoded key parameters a key-parameter rule reads, or why there are none. */
+function withParams(input: KeyParametersInput, f: (k: KeyParameters) => Inspection): Inspection {
+  if (input.unavailable) return input.unavailable.blame ? undecided(input.unavailable.reason, input.unavailable.blame) : na(input.unavailable.reason);
+  const d = input.decoded;
+  if (!d) return undecided('no key parameters given to check', 'precondition');
+  if (!d.ok) return undecided('the key parameters do not decode (see mikey.kp.decode)', 'target');
+  return f(d.value);
+}
+
 const KEY_PARAMETER_CHECKS: Record<KeyParameterRuleId, (input: KeyParametersInput) => Inspection> = {
-  'kp.decode': ({ decoded, at: pos }) => read('KeyParameters.payload', 'Key Parameters per Table E.6.1-1', decoded.ok ? 'decoded' : decoded.reason, decoded.ok ? []
-    : [{ field: 'KeyParameters.payload', at: pos, expected: 'Key Parameters per Table E.6.1-1', found: `${decoded.reason} (plaintext offset ${decoded.offset})`, reason: 'invalid' }]),
-  'kp.key-type': ({ decoded, kind, kindSource, at: pos }) => {
-    const k = (decoded as { value: KeyParameters }).value;
+  'kp.decode': (input) => {
+    const { decoded, at: pos } = input;
+    if (input.unavailable || !decoded) return withParams(input, () => na(''));
+    return read('KeyParameters.payload', 'Key Parameters per Table E.6.1-1', decoded.ok ? 'decoded' : decoded.reason, decoded.ok ? []
+      : [{ field: 'KeyParameters.payload', at: pos, expected: 'Key Parameters per Table E.6.1-1', found: `${decoded.reason} (plaintext offset ${decoded.offset})`, reason: 'invalid' }]);
+  },
+  'kp.key-type': (input) => withParams(input, (k) => {
+    const { kind, kindSource, at: pos } = input;
     if (kindSource === 'key-type') return undecided(`the key kind (${kind}) was read from this Key Type itself: give the kind (--kind) to check it`, 'configuration');
     const want = keyTypeOfKind(kind);
     return read('KeyParameters.keyType', `${want} (${kind})`, k.keyType, k.keyType === want ? [] : [{ field: 'KeyParameters.keyType', at: pos, expected: `${want} (${kind})`, found: String(k.keyType) }]);
-  },
-  'kp.group-ids': ({ decoded, at: pos }) => {
-    const k = (decoded as { value: KeyParameters }).value;
+  }),
+  'kp.group-ids': (input) => withParams(input, (k) => {
     const groupKind = isGroupKeyType(k.keyType);
     const n = k.groupIds?.length ?? 0;
     return read('KeyParameters.groupIds', groupKind ? 'MC Group IDs allowed (GMK, MKFC, MuSiK)' : 'no MC Group IDs for this key type', `${n} group ID(s), key type ${k.keyType}`,
-      groupKind || n === 0 ? [] : [{ field: 'KeyParameters.groupIds', at: pos, expected: 'no MC Group IDs for this key type', found: `${n} group ID(s)` }]);
-  },
-  'kp.group-ids-absent': ({ decoded, at: pos }) => {
-    const k = (decoded as { value: KeyParameters }).value;
+      groupKind || n === 0 ? [] : [{ field: 'KeyParameters.groupIds', at: input.at, expected: 'no MC Group IDs for this key type', found: `${n} group ID(s)` }]);
+  }),
+  'kp.group-ids-absent': (input) => withParams(input, (k) => {
     if (!isGroupKeyType(k.keyType)) return na(`key type ${k.keyType} is not GMK, MKFC or MuSiK`);
     const expected = 'an MC Group IDs IE (length 1, count 0 when the key has no group)';
     return read('KeyParameters.groupIds', expected, k.groupIds === undefined ? 'absent' : `${k.groupIds.length} group ID(s)`, k.groupIds !== undefined ? []
-      : [{ field: 'KeyParameters.groupIds', at: pos, expected, found: 'absent', reason: 'missing' }]);
-  },
-  'kp.times': ({ decoded, at: pos }) => {
-    const k = (decoded as { value: KeyParameters }).value;
+      : [{ field: 'KeyParameters.groupIds', at: input.at, expected, found: 'absent', reason: 'missing' }]);
+  }),
+  'kp.times': (input) => withParams(input, (k) => {
     if (k.activationTime === 0 || k.expiryTime === 0) return na('activation or expiry time is 0 (message timestamp / no expiry)');
     const expected = `later than the activation time ${k.activationTime}`;
-    return read('KeyParameters.expiryTime', expected, k.expiryTime, k.expiryTime > k.activationTime ? [] : [{ field: 'KeyParameters.expiryTime', at: pos, expected, found: String(k.expiryTime) }]);
-  },
+    return read('KeyParameters.expiryTime', expected, k.expiryTime, k.expiryTime > k.activationTime ? [] : [{ field: 'KeyParameters.expiryTime', at: input.at, expected, found: String(k.expiryTime) }]);
+  }),
 };
 
 const isGroupKeyType = (t: number) => t === KeyTypeValue.GMK || t === KeyTypeValue.MKFC || t === KeyTypeValue.MUSIK;
@@ -668,7 +681,7 @@ export function keyParameterTable(kind: KeyKind): MikeyCheckTable<KeyParametersI
   let t = keyParameterTables.get(kind);
   if (!t) {
     t = table(`MIKEY-SAKKE key parameters (${kind})`, kind, KEY_PARAMETER_RULES.map((rule) =>
-      makeCheck<KeyParametersInput>(rule, kind, KEY_PARAMETER_CHECKS[rule], rule === 'kp.decode' ? undefined : [checkIdOf('kp.decode')])));
+      makeCheck<KeyParametersInput>(rule, kind, KEY_PARAMETER_CHECKS[rule])));
     keyParameterTables.set(kind, t);
   }
   return t;
@@ -782,11 +795,11 @@ export function validateIMessage(input: Uint8Array | MikeyMessage, options: Vali
 }
 
 /** Rules on decrypted key parameters (E.6); used by verify.ts. `at` is the offset of the Payload IE in the message. */
-export function checkKeyParameterTable(decoded: KeyParametersInput['decoded'], kind: KeyKind, at: number | null = null, kindSource: KindSource = 'option'): { results: MikeyCheckResult[]; findings: MikeyFinding[] } {
-  return runTable(keyParameterTable(kind), { decoded, kind, kindSource, at });
+export function checkKeyParameterTable(input: KeyParametersInput): { results: MikeyCheckResult[]; findings: MikeyFinding[] } {
+  return runTable(keyParameterTable(input.kind), input);
 }
 
 /** Findings of the key parameter rules for decoded key parameters (the findings-style API). */
 export function checkKeyParameters(k: KeyParameters, kind: KeyKind, at: number | null = null): MikeyFinding[] {
-  return checkKeyParameterTable({ ok: true, value: k }, kind, at).findings;
+  return checkKeyParameterTable({ decoded: { ok: true, value: k }, kind, kindSource: 'option', at }).findings;
 }
