@@ -646,10 +646,10 @@ export interface MikeyCheckTable<I> extends CheckTable<I> {
   readonly checks: readonly MikeyCheck<I>[];
 }
 
-function makeCheck<I>(rule: RuleId, kind: KeyKind, inspect: (input: I) => Inspection, after?: string[]): MikeyCheck<I> | undefined {
+function makeCheck<I>(rule: RuleId, kind: KeyKind, inspect: (input: I) => Inspection): MikeyCheck<I> | undefined {
   const requirement = requirementOf(rule, kind);
   if (!requirement) return undefined;
-  return { id: checkIdOf(rule), rule, requirement, clause: clauseOf(rule, requirement), title: RULES[rule].summary, ...(after ? { after } : {}), inspect, run: (input: I) => outcomeOf(inspect(input)) };
+  return { id: checkIdOf(rule), rule, requirement, clause: clauseOf(rule, requirement), title: RULES[rule].summary, inspect, run: (input: I) => outcomeOf(inspect(input)) };
 }
 
 function table<I>(exchange: string, kind: KeyKind, checks: (MikeyCheck<I> | undefined)[]): MikeyCheckTable<I> {
