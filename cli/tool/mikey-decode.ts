@@ -66,7 +66,7 @@ exit status: 0 decoded (whatever the findings), 1 not decodable, 2 usage error
     } else {
       if (parsed.ok) process.stdout.write(`${renderTree(parsed.message)}\n`);
       else process.stdout.write(`not decodable: ${parsed.error.reason} (field ${parsed.error.field}, offset ${parsed.error.offset})\n`);
-      const kindText = validation.kindResolved ? `${validation.kind}, from ${validation.kindSource}` : `${validation.kind}, AMBIGUOUS: ${validation.kindNote}`;
+      const kindText = validation.kindResolved ? `${validation.kind}, from ${validation.kindSource}` : `${validation.kind}, AMBIGUOUS: ${validation.kindNote.replace(/^ambiguous: /, '')}`;
       process.stdout.write(`\nprofile (${kindText}): ${validation.findings.length === 0 ? 'no findings' : `${validation.findings.length} finding(s)`}\n`);
       for (const f of validation.findings) process.stdout.write(`  ${formatFinding(f)}\n`);
       for (const r of validation.inconclusive) process.stdout.write(`  ${formatUndecided(r)}\n`);

@@ -89,7 +89,7 @@ check could not be decided (INCONCLUSIVE, e.g. give --kind), 2 usage error
     const verdict = failed ? 'FAIL' : result.inconclusive.length > 0 ? 'INCONCLUSIVE' : 'PASS';
     const summary = {
       verdict,
-      kind: result.kindResolved ? `${result.kind} (from ${result.kindSource})` : `${result.kind} (AMBIGUOUS: ${result.kindNote})`,
+      kind: result.kindResolved ? `${result.kind} (from ${result.kindSource})` : `${result.kind} (AMBIGUOUS: ${result.kindNote.replace(/^ambiguous: /, '')})`,
       conforms: result.conforms,
       signature: result.signature.ok ? 'valid' : `invalid: ${result.signature.reason}`,
       decryption: result.decryption.ok ? `ok${result.sakkeToSelf ? ' (SAKKE-to-self: we are the initiator)' : ''}` : `failed: ${result.decryption.reason}`,

@@ -226,7 +226,7 @@ interface Violation {
   reason?: 'missing' | 'mismatch' | 'invalid';
 }
 
-type Inspection =
+export type Inspection =
   | { kind: 'na'; reason: string }
   | { kind: 'inconclusive'; reason: string; blame: Blame }
   /** `field`/`expected`/`observed` describe the pass; violations, when any, make it a fail. */
