@@ -51,8 +51,8 @@ encapsulation to the receiver UID and an ECCSI signature by the initiator UID.
 receiver-keys.xml and initiator-keys.xml there (inputs for mikey-verify).
 Otherwise the receiver's KMS certificate gives PubEncKey and key periods, and
 the initiator's key set gives UserUri, SSK and PVT.
---mutate <rule> applies the single deviation of a validator rule before
-signing (rules: ${Object.keys(RULES).join(', ')}).
+--mutate <rule> applies the single deviation of a validator rule (or of its
+check, mikey.<rule>) before signing (rules: ${Object.keys(RULES).join(', ')}).
 The message is printed (or written to --out) as hex.
 
 exit status: 0 written, 2 usage error
@@ -90,8 +90,10 @@ exit status: 0 written, 2 usage error
     const key = args.values.key !== undefined ? parseHex('--key', requiredStringArg(args, 'key'), { lengths: [16] }) : undefined;
     const keyIdText = stringArg(args, 'key-id');
     const keyId = keyIdText === undefined ? undefined : parseIntText('--key-id', keyIdText, { min: 0, max: 0xffffffff });
-    const mutate = stringArg(args, 'mutate');
-    if (mutate !== undefined && !(mutate in RULES)) throw new UsageError(`--mutate: unknown rule '${mutate}'`);
+    const mutateText = stringArg(args, 'mutate');
+    // A rule name (ts.type) or its check id (mikey.ts.type).
+    const mutate = mutateText?.replace(/^mikey\./, '');
+    if (mutate !== undefined && !(mutate in RULES)) throw new UsageError(`--mutate: unknown rule '${mutateText}'`);
     if (args.values['key-parameters'] && args.values['no-key-parameters']) throw new UsageError('--key-parameters and --no-key-parameters exclude each other');
     const csIds = ((args.values['cs-id'] as string[] | undefined) ?? []).map((t) => parseIntText('--cs-id', t, { min: 0, max: 255 }));
 

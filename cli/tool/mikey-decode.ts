@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseIMessage } from '../../lib/mikey/codec.ts';
-import { formatFinding } from '../../lib/mikey/findings.ts';
+import { formatFinding, formatUndecided } from '../../lib/mikey/findings.ts';
 import { decodeMessageFile, decodeMessageText, renderTree, treeToJson } from '../../lib/mikey/render.ts';
 import { validateIMessage } from '../../lib/mikey/validate.ts';
 import type { KeyKind } from '../../lib/mikey/constants.ts';
@@ -41,8 +41,12 @@ export const mikeyDecodeTool: ToolSubcommand = {
 Decodes a MIKEY-SAKKE I_MESSAGE (RFC 3830, RFC 6043, RFC 6509, TS 33.180
 Annex E) and prints every field with its octet offset, then the findings of
 the Annex E profile validator (no keys needed). @file may hold hex, base64 or
-raw octets. --kind sets the key kind the profile rules use (default: from the
-CSB-ID purpose tag).
+raw octets. --kind sets the key kind the profile rules use; without it the
+kind is read from the CS-ID map (table E.1.3-1), and when that does not tell
+it is guessed from the CSB-ID purpose tag: the tool says the kind is
+ambiguous and the purpose-tag check is inconclusive. Severities follow the
+catalog level of each rule's requirement (shall: ERROR, should: WARNING, may:
+INFO).
 
 exit status: 0 decoded (whatever the findings), 1 not decodable, 2 usage error
 `,
@@ -56,13 +60,16 @@ exit status: 0 decoded (whatever the findings), 1 not decodable, 2 usage error
       process.stdout.write(`${JSON.stringify({
         decoded: parsed.ok,
         ...(parsed.ok ? { tree: treeToJson(parsed.message) } : { error: parsed.error }),
-        kind: validation.kind, kindSource: validation.kindSource, findings: validation.findings,
+        kind: validation.kind, kindSource: validation.kindSource, kindResolved: validation.kindResolved, kindNote: validation.kindNote,
+        findings: validation.findings, inconclusive: validation.inconclusive, results: validation.results,
       }, null, 2)}\n`);
     } else {
       if (parsed.ok) process.stdout.write(`${renderTree(parsed.message)}\n`);
       else process.stdout.write(`not decodable: ${parsed.error.reason} (field ${parsed.error.field}, offset ${parsed.error.offset})\n`);
-      process.stdout.write(`\nprofile (${validation.kind}, from ${validation.kindSource}): ${validation.findings.length === 0 ? 'no findings' : `${validation.findings.length} finding(s)`}\n`);
+      const kindText = validation.kindResolved ? `${validation.kind}, from ${validation.kindSource}` : `${validation.kind}, AMBIGUOUS: ${validation.kindNote.replace(/^ambiguous: /, '')}`;
+      process.stdout.write(`\nprofile (${kindText}): ${validation.findings.length === 0 ? 'no findings' : `${validation.findings.length} finding(s)`}\n`);
       for (const f of validation.findings) process.stdout.write(`  ${formatFinding(f)}\n`);
+      for (const r of validation.inconclusive) process.stdout.write(`  ${formatUndecided(r)}\n`);
     }
     return parsed.ok ? 0 : 1;
   },

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { formatFinding } from '../../lib/mikey/findings.ts';
+import { formatFinding, formatUndecided } from '../../lib/mikey/findings.ts';
 import { readKmsCertificate, readKmsKeySet, type KmsCertificateFields, type KmsKeySetFields } from '../../lib/mikey/kms-files.ts';
 import { verifyIMessage } from '../../lib/mikey/verify.ts';
 import { UsageError } from '../usage.ts';
@@ -47,9 +47,15 @@ hiding checks of 5.2.6 (--initiator-uri: the initiator URI learned outside
 MIKEY when IDRi is hidden). --expect-initiator checks IDRi against the
 identity that should have sent the message (e.g. the GMS of the group, 5.7.2);
 --now reports a timestamp outside --max-skew seconds (default 300).
-Prints every finding, the verdicts and the key.
+Without --kind the key kind is read from the CS-ID map (table E.1.3-1), else
+from the Key Type of the decrypted key parameters (E.6.11); when neither
+tells, the kind is a guess and the purpose-tag check is INCONCLUSIVE. A
+departure from a shall of the requirement catalog is an ERROR, from a should a
+WARNING, from a may an INFO. Prints every finding, every check that could not
+be decided, the verdicts and the key.
 
-exit status: 0 conforms and verifies, 1 it does not, 2 usage error
+exit status: 0 conforms and verifies (verdict PASS), 1 it does not (FAIL) or a
+check could not be decided (INCONCLUSIVE, e.g. give --kind), 2 usage error
 `,
   async run(argv) {
     const args = parseToolArgs(argv, {
@@ -79,10 +85,11 @@ exit status: 0 conforms and verifies, 1 it does not, 2 usage error
       initiatorKms: { kmsUri: initiatorCert.kmsUri, keyPeriod: initiatorCert.userKeyPeriod, keyPeriodOffset: initiatorCert.userKeyOffset, kpak: initiatorCert.pubAuthKey },
       receiver: { uri: keySet.userUri, kmsUri: cert.kmsUri, keyPeriod: cert.userKeyPeriod, keyPeriodOffset: cert.userKeyOffset, rsk: keySet.userDecryptKey, zT: cert.pubEncKey, keyPeriodNo: keySet.keyPeriodNo },
     });
-    const pass = result.conforms && result.verified;
+    const failed = !result.verified || result.findings.some((f) => f.severity === 'error');
+    const verdict = failed ? 'FAIL' : result.inconclusive.length > 0 ? 'INCONCLUSIVE' : 'PASS';
     const summary = {
-      verdict: pass ? 'PASS' : 'FAIL',
-      kind: result.kind,
+      verdict,
+      kind: result.kindResolved ? `${result.kind} (from ${result.kindSource})` : `${result.kind} (AMBIGUOUS: ${result.kindNote.replace(/^ambiguous: /, '')})`,
       conforms: result.conforms,
       signature: result.signature.ok ? 'valid' : `invalid: ${result.signature.reason}`,
       decryption: result.decryption.ok ? `ok${result.sakkeToSelf ? ' (SAKKE-to-self: we are the initiator)' : ''}` : `failed: ${result.decryption.reason}`,
@@ -97,12 +104,19 @@ exit status: 0 conforms and verifies, 1 it does not, 2 usage error
       securityGateway: result.securityGateway,
     };
     if (args.json) {
-      process.stdout.write(`${JSON.stringify({ ...summary, findings: result.findings }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({
+        ...summary, kind: result.kind, kindSource: result.kindSource, kindResolved: result.kindResolved, kindNote: result.kindNote,
+        findings: result.findings, inconclusive: result.inconclusive, results: result.results,
+      }, null, 2)}\n`);
     } else {
       for (const [k, v] of Object.entries(summary)) if (v !== undefined) process.stdout.write(`${`${k}:`.padEnd(16)} ${typeof v === 'object' ? JSON.stringify(v) : v}\n`);
       process.stdout.write(`findings:        ${result.findings.length === 0 ? 'none' : ''}\n`);
       for (const f of result.findings) process.stdout.write(`  ${formatFinding(f)}\n`);
+      if (result.inconclusive.length > 0) {
+        process.stdout.write('not decided:\n');
+        for (const r of result.inconclusive) process.stdout.write(`  ${formatUndecided(r)}\n`);
+      }
     }
-    return pass ? 0 : 1;
+    return verdict === 'PASS' ? 0 : 1;
   },
 };

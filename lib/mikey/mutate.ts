@@ -53,6 +53,8 @@ function removeWhere(pred: (p: Payload) => boolean) {
 }
 
 /**
+ * Each mutation makes its rule's check fail and, where the fault allows it,
+ * no other check (validate.test.ts names the few unavoidable companions).
  * The base message must be a conforming GMK message with CS# >= 1 (GENERIC-ID
  * + SP), SAKKE-to-self and key parameters, as build.ts / compose.ts make it.
  */
@@ -92,7 +94,11 @@ export const MUTATIONS: Record<RuleId, Mutation> = {
     const p = first(m, 'IDR', (q) => q.role === IdRole.IDRr);
     p.role = IdRole.IDRuidr;
   }) },
-  'idr.role': { target: 'message', description: 'an IDR with role 3 (IDRkms of RFC 6043)', apply: edit((m) => { first(m, 'IDR', (p) => p.role === IdRole.IDRkmsr).role = IdRole.IDRkms; }) },
+  'idr.role': { target: 'message', description: 'an extra IDR with role 3 (IDRkms of RFC 6043)', apply: edit((m) => {
+    const i = m.payloads.findIndex((p) => p.kind === 'IDR' && p.role === IdRole.IDRkmsr);
+    if (i < 0) throw new Error('mutation needs an IDRkmsr payload in the base message');
+    m.payloads.splice(i + 1, 0, { ...structuredClone(m.payloads[i]!), role: IdRole.IDRkms } as Payload);
+  }) },
   'sakke.count': { target: 'message', description: 'a second SAKKE payload', apply: edit((m) => {
     const i = m.payloads.findIndex((p) => p.kind === 'SAKKE');
     m.payloads.splice(i + 1, 0, structuredClone(m.payloads[i]));
@@ -129,7 +135,7 @@ export const MUTATIONS: Record<RuleId, Mutation> = {
     enc[2] += 1;
     return enc;
   } },
-  'kp.key-type': { target: 'key-parameters', description: 'Key Type PCK in a GMK message', apply: (k) => ({ ...k, keyType: KeyTypeValue.PCK }) },
+  'kp.key-type': { target: 'key-parameters', description: 'Key Type MKFC (a group key type too) in a GMK message', apply: (k) => ({ ...k, keyType: KeyTypeValue.MKFC }) },
   'kp.group-ids': { target: 'key-parameters', description: 'MC Group IDs on a PCK-typed key', apply: (k) => ({ ...k, keyType: KeyTypeValue.PCK, groupIds: ['sip:group@example.org'] }) },
   'kp.group-ids-absent': { target: 'key-parameters', description: 'GMK key parameters without the MC Group IDs IE', apply: (k) => ({ ...k, groupIds: undefined }) },
   'kp.times': { target: 'key-parameters', description: 'expiry time before the activation time', apply: (k) => ({ ...k, activationTime: 2_000_000_000, expiryTime: 1_900_000_000 }) },

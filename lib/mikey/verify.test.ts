@@ -4,7 +4,7 @@ import { buildIMessage, type BuildOptions } from './build.ts';
 import { KEY_KINDS, STATUS_SECURITY_GATEWAY, type KeyKind } from './constants.ts';
 import { parseIMessage } from './codec.ts';
 import { createTestKms, initiatorMaterial, receiverKeys, receiverMaterial } from './test-domain.ts';
-import { validateIMessage } from './validate.ts';
+import { KEY_PARAMETER_RULES, keyParameterTable, messageTable, validateIMessage } from './validate.ts';
 import { verifyIMessage } from './verify.ts';
 
 const TIME = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -111,6 +111,32 @@ test.describe('MIKEY-SAKKE build and verify with key material (5.2, Annex E)', (
       expect(r.signature.ok).toBe(true);
       expect(r.findings.map((f) => f.rule), rule).toContain(rule);
     }
+  });
+
+  test('kind: without one, the decrypted Key Type says GMK, so a PCK purpose tag fails and the Key Type is left undecided', () => {
+    const built = build('gmk', { keyId: 0x1234_5678 });
+    const keys = receiverKeys(kms, PARTIES.gmk.receiver, TIME);
+    const r = verifyIMessage(built.bytes, keys);
+    expect(r).toMatchObject({ kind: 'gmk', kindSource: 'key-type', kindResolved: true, conforms: false, keyId: 0x1234_5678 });
+    expect(r.results.find((x) => x.id === 'mikey.csb.purpose-tag')).toMatchObject({ verdict: 'fail', severity: 'error' });
+    expect(r.inconclusive.map((x) => x.id)).toEqual(['mikey.kp.key-type']);
+    const given = verifyIMessage(built.bytes, { ...keys, kind: 'gmk' });
+    expect(given.results.find((x) => x.id === 'mikey.kp.key-type')?.verdict).toBe('pass');
+    expect(given.findings.map((f) => f.rule).sort()).toEqual(['csb.purpose-tag', 'verify.guk-id']);
+    // Without key parameters nothing but the purpose tag names the kind: ambiguous, the purpose-tag check undecided.
+    const bare = verifyIMessage(build('gmk', { keyId: 0x1234_5678, keyParameters: false }).bytes, keys);
+    expect(bare).toMatchObject({ kind: 'pck', kindSource: 'purpose-tag', kindResolved: false, conforms: false });
+    expect(bare.results.find((x) => x.id === 'mikey.csb.purpose-tag')?.verdict).toBe('inconclusive');
+  });
+
+  test('a shall-level departure is an error and the message does not conform; every check of both tables has one result', () => {
+    const r = verifyIMessage(build('gmk', { mutate: 'idr.id-type' }).bytes, { ...receiverKeys(kms, PARTIES.gmk.receiver, TIME), kind: 'gmk' });
+    expect(r.findings.map((f) => [f.rule, f.severity])).toEqual([['idr.id-type', 'error']]);
+    expect(r.conforms).toBe(false);
+    expect(r.results.map((x) => x.id)).toEqual([...messageTable('gmk').checks, ...keyParameterTable('gmk').checks].map((c) => c.id));
+    const pck = verifyIMessage(build('pck').bytes, { ...receiverKeys(kms, PARTIES.pck.receiver, TIME), kind: 'pck' });
+    expect(pck.conforms).toBe(true);
+    expect(pck.results.filter((x) => x.rule.startsWith('kp.') && KEY_PARAMETER_RULES.includes(x.rule as never)).map((x) => x.verdict)).toEqual(Array(5).fill('not-applicable'));
   });
 
   test('a mutated message is still signed, so only the mutated rule fails', () => {

@@ -11,11 +11,11 @@ import { ntpFromBytes } from '../crypto/ntp.ts';
 import { sakkeDecapsulate } from '../crypto/sakke.ts';
 import { parseIMessage } from './codec.ts';
 import { GenExtType, IdRole, KEY_LENGTH, STATUS_NOT_REVOKED, STATUS_SECURITY_GATEWAY, TsType, purposeTagOfKind, type KeyKind } from './constants.ts';
-import { hasErrors, type MikeyFinding, type Severity } from './findings.ts';
+import type { MikeyCheckResult, MikeyFinding, Severity } from './findings.ts';
 import { uidAt, type KeyPeriodInfo } from './identity.ts';
 import { parseKeyParameters, parseProtectedPayload, unprotectPayload, type KeyParameters } from './key-params.ts';
 import type { IdrPayload, MikeyMessage, SakkePayload } from './types.ts';
-import { checkKeyParameters, validateIMessage } from './validate.ts';
+import { checkKeyParameterTable, kindFromKeyType, validateIMessage, type KeyParametersInput, type KindSource, type ValidateOptions } from './validate.ts';
 
 export interface VerifyKeys {
   /** Initiator's KMS certificate: PubAuthKey (KPAK) and key periods; KmsUri checked against IDRkmsi. */
@@ -35,7 +35,11 @@ export interface VerifyKeys {
    * SIP message) when IDRi is hidden; used for the 5.2.6 recomputation.
    */
   initiatorUri?: string;
-  /** Expected kind; inferred from the purpose tag otherwise. */
+  /**
+   * Expected kind. Without it the kind is read from the CS-ID map, else from
+   * the Key Type of the decrypted key parameters; when neither tells, it is a
+   * guess from the purpose tag and the purpose-tag check is inconclusive.
+   */
   kind?: KeyKind;
   /** Who should have sent it (e.g. the GMS Server URI of the group, 5.7.2 step 2); checked against IDRi. */
   expectedInitiatorUri?: string;
@@ -51,8 +55,17 @@ export interface Verdict {
 
 export interface VerifyResult {
   kind: KeyKind;
+  /** How the kind was chosen (validate.ts). */
+  kindSource: KindSource;
+  /** False when the kind is only a guess (give keys.kind). */
+  kindResolved: boolean;
+  kindNote: string;
   findings: MikeyFinding[];
-  /** Profile conforms (no error-level findings from the validator). */
+  /** One result per declared check: the message table of the kind, then its key-parameter table. */
+  results: MikeyCheckResult[];
+  /** Checks that could not be decided (results neither pass, fail nor not-applicable). */
+  inconclusive: MikeyCheckResult[];
+  /** Profile conforms: no error-level (shall) departure of any validator rule, message or key parameters, and no check left undecided. */
   conforms: boolean;
   signature: Verdict;
   decryption: Verdict;
@@ -82,27 +95,51 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const eq = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export function verifyIMessage(bytes: Uint8Array, keys: VerifyKeys): VerifyResult {
-  const validation = validateIMessage(bytes, { kind: keys.kind });
+  const first = verifyWith(bytes, keys, keys.kind ? { kind: keys.kind } : {});
+  // Without a kind and without CS-IDs, the decrypted Key Type (E.6.11) says what the key is; re-run with it.
+  if (!first.kindResolved && first.keyParameters) {
+    const kind = kindFromKeyType(first.keyParameters.keyType);
+    if (kind) return verifyWith(bytes, keys, { kind, kindSource: 'key-type' });
+  }
+  return first;
+}
+
+function verifyWith(bytes: Uint8Array, keys: VerifyKeys, options: ValidateOptions): VerifyResult {
+  const validation = validateIMessage(bytes, options);
   const result: VerifyResult = {
-    kind: validation.kind, findings: [...validation.findings], conforms: !hasErrors(validation.findings),
+    kind: validation.kind, kindSource: validation.kindSource, kindResolved: validation.kindResolved, kindNote: validation.kindNote,
+    findings: [...validation.findings], results: [...validation.results], inconclusive: [], conforms: false,
     signature: { ok: false, reason: 'not checked' }, decryption: { ok: false, reason: 'not attempted' }, verified: false,
   };
+  const kp: KpState = { input: { unavailable: { reason: 'the message does not decode', blame: 'target' } } };
   const parsed = parseIMessage(bytes);
   if (!parsed.ok) {
     result.signature.reason = result.decryption.reason = `message does not decode: ${parsed.error.reason}`;
-    return result;
+  } else {
+    const payload = parsed.message.payloads.find((p) => p.kind === 'GENERAL_EXT' && p.extType === GenExtType.KEY_PARAMETERS);
+    kp.input = payload ? { unavailable: { reason: 'the key parameters were not decrypted: no key', blame: 'precondition' } } : { unavailable: { reason: 'no key parameters payload (E.6 is optional)' } };
+    try {
+      verifyParsed(parsed.message, keys, result, kp);
+    } catch (e) {
+      result.findings.push(vf('verify.defect', '5.2.2', 'message', null, 'verification completes', `verifier defect: ${String(e)}`));
+    }
   }
-  try {
-    verifyParsed(parsed.message, keys, result);
-  } catch (e) {
-    result.findings.push(vf('verify.defect', '5.2.2', 'message', null, 'verification completes', `verifier defect: ${String(e)}`));
-  }
+  const kpRun = checkKeyParameterTable({ kind: result.kind, kindSource: result.kindSource, ...kp.input, at: kp.input.at ?? null });
+  result.results.push(...kpRun.results);
+  result.findings.push(...kpRun.findings);
+  result.inconclusive = result.results.filter((r) => r.verdict === 'inconclusive' || r.verdict === 'error');
+  result.conforms = !result.findings.some((f) => f.severity === 'error' && !f.rule.startsWith('verify.')) && result.inconclusive.length === 0;
   const errors = result.findings.some((f) => f.severity === 'error' && f.rule.startsWith('verify.'));
   result.verified = result.signature.ok && result.decryption.ok && !errors;
   return result;
 }
 
-function verifyParsed(m: MikeyMessage, keys: VerifyKeys, out: VerifyResult): void {
+/** What the key-parameter table will read, filled in as verification gets there. */
+interface KpState {
+  input: Pick<KeyParametersInput, 'decoded' | 'unavailable'> & { at?: number | null };
+}
+
+function verifyParsed(m: MikeyMessage, keys: VerifyKeys, out: VerifyResult, kpState: KpState): void {
   const kind = out.kind;
   out.csbId = m.hdr.csbId;
   const idr = (role: number) => m.payloads.find((p): p is IdrPayload => p.kind === 'IDR' && p.role === role);
@@ -195,7 +232,7 @@ function verifyParsed(m: MikeyMessage, keys: VerifyKeys, out: VerifyResult): voi
       out.findings.push(vf('verify.self-decrypt', 'E.5', 'SAKKE-to-self.SAKKE.data', selfExt.sakke.fields?.data.offset ?? null, 'SAKKE data that decapsulates with the initiator RSK', d.reason, 'error', 'MCXSEC-E.5-01'));
       return;
     }
-    finishWithKey(m, keys, out, d.ssv, selfExt.sakke);
+    finishWithKey(m, keys, out, d.ssv, selfExt.sakke, kpState);
     return;
   }
   if (uidr) {
@@ -219,11 +256,11 @@ function verifyParsed(m: MikeyMessage, keys: VerifyKeys, out: VerifyResult): voi
     out.findings.push(vf('verify.sakke-decrypt', '5.2.2', 'SAKKE.data', sakke.fields?.data.offset ?? null, 'SAKKE data that decapsulates with our RSK', d.reason, 'error', 'MCXSEC-5.2.2-06'));
     return;
   }
-  finishWithKey(m, keys, out, d.ssv, sakke);
+  finishWithKey(m, keys, out, d.ssv, sakke, kpState);
 }
 
 /** Everything after the key is out: its length, K-ID, key parameters and the 5.2.6 initiator check. */
-function finishWithKey(m: MikeyMessage, keys: VerifyKeys, out: VerifyResult, key: Uint8Array, sakke: SakkePayload): void {
+function finishWithKey(m: MikeyMessage, keys: VerifyKeys, out: VerifyResult, key: Uint8Array, sakke: SakkePayload, kpState: KpState): void {
   const kind = out.kind;
   const ts = { seconds: out.timestampNtpSeconds! };
   const uidi = m.payloads.find((p): p is IdrPayload => p.kind === 'IDR' && p.role === IdRole.IDRuidi);
@@ -251,18 +288,19 @@ function finishWithKey(m: MikeyMessage, keys: VerifyKeys, out: VerifyResult, key
   if (kp && kp.kind === 'GENERAL_EXT') {
     const base = kp.fields?.data.offset ?? null;
     const structure = parseProtectedPayload(kp.data, base ?? 0);
-    if (structure.ok) {
+    if (!structure.ok) {
+      kpState.input = { unavailable: { reason: 'the key parameters payload is not an MCData protected payload (see mikey.kp.structure)', blame: 'target' } };
+    } else {
       const at = structure.value.fields.payload.offset;
       const plain = unprotectPayload(kp.data, key);
       if (!plain.ok) {
+        kpState.input = { unavailable: { reason: `the key parameters do not decrypt with the distributed key (see verify.kp-decrypt): ${plain.reason}`, blame: 'target' }, at };
         out.findings.push(vf('verify.kp-decrypt', '5.2.4', 'KeyParameters.payload', at, 'key parameters that decrypt with the distributed key', plain.reason, 'error', 'MCXSEC-5.2.4-03', 'the key shall be rejected'));
       } else {
         const decoded = parseKeyParameters(plain.plaintext);
-        if (!decoded.ok) {
-          out.findings.push(vf('kp.decode', 'E.6.1', 'KeyParameters.payload', at, 'Key Parameters per Table E.6.1-1', `${decoded.reason} (plaintext offset ${decoded.offset})`, 'error', 'MCXSEC-E.6.1-02'));
-        } else {
+        kpState.input = { decoded: decoded.ok ? { ok: true, value: decoded.value } : decoded, at };
+        if (decoded.ok) {
           out.keyParameters = decoded.value;
-          out.findings.push(...checkKeyParameters(decoded.value, kind, at));
           out.revoked = (decoded.value.status & STATUS_NOT_REVOKED) === 0;
           out.securityGateway = (decoded.value.status & STATUS_SECURITY_GATEWAY) !== 0;
           if (out.revoked) out.findings.push(vf('verify.revoked', '5.2.4', 'KeyParameters.status', at, 'status bit 0 = 1 (not revoked)', 'revoked', 'warning', 'MCXSEC-5.2.4-02', 'the key and K-ID shall not be used'));
