@@ -18,8 +18,9 @@ export const ROLES = ['idms', 'partner-idms', 'kms'] as const;
 
 interface ControlProject extends ControlOption {
   name: string;
-  role: string;
-  /** Titles of the tests to run (all when absent): the others are not even loaded. */
+  /** The suites (suites/<dir>) whose tests it runs. */
+  suites: string[];
+  /** Titles of the tests to run (all when absent), matched at the end of the title. */
   titles?: string[];
 }
 
@@ -31,10 +32,11 @@ function controlProjects(): Project[] {
   const list = JSON.parse(readFileSync(file, 'utf8')) as ControlProject[];
   return list.map((p) => ({
     name: p.name,
-    testDir: `suites/${p.role}`,
-    testMatch: '**/*.spec.ts',
-    ...(p.titles ? { grep: new RegExp(p.titles.map(escapeRegExp).join('|') || '^$') } : {}),
-    use: { mcxControl: { faults: p.faults, roles: p.roles ?? [p.role], onlyRequirements: p.onlyRequirements, targetFile: p.targetFile, secretEnv: p.secretEnv } } as Project['use'],
+    testDir: 'suites',
+    testMatch: p.suites.map((s) => `${s}/**/*.spec.ts`),
+    // Playwright matches grep against the full title followed by the tags.
+    ...(p.titles ? { grep: new RegExp(`(?:${p.titles.map(escapeRegExp).join('|') || '^$'})(?: @\\S+)*$`) } : {}),
+    use: { mcxControl: { faults: p.faults, roles: p.roles, onlyRequirements: p.onlyRequirements, targetFile: p.targetFile, secretEnv: p.secretEnv } } as Project['use'],
   }));
 }
 

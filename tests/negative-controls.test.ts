@@ -73,12 +73,11 @@ for (const role of SUITE_ROLES) {
     };
     try {
       const baselineDomain = await started([]);
-      const project = (name: string, suite: string, faultNames: string[], titles: string[], domain: { targetFile: string; secretEnv: Record<string, string> }) => ({ name, role: suite, roles: [...SUITE_ROLES], faults: faultNames, titles, ...domain });
-      const projects = suites.map((s) => project(`nc:${role}:baseline:${s}`, s, [], testsFor(role, s, listed.tests).map(titleOf), baselineDomain));
-      for (const f of checked) {
-        const domain = await started([f.name]);
-        for (const s of suites) projects.push(project(`nc:${role}:${f.name}:${s}`, s, [f.name], testsFor(role, s, listed.tests).map(titleOf), domain));
-      }
+      // One project per fault over every suite that can see it (one set of workers per fault, not per suite).
+      const titles = [...new Set(suites.flatMap((s) => testsFor(role, s, listed.tests).map(titleOf)))];
+      const project = (name: string, faultNames: string[], domain: { targetFile: string; secretEnv: Record<string, string> }) => ({ name, suites, roles: [...SUITE_ROLES], faults: faultNames, titles, ...domain });
+      const projects = [project(`nc:${role}:baseline`, [], baselineDomain)];
+      for (const f of checked) projects.push(project(`nc:${role}:${f.name}`, [f.name], await started([f.name])));
       // Holds the reference domains' throwaway test credentials: private to this run, deleted at the end.
       writeFileSync(join(dir, 'projects.json'), JSON.stringify(projects), { mode: 0o600 });
       const reportDir = join(dir, 'report');
@@ -98,14 +97,11 @@ for (const role of SUITE_ROLES) {
       };
 
       const problems: string[] = [];
-      const baselines = new Map(suites.map((s) => [s, read(`nc:${role}:baseline:${s}`)]));
-      for (const [s, b] of baselines) {
-        for (const r of b.requirements) if (r.verdict === 'fail' || r.verdict === 'error' || (r.verdict === 'inconclusive' && r.tests.length)) problems.push(`baseline ${s}: ${r.id} ${r.verdict}: ${r.reason ?? ''}`);
-        for (const d of b.defects) problems.push(`baseline ${s}: suite defect ${d.kind} ${d.check ?? d.requirement ?? ''} in '${d.test ?? ''}': ${d.detail}`);
-      }
+      const baseline = read(`nc:${role}:baseline`);
+      for (const r of baseline.requirements) if (r.verdict === 'fail' || r.verdict === 'error' || (r.verdict === 'inconclusive' && r.tests.length)) problems.push(`baseline: ${r.id} ${r.verdict}: ${r.reason ?? ''}`);
+      for (const d of baseline.defects) problems.push(`baseline: suite defect ${d.kind} ${d.check ?? d.requirement ?? ''} in '${d.test ?? ''}': ${d.detail}`);
       for (const f of checked) {
-        const merged = mergeRuns(suites.map((s) => ({ baseline: baselines.get(s)!, run: read(`nc:${role}:${f.name}:${s}`) })));
-        problems.push(...compareControl(f, merged.baseline, merged.run, covered));
+        problems.push(...compareControl(f, baseline, read(`nc:${role}:${f.name}`), covered));
         problems.push(...undeclared(f));
       }
       expect(problems, `negative-control problems for the faults of ${role} (${checked.length} fault(s) against ${suites.join(', ')}):\n${problems.join('\n')}`).toEqual([]);
@@ -114,25 +110,6 @@ for (const role of SUITE_ROLES) {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-}
-
-/** A fault's runs over several suites, as one baseline and one run (requirements joined; test titles differ by suite). */
-function mergeRuns(pairs: { baseline: Results; run: Results }[]): { baseline: Results; run: Results } {
-  const join = (rs: Results[]): Results => {
-    const byId = new Map<string, Results['requirements'][number]>();
-    for (const r of rs.flatMap((x) => x.requirements)) {
-      const seen = byId.get(r.id);
-      if (!seen) byId.set(r.id, { ...r, tests: [...r.tests] });
-      else {
-        seen.tests.push(...r.tests);
-        // The worst verdict over the suites, as the engine would give over all tests.
-        const order = ['fail', 'error', 'inconclusive', 'pass', 'not-applicable', 'not-tested'];
-        if (order.indexOf(r.verdict) < order.indexOf(seen.verdict)) Object.assign(seen, { verdict: r.verdict, reason: r.reason });
-      }
-    }
-    return { ...rs[0]!, requirements: [...byId.values()], defects: rs.flatMap((x) => x.defects ?? []) };
-  };
-  return { baseline: join(pairs.map((p) => p.baseline)), run: join(pairs.map((p) => p.run)) };
 }
 
 /** A fault must name the checks it breaks (the first check of the contract: each fault proves a check). */

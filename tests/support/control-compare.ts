@@ -20,7 +20,7 @@ interface Cell {
 
 function cells(r: Results): Map<string, Cell> {
   const out = new Map<string, Cell>();
-  for (const req of r.requirements) for (const t of req.tests) out.set(`${t.title}\u0000${req.id}`, { verdict: t.verdict, ...(t.reason ? { reason: t.reason } : {}), findings: t.findings ?? [] });
+  for (const req of r.requirements) for (const t of req.tests) out.set(`${t.file} › ${t.title}\u0000${req.id}`, { verdict: t.verdict, ...(t.reason ? { reason: t.reason } : {}), findings: t.findings ?? [] });
   return out;
 }
 
