@@ -1,4 +1,5 @@
 import { Agent, request as undiciRequest } from 'undici';
+import { recordAnswer, recordTimeout, stoppedReason } from './endpoint-health.ts';
 
 /**
  * The suite's HTTP client: undici with the target's TLS settings, bounded in
@@ -32,6 +33,10 @@ export interface HttpFailure {
   ok: false;
   error: string;
   durationMs: number;
+  /** No answer in time (as opposed to a refused connection or a TLS failure). */
+  timedOut?: boolean;
+  /** Not attempted: the origin stopped answering earlier in the run (endpoint-health.ts). */
+  notAttempted?: boolean;
 }
 
 export type HttpResult = HttpResponse | HttpFailure;
@@ -75,6 +80,15 @@ export class HttpClient {
     const timeout = req.timeoutMs ?? this.options.defaultTimeoutMs ?? 10_000;
     const maxBody = req.maxBodyBytes ?? this.options.defaultMaxBodyBytes ?? 2 * 1024 * 1024;
     let result: HttpResult;
+    const stopped = stoppedReason(req.url);
+    if (stopped) {
+      result = { ok: false, error: stopped, durationMs: 0, timedOut: true, notAttempted: true };
+      this.options.onExchange?.({ ...req, method, headers, rawBody: typeof body === 'string' ? body : undefined }, result);
+      return result;
+    }
+    // One deadline for the whole exchange, body included: a target that drips bytes or overstates
+    // Content-Length is cut at the deadline like one that never answers.
+    const deadline = AbortSignal.timeout(timeout);
     try {
       const res = await undiciRequest(req.url, {
         method,
@@ -83,14 +97,18 @@ export class HttpClient {
         dispatcher: this.agent,
         headersTimeout: timeout,
         bodyTimeout: timeout,
-        signal: AbortSignal.timeout(timeout),
+        signal: deadline,
       });
-      const { text, truncated } = await readBounded(res.body, maxBody);
+      const { text, truncated } = await readBounded(res.body, maxBody, deadline);
       const flat: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) flat[k] = Array.isArray(v) ? v.join(', ') : String(v ?? '');
       result = { ok: true, status: res.statusCode, headers: flat, bodyText: text, truncated, durationMs: Date.now() - started };
+      recordAnswer(req.url);
     } catch (err) {
-      result = { ok: false, error: describeError(err), durationMs: Date.now() - started };
+      const timedOut = deadline.aborted || isTimeout(err);
+      const error = timedOut ? `no complete answer within ${timeout} ms (${describeError(err)})` : describeError(err);
+      result = { ok: false, error, durationMs: Date.now() - started, ...(timedOut ? { timedOut } : {}) };
+      if (timedOut) recordTimeout(req.url, error);
     }
     this.options.onExchange?.({ ...req, method, headers, rawBody: typeof body === 'string' ? body : undefined }, result);
     return result;
@@ -101,9 +119,19 @@ export class HttpClient {
   }
 }
 
-async function readBounded(body: AsyncIterable<Uint8Array> & { destroy?: () => void }, max: number): Promise<{ text: string; truncated: boolean }> {
+async function readBounded(body: AsyncIterable<Uint8Array> & { destroy?: (err?: Error) => void }, max: number, deadline: AbortSignal): Promise<{ text: string; truncated: boolean }> {
   const chunks: Uint8Array[] = [];
   let size = 0;
+  const onAbort = () => body.destroy?.(new Error('the exchange deadline passed while the body was still arriving'));
+  deadline.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await readChunks(body, max, chunks, size);
+  } finally {
+    deadline.removeEventListener('abort', onAbort);
+  }
+}
+
+async function readChunks(body: AsyncIterable<Uint8Array> & { destroy?: (err?: Error) => void }, max: number, chunks: Uint8Array[], size: number): Promise<{ text: string; truncated: boolean }> {
   for await (const chunk of body) {
     if (size + chunk.length > max) {
       chunks.push(chunk.subarray(0, max - size));
@@ -114,6 +142,13 @@ async function readBounded(body: AsyncIterable<Uint8Array> & { destroy?: () => v
     size += chunk.length;
   }
   return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
+
+function isTimeout(err: unknown): boolean {
+  const e = err as { name?: string; code?: string; cause?: { code?: string; name?: string } };
+  return e?.name === 'TimeoutError' || TIMEOUT_CODES.has(e?.code ?? '') || TIMEOUT_CODES.has(e?.cause?.code ?? '') || e?.cause?.name === 'TimeoutError';
 }
 
 function describeError(err: unknown): string {
