@@ -110,10 +110,6 @@ export const MUTATIONS: Record<RuleId, Mutation> = {
   'sign.type': { target: 'message', description: 'S type 0 (RSA/PKCS#1)', apply: edit((m) => { first(m, 'SIGN').sType = 0; }) },
   'sign.length': { target: 'message', description: 'a 32-octet signature (the length E.1.2 mentions)', apply: edit((m) => { const s = first(m, 'SIGN'); s.signature = s.signature.slice(0, 32); s.declaredLength = 32; }) },
   'sp.prot-type': { target: 'message', description: 'SP Prot type 1 (not SRTP)', apply: edit((m) => { first(m, 'SP').protType = 1; }) },
-  'sp.default-profile': { target: 'message', description: 'encryption algorithm 1 (AES-CM) in the SP', apply: edit((m) => { first(m, 'SP').params.find((p) => p.type === 0)!.value = Uint8Array.of(1); }) },
-  'sp.unreferenced': { target: 'message', description: 'CS# 0 but an SP payload kept', apply: edit((m) => {
-    m.hdr.csCount = 0; m.hdr.csIdMapType = CsIdMapType.EMPTY; m.hdr.genericIds = undefined;
-  }) },
   'ext.duplicate': { target: 'message', description: 'two SAKKE-to-self payloads', apply: edit((m) => {
     const i = m.payloads.findIndex((p) => p.kind === 'GENERAL_EXT' && p.extType === GenExtType.SAKKE_TO_SELF);
     m.payloads.splice(i + 1, 0, structuredClone(m.payloads[i]));

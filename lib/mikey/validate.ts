@@ -64,8 +64,6 @@ export const RULES = {
   'sign.type': { clause: 'E.1.2', summary: 'S type 2 (ECCSI)', requirement: 'MCXSEC-E.1.2-10' },
   'sign.length': { clause: 'E.1.2', summary: 'Signature len matches the 129-octet ECCSI signature (RFC 6507 / RFC 6509)', requirement: 'MCXSEC-E.1.2-11' },
   'sp.prot-type': { clause: 'E.2.2', summary: 'SP Prot type 0 (SRTP)', requirement: { gmk: 'MCXSEC-E.2.2-01', pck: 'MCXSEC-E.3.3-01', default: 'MCXSEC-E.4.2-01' } },
-  'sp.default-profile': { clause: 'E.2.2', summary: 'SP values match the default profile of the key kind', requirement: { gmk: 'MCXSEC-E.2.2-02', pck: 'MCXSEC-E.3.2-02', default: 'MCXSEC-E.4.2-02' } },
-  'sp.unreferenced': { clause: 'E.2.1', summary: 'with CS# 0 no SP payload is needed', requirement: { gmk: 'MCXSEC-E.2.1-02', pck: 'MCXSEC-E.3.1-02', default: 'MCXSEC-E.4.1-03' } },
   'ext.duplicate': { clause: 'E.1.2', summary: 'at most one SAKKE-to-self and one key parameters payload', requirement: 'MCXSEC-E.1.2-01' },
   'self.next-payload': { clause: 'E.5', summary: 'next payload of the encapsulated SAKKE payload is 0', requirement: 'MCXSEC-E.5-04' },
   'self.sakke': { clause: 'E.5', summary: 'SAKKE-to-self carries params 1, ID scheme 2 and a 273-octet SAKKE data', requirement: 'MCXSEC-E.5-02' },
@@ -496,30 +494,6 @@ const MESSAGE_RULES: Record<Exclude<MessageRuleId, 'message.decode'>, MessageRul
     if (sps.length === 0) return na('no SP payload');
     return read('SP.protType', '0 (SRTP)', sps.map((p) => p.protType), sps.filter((p) => p.protType !== PROT_TYPE_SRTP)
       .map((p) => ({ field: 'SP.protType', at: at(p, 'protType'), expected: '0 (SRTP)', found: String(p.protType) })));
-  },
-  'sp.default-profile': (m, { kind }) => {
-    const sps = ofKind(m, 'SP');
-    if (sps.length === 0) return na('no SP payload (the default profile applies)');
-    const profile = defaultProfileOfKind(kind);
-    const v: Violation[] = [];
-    for (const p of sps) {
-      for (const [type, want] of profile.params) {
-        const param = p.params.find((q) => q.type === type);
-        if (!param) continue;
-        const got = param.value.length === 1 ? param.value[0] : NaN;
-        if (got !== want) {
-          v.push({ field: `SP.param[type ${type}]`, at: param.fields?.value ?? param.offset ?? null, expected: `${want} (${profile.clause})`,
-            found: param.value.length === 1 ? String(got) : `0x${hex(param.value)}`, message: `differs from the default profile of ${profile.clause}` });
-        }
-      }
-    }
-    return read('SP.params', `the values of the default profile of ${profile.clause}`, sps.length, v);
-  },
-  'sp.unreferenced': (m) => {
-    if (m.hdr.csCount !== 0) return na(`CS# is ${m.hdr.csCount}: SP payloads describe its crypto sessions`);
-    const sps = ofKind(m, 'SP');
-    return read('SP', 'no SP payload when CS# is 0 (default profile applies)', sps.length, sps.length === 0 ? []
-      : [{ field: 'SP', at: sps[0]!.offset, expected: 'no SP payload when CS# is 0 (default profile applies)', found: `${sps.length} SP payload(s)` }]);
   },
   'ext.duplicate': (m) => {
     const v = [GenExtType.SAKKE_TO_SELF, GenExtType.KEY_PARAMETERS].flatMap((t): Violation[] => {
