@@ -108,6 +108,34 @@ test('a target that is down: exit 1, every tested requirement inconclusive with 
   expect(out.exitCode).toBe(1);
 });
 
+test('a target that accepts connections and never answers: the run ends at its deadline, unfinished requirements INCONCLUSIVE, exit 1', async () => {
+  test.setTimeout(180_000);
+  const sockets = new Set<import('node:net').Socket>();
+  const silent = createServer((s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const base = `https://127.0.0.1:${(silent.address() as { port: number }).port}`;
+  try {
+    const file = join(dir, 'silent.yaml');
+    writeFileSync(file, ['name: a target that never answers', 'run: { deadlineSeconds: 15 }', 'ics: {}', 'kms:', `  baseUrl: ${base}/keymanagement/identity/v1`, '  kmsUri: kms.example.org', 'idms:', `  issuer: ${base}/idms`, '  clientId: c', `  redirectUri: ${base}/cb`, '  users: [{ label: alice, username: alice, password: { env: MCX_SILENT_PASSWORD }, mcpttId: "sip:alice@example.org" }]', ''].join('\n'));
+    const started = Date.now();
+    const out = await runConformance({ target: file, roles: ['kms'], reportDir: join(dir, 'report'), quiet: true, env: { MCX_SILENT_PASSWORD: 'silent-target-password' } });
+    expect(Date.now() - started, 'the run is bounded by its deadline (plus start and reports)').toBeLessThan(60_000);
+    const results = out.results as Results;
+    expect(results, out.output.slice(-3000)).toBeDefined();
+    expect(results.requirements.filter((r) => r.verdict === 'pass' || r.verdict === 'fail').map((r) => r.id)).toEqual([]);
+    const reasons = results.requirements.filter((r) => r.verdict === 'inconclusive').map((r) => r.reason ?? '');
+    expect(reasons.length).toBeGreaterThan(0);
+    expect(reasons.every((r) => /run deadline of 15 s|no complete answer within|target stopped answering|no access token/.test(r)), reasons.join('\n')).toBe(true);
+    expect(out.exitCode).toBe(1);
+  } finally {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+  }
+});
+
 test('--help of run lists every option', () => {
   const r = cli(['run', '--help']);
   expect(r.code).toBe(0);

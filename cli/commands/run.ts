@@ -64,6 +64,9 @@ export interface RunOutcome {
   scrubbed: string[];
 }
 
+/** The run deadline when the target file sets none (schemas/target.schema.json says the same). */
+export const DEFAULT_DEADLINE_SECONDS = 1800;
+
 /** A run id that sorts by time: 2026-11-23T13-05-00-123Z. */
 export function newRunId(): string {
   return new Date().toISOString().replace(/[:.]/g, '-');
@@ -136,8 +139,9 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
     childEnv.MCX_SECRET_LOG = secretLog;
     childEnv.MCX_OUTPUT_DIR = join(workDir, 'test-results');
     if (opts.workers) childEnv.MCX_WORKERS = String(opts.workers);
-    childEnv.MCX_REPORTERS = JSON.stringify(reportersFor({ reportDir, roles, targetFile, quiet: !!opts.quiet, shard: !!opts.shard }));
-    const args = ['test', ...roles.map((r) => `--project=${r}`), '--pass-with-no-tests'];
+    const deadlineSeconds = resolvedTarget.run?.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS;
+    childEnv.MCX_REPORTERS = JSON.stringify(reportersFor({ reportDir, roles, targetFile, quiet: !!opts.quiet, shard: !!opts.shard, deadlineSeconds }));
+    const args = ['test', ...roles.map((r) => `--project=${r}`), '--pass-with-no-tests', `--global-timeout=${deadlineSeconds * 1000}`];
     if (opts.grep) args.push('--grep', opts.grep);
     if (opts.shard) args.push('--shard', opts.shard);
     const { code, output } = await runPlaywright(args, childEnv, { quiet: opts.quiet });
@@ -189,10 +193,10 @@ function readSecretLog(file: string): string[] {
 }
 
 /** The reporters of a conformance run (Playwright reads them from MCX_REPORTERS through playwright.config.ts). */
-export function reportersFor(o: { reportDir: string; roles?: string[]; targetFile?: string; quiet: boolean; shard: boolean; allure?: boolean; catalogDir?: string }): unknown[] {
+export function reportersFor(o: { reportDir: string; roles?: string[]; targetFile?: string; quiet: boolean; shard: boolean; allure?: boolean; catalogDir?: string; deadlineSeconds?: number }): unknown[] {
   const reporters: unknown[] = [];
   if (!o.quiet) reporters.push(['list']);
-  reporters.push([join(PROJECT_ROOT, 'lib/report/reporter.ts'), { reportDir: o.reportDir, roles: o.roles, targetFile: o.targetFile, ...(o.catalogDir ? { catalogDir: o.catalogDir } : {}) }]);
+  reporters.push([join(PROJECT_ROOT, 'lib/report/reporter.ts'), { reportDir: o.reportDir, roles: o.roles, targetFile: o.targetFile, ...(o.catalogDir ? { catalogDir: o.catalogDir } : {}), ...(o.deadlineSeconds ? { deadlineSeconds: o.deadlineSeconds } : {}) }]);
   reporters.push(['html', { outputFolder: join(o.reportDir, 'playwright-report'), open: 'never' }]);
   if (o.allure !== false) reporters.push([
     join(PROJECT_ROOT, 'lib/report/allure.ts'),

@@ -27,6 +27,8 @@ export interface ConformanceReporterOptions {
   perProject?: Record<string, string | string[]>;
   /** The requirement catalog to judge by (default: lib/requirements/catalog; the reporter's own tests use a fixture catalog). */
   catalogDir?: string;
+  /** The run's deadline (Playwright's global timeout), to name it when it cuts the run short. */
+  deadlineSeconds?: number;
 }
 
 import { RESULTS_FILE, RUN_ERRORS_FILE } from './files.ts';
@@ -43,6 +45,8 @@ export default class ConformanceReporter implements Reporter {
   private startedAt = new Date();
   private rootDir = process.cwd();
   private projects: string[] = [];
+  /** Every test the run was to execute, so one the run never reached is reported, not forgotten. */
+  private planned: TestCase[] = [];
   private readonly redactor = new Redactor();
 
   constructor(private readonly options: ConformanceReporterOptions = {}) {}
@@ -51,6 +55,7 @@ export default class ConformanceReporter implements Reporter {
     this.startedAt = new Date();
     this.rootDir = config.configFile ? dirname(config.configFile) : config.rootDir;
     this.projects = suite.suites.map((s) => s.title).filter((t) => t !== 'self-test');
+    this.planned = suite.allTests();
     const doc = this.targetDocument();
     if (doc) {
       try {
@@ -69,7 +74,18 @@ export default class ConformanceReporter implements Reporter {
     this.errors.push(this.redactor.redactText(stripAnsi(error.message ?? error.value ?? 'unknown error')));
   }
 
-  async onEnd(_result: FullResult): Promise<void> {
+  async onEnd(result: FullResult): Promise<void> {
+    const cutShort = result.status === 'timedout' ? `the run deadline of ${this.options.deadlineSeconds ?? '?'} s (run.deadlineSeconds) was reached` : result.status === 'interrupted' ? 'the run was interrupted' : undefined;
+    if (cutShort) {
+      // Playwright reports its own global timeout as errors outside any test; the deadline is said once, below.
+      const own = /^Timed out waiting \d+s for the /;
+      this.errors.splice(0, this.errors.length, ...this.errors.filter((e) => !own.test(e)));
+      for (const t of this.planned) {
+        const r = this.records.get(t.id);
+        if (!r) this.records.set(t.id, { ...this.toRecord(t, { status: 'interrupted', duration: 0, attachments: [], errors: [], annotations: [] } as unknown as TestResult), interruptedBecause: cutShort });
+        else if (r.status === 'interrupted') r.interruptedBecause = cutShort;
+      }
+    }
     const reportDir = resolve(this.options.reportDir ?? process.env.MCX_REPORT_DIR ?? join(this.rootDir, 'reports', 'latest'));
     mkdirSync(reportDir, { recursive: true });
     const warnings: string[] = [];
@@ -83,6 +99,7 @@ export default class ConformanceReporter implements Reporter {
     const doc = this.targetDocument();
     if (doc) warnings.push(...targetWarnings(doc));
     for (const e of this.errors) warnings.push(`error outside any test: ${e.split('\n')[0]}`);
+    if (cutShort) warnings.push(`${cutShort}: the tests it had not finished left their requirements INCONCLUSIVE`);
     const roles = this.options.roles ?? this.projects;
     const ics = (doc?.ics ?? {}) as Record<string, boolean>;
     const results: Results = computeResults({

@@ -81,7 +81,7 @@ function keyOf(f: Finding): string {
 function gapOf(t: TestRecord): Gap {
   const test = t.title;
   if (t.status === 'timedOut') return { kind: 'not-run', test, reason: `not run: the test timed out after ${t.durationMs} ms (the target did not answer in time)` };
-  if (t.status === 'interrupted') return { kind: 'not-tested', test, reason: 'the run was interrupted' };
+  if (t.status === 'interrupted') return t.interruptedBecause ? { kind: 'not-run', test, reason: `not run: ${t.interruptedBecause}` } : { kind: 'not-tested', test, reason: 'the run was interrupted' };
   if (t.stop) return { kind: 'not-run', test, reason: t.stop.kind === 'fatal' ? `not run: the test stopped when ${t.stop.checkId ?? t.stop.reason} failed` : `not run: ${t.stop.reason}` };
   if (t.status === 'skipped') {
     if (t.notApplicable !== undefined) return { kind: 'not-applicable', test, reason: t.notApplicable };

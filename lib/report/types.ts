@@ -33,6 +33,8 @@ export interface TestRecord {
   completed?: boolean;
   /** Where the first error was thrown (file:line:column), for a crash. */
   errorAt?: string;
+  /** Why the test never ran or was cut off: the run itself ended early (deadline, interruption). */
+  interruptedBecause?: string;
   /** Reason given with the `not-applicable` annotation, when the test skipped itself for the ICS. */
   notApplicable?: string;
   /** Reason of a skip without the not-applicable annotation. */

@@ -120,7 +120,9 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 /** What a run's results mean as an exit code, with the reason when it is not 0. */
 export function outcomeOf(results: Results): { code: ExitCode; verdict: string } {
   if (results.summary.error > 0 || results.summary.suiteDefects > 0) return { code: EXIT.suiteError, verdict: `SUITE ERROR (${results.summary.error} requirement(s) with a suite error, ${results.summary.suiteDefects} suite defect(s)): not a conformance verdict` };
-  if (results.summary.findings === 0) return { code: EXIT.usage, verdict: 'NO CHECK RAN (nothing selected, or every test skipped): not a conformance verdict' };
+  const s = results.summary;
+  // Nothing was judged: no check recorded anything and no test even tried (a dead target's tests stop INCONCLUSIVE, and that is a verdict).
+  if (s.findings === 0 && s.pass + s.fail + s.inconclusive + s.error === 0) return { code: EXIT.usage, verdict: 'NO CHECK RAN (nothing selected, or every test skipped): not a conformance verdict' };
   const blocking = results.requirements.some((r) => (r.verdict === 'fail' || r.verdict === 'inconclusive') && (MANDATORY_LEVELS.has(r.level as RequirementLevel) || r.level === 'unknown'));
   return blocking ? { code: EXIT.notConformant, verdict: 'NOT CONFORMANT' } : { code: EXIT.conformant, verdict: 'CONFORMANT (mandatory requirements)' };
 }

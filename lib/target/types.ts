@@ -8,6 +8,8 @@ import type { Ics } from './ics.ts';
 export interface Target {
   name: string;
   tls: TargetTls;
+  /** Bounds of the whole run (the schema's default fills it). */
+  run?: { deadlineSeconds?: number };
   ics: Ics;
   idms?: IdmsTarget;
   partnerIdms?: PartnerIdmsTarget;
