@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { ReferenceDomain } from '../../reference/domain.ts';
 import { TARGET_FILE_ENV, secretsOf } from '../../lib/harness/fixtures.ts';
@@ -148,7 +148,8 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
 
     const known = [...secretsOf(resolvedTarget), ...Object.values(domain?.secretEnv ?? {}), ...readSecretLog(secretLog)];
     const scrubbed = await scrubReportDir(reportDir, known);
-    if (scrubbed.filesChanged.length && !opts.quiet) process.stderr.write(`mcx-conformance run: removed secrets that escaped redaction from ${scrubbed.filesChanged.length} report file(s)\n`);
+    // Named, so the leak can be fixed at its source: a normal run leaves the final scrub nothing to do.
+    if (scrubbed.filesChanged.length && !opts.quiet) process.stderr.write(`mcx-conformance run: the final scrub removed secrets that escaped redaction (marked '<redacted by the final scrub>') from:\n${scrubbed.filesChanged.map((f) => `  ${relative(reportDir, f)}`).join('\n')}\n`);
 
     const resultsPath = join(reportDir, RESULTS_FILE);
     if (!existsSync(resultsPath)) {

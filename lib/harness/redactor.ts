@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { replaceSecrets } from './secret-text.ts';
 
 /**
  * Removes secrets from anything that goes into a report. Secrets are known
@@ -9,7 +10,6 @@ import { appendFileSync } from 'node:fs';
  * Authorization and Cookie headers, and values under secret-named keys.
  */
 const JWT_SHAPE = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
-const MIN_SECRET_LENGTH = 4;
 
 /** Parameter and member names whose values are always credentials. */
 const SECRET_PARAMS = ['access_token', 'refresh_token', 'id_token', 'code', 'client_secret', 'password', 'assertion', 'subject_token', 'actor_token', 'code_verifier', 'client_assertion'];
@@ -32,7 +32,8 @@ export class Redactor {
 
   /** Register a secret value; its hex/base64 spellings are covered by the caller adding them. */
   add(secret: string | undefined | null): void {
-    if (typeof secret === 'string' && secret.length >= MIN_SECRET_LENGTH && !this.secrets.has(secret)) {
+    // Any length: short secrets are replaced only as whole values (secret-text.ts).
+    if (typeof secret === 'string' && secret.length > 0 && !this.secrets.has(secret)) {
       this.secrets.add(secret);
       // The runner collects every registered secret (MCX_SECRET_LOG, a private file of the run) to scrub
       // the reports after the run, and the redaction test scans the reports for them.
@@ -45,13 +46,8 @@ export class Redactor {
       .replace(JWT_SHAPE, (jwt) => `<redacted jwt ${jwt.length} chars>`)
       .replace(JSON_MEMBER, (_m, pre: string, value: string, post: string) => (value.startsWith('<redacted') ? `${pre}${value}${post}` : `${pre}<redacted>${post}`))
       .replace(FORM_PARAM, (_m, pre: string, value: string) => (value.startsWith('<redacted') || value.startsWith('%3Credacted') ? `${pre}${value}` : `${pre}<redacted>`));
-    // Longest first, so a secret containing another is removed whole.
-    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
-      if (out.includes(secret)) out = out.split(secret).join('<redacted>');
-      const lower = secret.toLowerCase();
-      if (lower !== secret && out.includes(lower)) out = out.split(lower).join('<redacted>');
-    }
-    return out;
+    const spellings = [...this.secrets].flatMap((s) => (s.toLowerCase() === s ? [s] : [s, s.toLowerCase()]));
+    return replaceSecrets(out, spellings, '<redacted>');
   }
 
   redactValue<T>(value: T, key?: string): T {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { ZipArchive } from 'archiver';
+import { replaceSecrets } from '../harness/secret-text.ts';
 
 /**
  * The last line of redaction: after a run, every text file under the report
@@ -12,7 +13,8 @@ import { ZipArchive } from 'archiver';
  * JavaScript) could corrupt them.
  */
 const TEXT_EXTENSIONS = new Set(['.json', '.xml', '.html', '.htm', '.log', '.md', '.yaml', '.yml', '.txt', '.csv', '.js', '.css', '.jsonl', '.network', '.trace', '']);
-const REPLACEMENT = '<redacted>';
+// Distinct from the suites' own marker, so what only the final scrub caught can be found (and fixed at its source).
+const REPLACEMENT = '<redacted by the final scrub>';
 
 export interface ScrubReport {
   filesChanged: string[];
@@ -40,11 +42,11 @@ export async function scrubReportDir(dir: string, secrets: Iterable<string>): Pr
   return { filesChanged };
 }
 
-/** Each secret as given, lower-cased (hex), longest first; too short values are left alone. */
+/** Each secret as given, lower- and upper-cased (hex), longest first; short ones are matched as whole values only (secret-text.ts). */
 function spellings(secrets: Iterable<string>): string[] {
   const set = new Set<string>();
   for (const s of secrets) {
-    if (typeof s !== 'string' || s.length < 6) continue;
+    if (typeof s !== 'string' || s.length === 0) continue;
     set.add(s);
     set.add(s.toLowerCase());
     set.add(s.toUpperCase());
@@ -53,9 +55,7 @@ function spellings(secrets: Iterable<string>): string[] {
 }
 
 function scrubText(text: string, secrets: string[]): string {
-  let out = text;
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REPLACEMENT);
-  return out;
+  return replaceSecrets(text, secrets, REPLACEMENT);
 }
 
 async function scrubEmbeddedZips(text: string, secrets: string[]): Promise<string> {
@@ -80,8 +80,11 @@ async function scrubZip(bytes: Buffer, secrets: string[]): Promise<Buffer | unde
   let changed = false;
   const scrubbed = entries.map((e) => {
     if (!secrets.some((s) => e.data.includes(s))) return e;
+    const before = e.data.toString('utf8');
+    const after = scrubText(before, secrets);
+    if (after === before) return e;
     changed = true;
-    return { name: e.name, data: Buffer.from(scrubText(e.data.toString('utf8'), secrets)) };
+    return { name: e.name, data: Buffer.from(after) };
   });
   if (!changed) return undefined;
   const zip = new ZipArchive({ zlib: { level: 6 } });
