@@ -33,6 +33,8 @@ export const ICS_FEATURES = {
   'mcdata': 'MCData service: protected MCData payloads and signalling (8.5, 9.5)',
   'mcdata.authenticated-payload': 'MCData payloads signed by the sender with ECCSI (8.5.5)',
   'mcdata.xml-protection': 'XML protection of MCData application signalling in SIP (9.5.2)',
+  'http1.psk-tls': 'Pre-shared-key TLS authentication on HTTP-1 (6.1.1, 6.1.2)',
+  'kms.interkmrec': 'The KMS provisions interworking key management records (InterKMRec) to interworking MC UEs (11.2.3)',
 } as const;
 
 export type IcsFeature = keyof typeof ICS_FEATURES;
