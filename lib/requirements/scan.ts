@@ -99,8 +99,8 @@ export function headingClause(line: string): string | undefined {
   return m[1] ?? m[2];
 }
 
-const SENTENCE_END = /(?<=[.?!])(?<!\b(?:e\.g|i\.e|etc|cf|vs|No|Fig|approx|Ref)\.)\s+(?=[A-Z\\"'(\[_*])/;
-const UNIT_START = /^(\\-|-|•|NOTE\b|NOTE\s*\d*:|EXAMPLE\b|Table\s|Figure\s|Step\s*\d|[0-9]{1,2}[a-z]?[.)]\s|[a-z][.)]\s|\[[0-9a-z]+\]\s)/;
+const SENTENCE_END = /(?<=[.?!][*_]*)(?<!\b(?:e\.g|i\.e|etc|cf|vs|No|Fig|approx|Ref)\.)\s+(?=[A-Z\\"'(\[_*])/;
+const UNIT_START = /^(\\-|-|•|NOTE\b|NOTE\s*\d*:|EXAMPLE\b|Table\s|Figure\s|Step\s*\d|[0-9]{1,2}[a-z]?\\?[.)]\s|[a-z]\\?[.)]\s|\[[0-9a-z]+\]\s)/;
 
 /** Splits the spec into units (sentences, list items, table rows) with their clause. */
 export function splitUnits(spec: string): Unit[] {
@@ -141,6 +141,7 @@ export function splitUnits(spec: string): Unit[] {
       flush();
       inTable = false;
       if (heading) clause = heading;
+      bufNote = false;
       continue;
     }
     if (/^\*\s*\*\s*\*/.test(line)) {
@@ -246,6 +247,7 @@ export const EXCLUSION_KINDS = {
   example: 'part of an example (example XML, example identities, example values)',
   informative: 'in an informative annex or clause (Annex C)',
   'other-spec': 'an obligation of another specification, only referenced here',
+  'ics-option': 'declares a feature optional: the ICS feature named in why gates the requirements that follow',
   'out-of-model': 'binds an entity that is none of the roles (user, operator, deployment, SIP core, GMC-internal policy)',
 } as const;
 export type ExclusionKind = keyof typeof EXCLUSION_KINDS;

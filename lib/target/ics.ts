@@ -35,6 +35,10 @@ export const ICS_FEATURES = {
   'mcdata.xml-protection': 'XML protection of MCData application signalling in SIP (9.5.2)',
   'http1.psk-tls': 'Pre-shared-key TLS authentication on HTTP-1 (6.1.1, 6.1.2)',
   'kms.interkmrec': 'The KMS provisions interworking key management records (InterKMRec) to interworking MC UEs (11.2.3)',
+  'mcvideo': 'MCVideo service: private video pull and push, ambient viewing (7.2.6-7.2.8, 7.3.9)',
+  'first-to-answer': 'First-to-answer private calls with their own key distribution (7.2.4)',
+  'client.non-public-safety': 'The MC client is meant for non-public-safety users (then ambient listening and viewing are absent, 7.2.5, 7.2.6)',
+  'multi-talker': 'Multi-talker configured MCPTT groups (7.3.10)',
 } as const;
 
 export type IcsFeature = keyof typeof ICS_FEATURES;
