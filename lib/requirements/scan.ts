@@ -194,7 +194,7 @@ export function gridRows(line: string): string[] {
     const row = cols.map((c) => c.join(' ')).join(' | ');
     if (row.replace(/[|\s]/g, '')) rows.push(row);
   }
-  return rows.slice(1); // the first row is the header
+  return rows.length > 1 ? rows.slice(1) : rows; // the first row is the header, unless it is the only one
 }
 
 function keywordsOf(u: Unit): string[] {
