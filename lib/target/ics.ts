@@ -39,6 +39,7 @@ export const ICS_FEATURES = {
   'first-to-answer': 'First-to-answer private calls with their own key distribution (7.2.4)',
   'client.non-public-safety': 'The MC client is meant for non-public-safety users (then ambient listening and viewing are absent, 7.2.5, 7.2.6)',
   'multi-talker': 'Multi-talker configured MCPTT groups (7.3.10)',
+  'segy': 'The implementation is, or contains, an MC Security Gateway with pseudo KMS, GMS, server and clients (Annex L)',
 } as const;
 
 export type IcsFeature = keyof typeof ICS_FEATURES;
