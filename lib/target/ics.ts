@@ -40,6 +40,12 @@ export const ICS_FEATURES = {
   'client.non-public-safety': 'The MC client is meant for non-public-safety users (then ambient listening and viewing are absent, 7.2.5, 7.2.6)',
   'multi-talker': 'Multi-talker configured MCPTT groups (7.3.10)',
   'segy': 'The implementation is, or contains, an MC Security Gateway with pseudo KMS, GMS, server and clients (Annex L)',
+  'krr.create': 'The entity answers an unacceptable KMS choice in a MIKEY message with a KMS Redirect Response (5.2.8.2.2-5.2.8.2.4, 5.2.8.3)',
+  'kms.migration': 'The KMS serves as a Migration KMS for users migrated into its domain (5.3.1.3)',
+  'kms.external-domain-policy': 'The Home KMS provisions policy on the use of external security domains (5.2.8.3, 5.2.8.5)',
+  'gms.shared-gmk': 'One GMK is assigned to several MC group IDs through the key parameters (5.7.1, E.6.3)',
+  'gms.rekey-on-removal': 'The GMS distributes a new GMK when a member leaves the group (5.7.3)',
+  'emergency.clear-fallback': 'Operator policy lets emergency, imminent peril and emergency alert calls fall back to clear media (7.3.6-7.3.8)',
 } as const;
 
 export type IcsFeature = keyof typeof ICS_FEATURES;
