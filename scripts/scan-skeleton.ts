@@ -25,4 +25,5 @@ for (const h of scanSpecFile().filter((x) => x.group === group && !mapped.has(x.
   if (h.note) out.push('    exclude: note', '    why: informative NOTE');
   else out.push('    ids: []');
 }
-process.stdout.write(out.join('\n') + '\n');
+if (out.length) process.stdout.write(out.join('\n') + '\n');
+else process.stderr.write(`every hit of group ${group} is mapped\n`);
