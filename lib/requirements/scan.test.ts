@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { loadCatalog } from './catalog.ts';
 import {
+  annexDFieldRows,
   checkMappings,
   EXCLUSION_KINDS,
   gridRows,
@@ -50,6 +51,21 @@ test.describe('spec scan: the scanner', () => {
   test('grid tables split into rows, header dropped, wrapped cells joined', () => {
     const rows = gridRows('+-----+-----+ | IE | Presence | +-----+-----+ | Key | M | | Type | | +-----+-----+ | Text | O | +-----+-----+');
     expect(rows).toEqual(['Key Type | M', 'Text | O']);
+  });
+
+  test('flattened Annex D field tables are cut into rows; presence M unless (Optional)', () => {
+    expect(annexDFieldRows('Name Description UserUri URI of the user. KmsUri The URI of the KMS. ClientId (Optional) A string for the client DeviceId (Optional) A string TrK-ID (Optional) The ID used to protect the KmsMessage.')).toEqual([
+      'UserUri URI of the user.',
+      'KmsUri The URI of the KMS.',
+      'ClientId (Optional) A string for the client',
+      'DeviceId (Optional) A string',
+      'TrK-ID (Optional) The ID used to protect the KmsMessage.',
+    ]);
+    const hits = scanSpec('## D.3.1 General\n* * *\nName Description UserUri URI of the user. KmsId (Optional) The ID.\n* * *\n');
+    expect(hits.map((h) => [h.kind, h.words, h.keywords.join(',')])).toEqual([
+      ['table-row', 'useruri uri of the user.', 'M'],
+      ['table-row', 'kmsid (optional) the id.', 'optional,O'],
+    ]);
   });
 
   test('finds keyword sentences, list items, NOTEs and M/O table rows of in-scope clauses only', () => {

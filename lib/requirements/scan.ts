@@ -115,6 +115,12 @@ export function splitUnits(spec: string): Unit[] {
   const flush = () => {
     if (!buf.length) return;
     const joined = buf.join(' ');
+    if (inTable && /^[D](\.|$)/.test(clause) && /^Name Description\b/.test(joined)) {
+      for (const row of annexDFieldRows(joined)) units.push({ clause, kind: 'table-row', text: row, line: bufLines[0] ?? bufLine, note: false });
+      buf = [];
+      bufLines = [];
+      return;
+    }
     const starts: number[] = [];
     let pos = 0;
     for (const l of buf) {
@@ -174,6 +180,26 @@ export function splitUnits(spec: string): Unit[] {
   return units;
 }
 
+/**
+ * Field names of the flattened 'Name Description' tables of Annex D (D.2.2-1,
+ * D.3.1-1, D.3.2.2-1, D.3.3.2-1): the conversion joined their rows into running
+ * text, so rows are cut again before each field name. A field without
+ * '(Optional' is mandatory: the row is a hit with presence M, else O.
+ */
+export const ANNEX_D_FIELDS = [
+  'Version', 'UserUri', 'KmsUri', 'ClientId', 'DeviceId', 'Time', 'ClientReqUrl', 'KrrList', 'ClientError', 'TrK-ID', 'Signature-ID',
+  'KmsId', 'KmsMessage', 'Role', 'CertUri', 'Issuer', 'ValidFrom', 'ValidTo', 'Revoked', 'UserIDFormat', 'UserKeyPeriod', 'UserKeyOffset',
+  'PubEncKey', 'PubAuthKey', 'ParameterSet', 'KmsDomainList', 'IsSecurityGateway', 'UserID', 'KeyPeriodNo', 'UserDecryptKey',
+  'UserSigningKeySSK', 'UserPubTokenPVT',
+] as const;
+const D_FIELD_START = new RegExp(`(?<=^|[\\s.)])(?<!\\b(?:the|a|an|of|to|by|in|for|and|or) )(?=(?:${ANNEX_D_FIELDS.map((f) => f.replace('-', '\\-')).join('|')})(?![\\w-]))`, 'g');
+
+/** Rows of a flattened Annex D field table ('Name Description f1 desc f2 (Optional) desc ...'). */
+export function annexDFieldRows(text: string): string[] {
+  const body = text.replace(/^Name Description\s*/, '');
+  return body.split(D_FIELD_START).map((r) => r.trim()).filter(Boolean);
+}
+
 /** Rows of a grid table written on one line (`+---+---+ | a | b | ... +---+`), cells joined by ' | '. */
 export function gridRows(line: string): string[] {
   const parts = line.split(/\+(?:[-=]+\+)+/);
@@ -199,6 +225,11 @@ export function gridRows(line: string): string[] {
 
 function keywordsOf(u: Unit): string[] {
   const found = [...u.text.matchAll(KEYWORDS)].map((m) => m[1]!.toLowerCase());
+  if (u.kind === 'table-row' && /^D(\.|$)/.test(u.clause) && !u.text.includes(' | ')) {
+    // a field row of a flattened Annex D table: presence from the '(Optional' marker
+    found.push(/\(Optional/.test(u.text) ? 'O' : 'M');
+    return [...new Set(found)];
+  }
   if (u.kind !== 'sentence') {
     const cells = u.kind === 'table-row' ? u.text.split(' | ') : [u.text];
     for (const c of cells) for (const m of c.matchAll(PRESENCE)) found.push(m[1]!);
