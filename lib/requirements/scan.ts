@@ -100,7 +100,7 @@ export function headingClause(line: string): string | undefined {
 }
 
 const SENTENCE_END = /(?<=[.?!][*_]*)(?<!\b(?:e\.g|i\.e|etc|cf|vs|No|Fig|approx|Ref)\.)\s+(?=[A-Z\\"'(\[_*])/;
-const UNIT_START = /^(\\-|-|•|NOTE\b|NOTE\s*\d*:|EXAMPLE\b|Table\s|Figure\s|Step\s*\d|[0-9]{1,2}[a-z]?\\?[.)]\s|[a-z]\\?[.)]\s|\[[0-9a-z]+\]\s)/;
+const UNIT_START = /^(\\-|-|•|NOTE\b|NOTE\s*\d*:|EXAMPLE\b|Table\s|Figure\s|Step\s*\d|>\s*\d|\d{1,2}(?:[,-]\d{1,2})*:\s|[0-9]{1,2}[a-z]?\\?[.)]\s|[a-z]\\?[.)]\s|\[[0-9a-z]+\]\s)/;
 
 /** Splits the spec into units (sentences, list items, table rows) with their clause. */
 export function splitUnits(spec: string): Unit[] {
@@ -171,7 +171,11 @@ export function splitUnits(spec: string): Unit[] {
       bufLine = i + 1;
     } else if (!buf.length) {
       bufLine = i + 1;
-      // a paragraph after a NOTE cannot be told apart without blank lines: keep the NOTE flag only for lines it started
+    } else if (bufNote && /^[A-Z]/.test(line) && endsParagraph(buf[buf.length - 1]!)) {
+      // the text has no blank lines: a short line ending a sentence closes the NOTE's paragraph
+      flush();
+      bufNote = false;
+      bufLine = i + 1;
     }
     buf.push(line);
     bufLines.push(i + 1);
@@ -198,6 +202,11 @@ const D_FIELD_START = new RegExp(`(?<=^|[\\s.)])(?<!\\b(?:the|a|an|of|to|by|in|f
 export function annexDFieldRows(text: string): string[] {
   const body = text.replace(/^Name Description\s*/, '');
   return body.split(D_FIELD_START).map((r) => r.trim()).filter(Boolean);
+}
+
+/** A wrapped line that ends its paragraph: a sentence end well short of the wrap width. */
+function endsParagraph(line: string): boolean {
+  return line.length < 70 && /[.:]$/.test(line) && !/\b(?:e\.g|i\.e|etc)\.$/.test(line);
 }
 
 /** Rows of a grid table written on one line (`+---+---+ | a | b | ... +---+`), cells joined by ' | '. */
