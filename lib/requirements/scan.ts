@@ -171,7 +171,7 @@ export function splitUnits(spec: string): Unit[] {
       bufLine = i + 1;
     } else if (!buf.length) {
       bufLine = i + 1;
-    } else if (bufNote && /^[A-Z]/.test(line) && endsParagraph(buf[buf.length - 1]!)) {
+    } else if (bufNote && /^[A-Z*]/.test(line) && endsParagraph(buf[buf.length - 1]!)) {
       // the text has no blank lines: a short line ending a sentence closes the NOTE's paragraph
       flush();
       bufNote = false;
@@ -206,6 +206,7 @@ export function annexDFieldRows(text: string): string[] {
 
 /** A wrapped line that ends its paragraph: a sentence end well short of the wrap width. */
 function endsParagraph(line: string): boolean {
+  if (/^NOTE\s*\d*:\s*Void\.?$/.test(line)) return true;
   return line.length < 70 && /[.:]$/.test(line) && !/\b(?:e\.g|i\.e|etc)\.$/.test(line);
 }
 
