@@ -7,6 +7,7 @@ function lazy(name: string, summary: string, load: () => Promise<Command>): Comm
 }
 const runCommand = lazy('run', 'run the conformance suites against a target (default: the embedded reference domain)', async () => (await import('./commands/run.ts')).runCommand);
 const referenceCommand = lazy('reference', 'start the embedded reference MCX domain (with optional fault switches)', async () => (await import('./commands/reference.ts')).referenceCommand);
+const icsCommand = lazy('ics', 'print an ICS proforma (optional features per role, from the catalog) to fill in', async () => (await import('./commands/ics.ts')).icsCommand);
 const catalogCommand = lazy('catalog', 'requirement catalog counts: catalogued, testable, covered, with a negative control', async () => (await import('./commands/catalog.ts')).catalogCommand);
 
 /**
@@ -17,7 +18,7 @@ const packageCommand = lazy('package', 'zip a report directory as a certificatio
 
 const mergeCommand = lazy('merge', "merge the blob reports of sharded runs ('run --shard') into one report", async () => (await import('./commands/merge.ts')).mergeCommand);
 
-const COMMANDS: Command[] = [runCommand, mergeCommand, referenceCommand, catalogCommand, packageCommand, toolCommand];
+const COMMANDS: Command[] = [runCommand, mergeCommand, referenceCommand, catalogCommand, icsCommand, packageCommand, toolCommand];
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

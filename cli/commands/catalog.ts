@@ -6,7 +6,7 @@ import { listSuiteTests, requirementUses } from './list-tests.ts';
 
 const HELP = `usage: mcx-conformance catalog [--json]
 
-Prints, per role and in total, how many TS 33.180 statements are catalogued,
+Prints, per role, per clause group and in total, how many TS 33.180 statements are catalogued,
 how many are testable by a black box, how many at least one conformance test
 covers, and how many of those have a negative control (a fault switch of the
 reference domain that breaks them).

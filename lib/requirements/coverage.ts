@@ -1,4 +1,5 @@
 import type { Catalog, IdUse } from './catalog.ts';
+import { groupOfClause, SCOPE_GROUPS } from './scan.ts';
 import type { Role } from './types.ts';
 
 export interface CoverageCounts {
@@ -13,6 +14,8 @@ export interface CoverageCounts {
 export interface Coverage {
   total: CoverageCounts;
   byRole: Partial<Record<Role, CoverageCounts>>;
+  /** Per clause group of the scan's scope (lib/requirements/scan.ts), in document order; 'other' for clauses outside it. */
+  byGroup: Record<string, CoverageCounts>;
 }
 
 export function computeCoverage(catalog: Catalog, annotations: IdUse[], faultBreaks: Iterable<string>): Coverage {
@@ -21,8 +24,11 @@ export function computeCoverage(catalog: Catalog, annotations: IdUse[], faultBre
   const zero = (): CoverageCounts => ({ catalogued: 0, testable: 0, covered: 0, negativeControl: 0 });
   const total = zero();
   const byRole: Partial<Record<Role, CoverageCounts>> = {};
+  const byGroup: Record<string, CoverageCounts> = {};
+  for (const g of SCOPE_GROUPS) byGroup[g] = zero();
   for (const r of catalog.requirements) {
-    const rows = [total, ...r.roles.map((role) => (byRole[role] ??= zero()))];
+    const group = groupOfClause(r.clause) ?? 'other';
+    const rows = [total, (byGroup[group] ??= zero()), ...r.roles.map((role) => (byRole[role] ??= zero()))];
     for (const c of rows) {
       c.catalogued += 1;
       if (r.testable) c.testable += 1;
@@ -30,16 +36,19 @@ export function computeCoverage(catalog: Catalog, annotations: IdUse[], faultBre
       if (covered.has(r.id) && broken.has(r.id)) c.negativeControl += 1;
     }
   }
-  return { total, byRole };
+  for (const g of Object.keys(byGroup)) if (!byGroup[g]!.catalogued) delete byGroup[g];
+  return { total, byRole, byGroup };
 }
 
 export function formatCoverage(cov: Coverage): string {
-  const head = ['role', 'catalogued', 'testable', 'covered', 'negative-control'];
-  const rows = [
-    ...Object.entries(cov.byRole).sort(([a], [b]) => a.localeCompare(b)).map(([role, c]) => [role, c!.catalogued, c!.testable, c!.covered, c!.negativeControl]),
-    ['total', cov.total.catalogued, cov.total.testable, cov.total.covered, cov.total.negativeControl],
-  ].map((r) => r.map(String));
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(head), ...rows.map(line)].join('\n') + '\n';
+  const table = (first: string, entries: [string, CoverageCounts][]) => {
+    const head = [first, 'catalogued', 'testable', 'covered', 'negative-control'];
+    const rows = [...entries, ['total', cov.total] as [string, CoverageCounts]].map(([k, c]) => [k, c.catalogued, c.testable, c.covered, c.negativeControl].map(String));
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+    return [line(head), ...rows.map(line)].join('\n') + '\n';
+  };
+  const roles = Object.entries(cov.byRole).sort(([a], [b]) => a.localeCompare(b)) as [string, CoverageCounts][];
+  const groups = Object.entries(cov.byGroup ?? {});
+  return table('role', roles) + (groups.length ? '\n' + table('clause group', groups) : '');
 }

@@ -33,6 +33,19 @@ export const ICS_FEATURES = {
   'mcdata': 'MCData service: protected MCData payloads and signalling (8.5, 9.5)',
   'mcdata.authenticated-payload': 'MCData payloads signed by the sender with ECCSI (8.5.5)',
   'mcdata.xml-protection': 'XML protection of MCData application signalling in SIP (9.5.2)',
+  'http1.psk-tls': 'Pre-shared-key TLS authentication on HTTP-1 (6.1.1, 6.1.2)',
+  'kms.interkmrec': 'The KMS provisions interworking key management records (InterKMRec) to interworking MC UEs (11.2.3)',
+  'mcvideo': 'MCVideo service: private video pull and push, ambient viewing (7.2.6-7.2.8, 7.3.9)',
+  'first-to-answer': 'First-to-answer private calls with their own key distribution (7.2.4)',
+  'client.non-public-safety': 'The MC client is meant for non-public-safety users (then ambient listening and viewing are absent, 7.2.5, 7.2.6)',
+  'multi-talker': 'Multi-talker configured MCPTT groups (7.3.10)',
+  'segy': 'The implementation is, or contains, an MC Security Gateway with pseudo KMS, GMS, server and clients (Annex L)',
+  'krr.create': 'The entity answers an unacceptable KMS choice in a MIKEY message with a KMS Redirect Response (5.2.8.2.2-5.2.8.2.4, 5.2.8.3)',
+  'kms.migration': 'The KMS serves as a Migration KMS for users migrated into its domain (5.3.1.3)',
+  'kms.external-domain-policy': 'The Home KMS provisions policy on the use of external security domains (5.2.8.3, 5.2.8.5)',
+  'gms.shared-gmk': 'One GMK is assigned to several MC group IDs through the key parameters (5.7.1, E.6.3)',
+  'gms.rekey-on-removal': 'The GMS distributes a new GMK when a member leaves the group (5.7.3)',
+  'emergency.clear-fallback': 'Operator policy lets emergency, imminent peril and emergency alert calls fall back to clear media (7.3.6-7.3.8)',
 } as const;
 
 export type IcsFeature = keyof typeof ICS_FEATURES;

@@ -39,12 +39,36 @@ export function checkTargetDocument(doc: Record<string, unknown>): string[] {
   const ics = doc.ics;
   if (ics && typeof ics === 'object' && !Array.isArray(ics)) {
     for (const key of Object.keys(ics)) {
-      if (!isIcsFeature(key)) problems.push(`ics.${key}: unknown ICS feature (known: ${Object.keys(ICS_FEATURES).join(', ')})`);
+      if (!isIcsFeature(key)) problems.push(`ics.${key}: unknown ICS feature; did you mean '${nearestIcsFeature(key)}'? (mcx-conformance ics --template lists them all)`);
     }
   }
   const tls = doc.tls as { caFile?: string; caPem?: string } | undefined;
   if (tls?.caFile && tls.caPem) problems.push('tls: expected caFile or caPem, not both');
   return problems;
+}
+
+/** The known ICS feature closest to `name` (edit distance, ties in ics.ts order). */
+export function nearestIcsFeature(name: string): string {
+  let best = '';
+  let bestDistance = Infinity;
+  for (const known of Object.keys(ICS_FEATURES)) {
+    const d = editDistance(name.toLowerCase(), known.toLowerCase());
+    if (d < bestDistance) {
+      best = known;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
 }
 
 export function loadTargetFile(path: string, env: NodeJS.ProcessEnv = process.env): Target {
