@@ -54,7 +54,7 @@ export const RULES = {
   'idr.id-type': { clause: 'E.2.1', summary: 'URI identities in IDRi/IDRr/IDRkmsi/IDRkmsr carry ID type 1 (URI)', requirement: { gmk: 'MCXSEC-E.2.1-04', pck: 'MCXSEC-E.3.1-03', default: 'MCXSEC-E.4.1-04' } },
   'idr.uri-text': { clause: 'E.2.1', summary: 'IDRi / IDRr / IDRkmsi / IDRkmsr of ID type URI hold URI text (no binary, no NUL); hashed identities use the E.7 roles', requirement: { gmk: 'MCXSEC-E.2.1-05', pck: 'MCXSEC-E.3.1-04', default: 'MCXSEC-E.4.1-04' } },
   'idr.empty': { clause: 'E.2.1', summary: 'identity payloads are not empty', requirement: { gmk: 'MCXSEC-E.2.1-05', pck: 'MCXSEC-E.3.1-04', default: 'MCXSEC-E.4.1-04' } },
-  'idr.hidden-uid': { clause: 'E.7', summary: 'IDRuidi / IDRuidr carry a 32-octet UID', requirement: 'MCXSEC-E.7-01' },
+  'idr.hidden-uid': { clause: 'E.7', summary: 'IDRuidi / IDRuidr carry a 32-octet UID', requirement: 'MCXSEC-E.7-04' },
   'idr.role': { clause: 'E.7', summary: 'ID roles of RFC 6043 / RFC 6509 / E.7 (1, 2, 6, 7, 8, 9)', requirement: 'MCXSEC-E.7-02' },
   'sakke.count': { clause: 'E.2.1', summary: 'exactly one SAKKE payload (one key)', requirement: { gmk: 'MCXSEC-E.2.1-07', default: 'MCXSEC-E.1.2-01' } },
   'sakke.params': { clause: 'E.1.2', summary: 'SAKKE params 1 (parameter set 1, RFC 6509)', requirement: 'MCXSEC-E.1.2-09' },
