@@ -91,6 +91,10 @@ export class StreamChannel implements SipChannel {
     return this.inbox.receive(timeoutMs);
   }
 
+  listen(onMessage: (r: Received) => void, onError: (e: SipTransportError) => void): void {
+    this.inbox.listen(onMessage, onError);
+  }
+
   get keepalives(): number {
     return this.framer.keepalives;
   }

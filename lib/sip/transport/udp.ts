@@ -48,6 +48,10 @@ export class UdpChannel implements SipChannel {
     return this.inbox.receive(timeoutMs);
   }
 
+  listen(onMessage: (r: Received) => void, onError: (e: SipTransportError) => void): void {
+    this.inbox.listen(onMessage, onError);
+  }
+
   async close(): Promise<void> {
     this.inbox.fail(new SipTransportError('closed', 'UDP socket closed'));
     await new Promise<void>((resolve) => {

@@ -50,7 +50,19 @@ export class Inbox {
   private waiters: Array<{ resolve: (r: Received) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }> = [];
   private error: SipTransportError | undefined;
 
+  private listener: ((r: Received) => void) | undefined;
+  private errorListener: ((e: SipTransportError) => void) | undefined;
+
+  /** Hands every message (queued ones first) and the error to callbacks instead of receive(): for a transaction layer. */
+  listen(onMessage: (r: Received) => void, onError: (e: SipTransportError) => void): void {
+    this.listener = onMessage;
+    this.errorListener = onError;
+    for (const r of this.queue.splice(0)) onMessage(r);
+    if (this.error) onError(this.error);
+  }
+
   put(r: Received): void {
+    if (this.listener) return this.listener(r);
     const w = this.waiters.shift();
     if (w) {
       clearTimeout(w.timer);
@@ -61,6 +73,7 @@ export class Inbox {
   fail(e: SipTransportError): void {
     if (this.error) return;
     this.error = e;
+    this.errorListener?.(e);
     for (const w of this.waiters.splice(0)) {
       clearTimeout(w.timer);
       w.reject(e);
@@ -99,5 +112,7 @@ export interface SipChannel {
   readonly records: WireRecord[];
   send(octets: Uint8Array, to?: Endpoint): Promise<void>;
   receive(timeoutMs: number): Promise<Received>;
+  /** Diverts received messages to a callback (see Inbox.listen). */
+  listen(onMessage: (r: Received) => void, onError: (e: SipTransportError) => void): void;
   close(): Promise<void>;
 }

@@ -75,6 +75,10 @@ export class WsChannel implements SipChannel {
     return this.inbox.receive(timeoutMs);
   }
 
+  listen(onMessage: (r: Received) => void, onError: (e: SipTransportError) => void): void {
+    this.inbox.listen(onMessage, onError);
+  }
+
   async close(): Promise<void> {
     if (!this.socket.destroyed) this.socket.end(encodeFrame(Opcode.Close, Buffer.from([0x03, 0xe8]), !this.isServer));
     const t = setTimeout(() => this.socket.destroy(), 500);
