@@ -72,7 +72,10 @@ export function parseMcInfo(xml: string | Uint8Array): McInfoParse {
   if (!rootName) return { problems: [`root element is not mcpttinfo / mcdatainfo / mcvideoinfo (found ${Object.keys(doc).join(', ') || 'none'})`] };
   const service = rootName.slice(0, -4) as McService;
   const root = doc[rootName] ?? {};
-  const ns = root['@xmlns'];
+  // The namespace declaration, read from the root start tag itself (the parser drops xmlns when removing prefixes).
+  const tag = /<(?:([A-Za-z_][\w.-]*):)?(?:mcptt|mcdata|mcvideo)info\b([^>]*)>/.exec(text);
+  const nsAttr = tag ? new RegExp(`xmlns${tag[1] ? `:${tag[1]}` : ''}\\s*=\\s*["']([^"']*)["']`).exec(tag[2]) : null;
+  const ns = nsAttr?.[1];
   if (ns !== mcInfoNamespace(service)) problems.push(`namespace ${JSON.stringify(ns ?? null)}, expected ${mcInfoNamespace(service)}`);
   const params = root[`${service}-Params`];
   if (!params || typeof params !== 'object') return { info: { service }, problems: [...problems, `no <${service}-Params>`] };
