@@ -4,11 +4,12 @@
  * bound, a Content-Length past the message bound, a missing or unreadable
  * Content-Length, all end the stream with an exact FramingError instead of
  * buffering forever. CRLF keep-alives between messages (RFC 5626 4.4.1)
- * are counted, not delivered.
+ * are counted, not delivered. A first line that cannot start a SIP message
+ * ends the stream at once: after garbage, nothing can be framed again.
  */
 import { DEFAULT_LIMITS, type SipLimits } from './limits.ts';
 
-export type FramingErrorCode = 'limit.header-line' | 'limit.message-size' | 'content-length.missing' | 'content-length.syntax' | 'stream.truncated';
+export type FramingErrorCode = 'start-line.syntax' | 'limit.header-line' | 'limit.message-size' | 'content-length.missing' | 'content-length.syntax' | 'stream.truncated';
 
 export class FramingError extends Error {
   constructor(readonly code: FramingErrorCode, readonly offset: number, detail: string) {
@@ -18,6 +19,7 @@ export class FramingError extends Error {
 }
 
 const CRLF2 = Buffer.from('\r\n\r\n');
+const START_LINE = /^(?:SIP\/[0-9]|[A-Za-z0-9\-.!%*_+`'~]+[ \t]+[\x21-\x7e]+[ \t]+SIP\/)/i;
 
 export class StreamFramer {
   private buf = Buffer.alloc(0);
@@ -70,6 +72,7 @@ export class StreamFramer {
   }
 
   private next(): Buffer | undefined {
+    this.checkStartLine();
     const end = this.buf.indexOf(CRLF2);
     if (end < 0) {
       this.checkOpenHead();
@@ -89,6 +92,14 @@ export class StreamFramer {
     const msg = Buffer.from(this.buf.subarray(0, total));
     this.consume(total);
     return msg;
+  }
+
+  /** The first line, once complete, must look like a Request-Line or Status-Line (the parser judges the details). */
+  private checkStartLine(): void {
+    const nl = this.buf.indexOf(0x0a);
+    if (nl < 0) return;
+    const line = this.buf.toString('latin1', 0, Math.min(nl, 512));
+    if (!START_LINE.test(line)) this.fail('start-line.syntax', this.base, `first line ${JSON.stringify(line.slice(0, 60))} is neither a Request-Line nor a Status-Line`);
   }
 
   /** No head end yet: the unfinished head must stay within bounds. */

@@ -50,7 +50,7 @@ export class WsChannel implements SipChannel {
       }
     } catch (e) {
       const err = e as WsProtocolError;
-      this.inbox.fail(new SipTransportError(err.rule === 'limit' ? 'limit' : 'ws.protocol', err.message, err.rule));
+      this.inbox.fail(new SipTransportError(err.rule === 'limit' ? 'limit' : 'ws.protocol', err.rule === 'limit' ? err.message.slice('limit: '.length) : err.message, err.rule));
       // 1002 protocol error / 1009 message too big (RFC 6455 7.4.1).
       const code = Buffer.alloc(2);
       code.writeUInt16BE(err.rule === 'limit' ? 1009 : 1002);
