@@ -62,8 +62,29 @@ export function hasGrammarRule(canonical: string): boolean {
   return canonical in GRAMMAR_RULES;
 }
 
+/**
+ * Verdicts by rule + value. sip.js's generated parser sets up its whole
+ * rule table on every call (a fixed cost of a few hundred microseconds),
+ * and the same values come back in every retransmission and most messages
+ * of a dialog, so verdicts are remembered (bounded; oldest dropped first).
+ */
+const verdicts = new Map<string, boolean>();
+const MAX_VERDICTS = 4096;
+
 /** True when sip.js's grammar accepts the value (or has no rule for the field). */
 export function grammarAccepts(canonical: string, value: string): boolean {
+  const key = `${canonical}\u0000${value}`;
+  const known = verdicts.get(key);
+  if (known !== undefined) return known;
+  const v = grammarVerdict(canonical, value);
+  if (value.length <= 1024) {
+    if (verdicts.size >= MAX_VERDICTS) verdicts.delete(verdicts.keys().next().value!);
+    verdicts.set(key, v);
+  }
+  return v;
+}
+
+function grammarVerdict(canonical: string, value: string): boolean {
   const rule = canonical === 'request-uri' ? (/^sips?:/i.test(value) ? 'SIP_URI' : 'absoluteURI') : GRAMMAR_RULES[canonical];
   if (!rule) return true;
   if (canonical === 'contact' && value.trim() === '*') return true; // RFC 3261 20.10 STAR; sip.js's rule omits it
