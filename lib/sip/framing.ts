@@ -9,7 +9,7 @@
  */
 import { DEFAULT_LIMITS, type SipLimits } from './limits.ts';
 
-export type FramingErrorCode = 'start-line.syntax' | 'limit.header-line' | 'limit.message-size' | 'content-length.missing' | 'content-length.syntax' | 'stream.truncated';
+export type FramingErrorCode = 'start-line.syntax' | 'head.bare-lf' | 'limit.header-line' | 'limit.message-size' | 'content-length.missing' | 'content-length.syntax' | 'stream.truncated';
 
 export class FramingError extends Error {
   constructor(readonly code: FramingErrorCode, readonly offset: number, detail: string) {
@@ -75,6 +75,9 @@ export class StreamFramer {
     this.checkStartLine();
     const end = this.buf.indexOf(CRLF2);
     if (end < 0) {
+      // A head ended by LF LF would never be framed: say so instead of waiting for a CRLF CRLF that is not coming.
+      const lf = this.buf.indexOf('\n\n');
+      if (lf >= 0) this.fail('head.bare-lf', this.base + lf, 'header section ended by LF LF, not CRLF CRLF (RFC 3261 7)');
       this.checkOpenHead();
       return undefined;
     }

@@ -114,11 +114,12 @@ function exercise(input: Buffer, r: ReturnType<typeof prng>, deep: boolean): boo
   return !!m;
 }
 
-export function runFuzz(n: number): { parsed: number; rejected: number; ms: number } {
+export function runFuzz(n: number): { parsed: number; rejected: number; ms: number; slowestMs: number } {
   const start = performance.now();
   const r = prng(0x3315_0180);
   const all = bases();
   let parsed = 0;
+  let slowestMs = 0;
   for (let i = 0; i < n; i++) {
     let input: Buffer;
     if (i % 10 === 0) {
@@ -128,7 +129,9 @@ export function runFuzz(n: number): { parsed: number; rejected: number; ms: numb
       input = mutate(all[r.int(all.length)], r);
       if (r.int(4) === 0) input = mutate(input, r); // sometimes twice
     }
+    const t0 = performance.now();
     if (exercise(input, r, i % 100 === 0)) parsed++;
+    slowestMs = Math.max(slowestMs, performance.now() - t0);
   }
-  return { parsed, rejected: n - parsed, ms: performance.now() - start };
+  return { parsed, rejected: n - parsed, ms: performance.now() - start, slowestMs };
 }

@@ -60,6 +60,8 @@ test('garbage: over UDP it is kept as unparseable with the reason; over TCP a fi
     const c = await connectStream('tcp', s.at);
     const { error } = await within(3000, c.receive(2000));
     expect(error.message).toMatch(/^framing: start-line\.syntax at stream offset 0: first line /);
+    // What arrived is kept raw even though it never made a message.
+    expect(c.rawReceived.reduce((n, r) => n + r.octets.length, 0)).toBeGreaterThan(0);
     await c.close();
   } finally {
     ep.stop();

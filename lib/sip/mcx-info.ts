@@ -80,8 +80,12 @@ export function parseMcInfo(xml: string | Uint8Array): McInfoParse {
   const params = root[`${service}-Params`];
   if (!params || typeof params !== 'object') return { info: { service }, problems: [...problems, `no <${service}-Params>`] };
   const read = (name: string, kind: string): McInfoField | undefined => {
-    const el = params[`${service}-${name}`];
+    let el = params[`${service}-${name}`];
     if (el === undefined) return undefined;
+    if (Array.isArray(el)) {
+      problems.push(`${service}-${name} appears ${el.length} times; the first is used`);
+      el = el[0];
+    }
     if (typeof el === 'string') return { value: el.trim() };
     const type = el['@type'];
     if (type !== undefined && type !== 'Normal' && type !== 'Encrypted') problems.push(`${service}-${name} type ${JSON.stringify(type)}`);

@@ -20,8 +20,15 @@ export interface TlsEvidence {
   authorizationError?: string;
 }
 
+/** Raw octets kept per connection, whole messages or not (garbage included), before older chunks stop being kept. */
+export const MAX_RAW_LOG = 1024 * 1024;
+
 export class StreamChannel implements SipChannel {
   readonly records: WireRecord[] = [];
+  /** Every chunk as it arrived, framed or not (up to MAX_RAW_LOG octets; then only counted in rawDropped). */
+  readonly rawReceived: WireRecord[] = [];
+  rawDropped = 0;
+  private rawKept = 0;
   readonly local: Endpoint;
   readonly remote: Endpoint;
   private readonly inbox = new Inbox();
@@ -47,6 +54,10 @@ export class StreamChannel implements SipChannel {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.rawKept + chunk.length <= MAX_RAW_LOG) {
+      this.rawKept += chunk.length;
+      this.rawReceived.push({ direction: 'received', transport: this.kind, at: now(), local: this.local, remote: this.remote, octets: chunk });
+    } else this.rawDropped += chunk.length;
     let messages: Buffer[];
     try {
       messages = this.framer.push(chunk);
