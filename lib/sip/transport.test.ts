@@ -91,3 +91,21 @@ test('WebSocket (RFC 7118): subprotocol "sip" negotiated, one SIP message per We
     await l.close();
   }
 });
+
+test('WebSocket over TLS (wss): handshake inside TLS, records say wss, TLS evidence reported', async () => {
+  test.skip(!hasOpenssl(), 'openssl CLI not installed: cannot make test certificates');
+  const tls = makeTestTls(['DNS:sip.test.example']);
+  const l = await WsListener.open({ tls: { key: tls.keyPem, cert: tls.certPem } });
+  const a = await connectWs(l.local, { tls: { ca: tls.caPem, servername: 'sip.test.example' } });
+  try {
+    const b = await l.accept(2000);
+    expect([a.kind, b.kind]).toEqual(['wss', 'wss']);
+    await exchange(a, b);
+    expect(a.records[0].transport).toBe('wss');
+    expect(a.tlsEvidence()).toMatchObject({ authorized: true, protocol: expect.stringMatching(/^TLSv1\.[23]$/) });
+    await expect(connectWs(l.local, { tls: { ca: tls.caPem, servername: 'wrong.example' } })).rejects.toMatchObject({ code: 'tls', detail: 'ERR_TLS_CERT_ALTNAME_INVALID' });
+  } finally {
+    await a.close();
+    await l.close();
+  }
+});

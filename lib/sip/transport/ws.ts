@@ -2,15 +2,18 @@
  * SIP over WebSocket (RFC 7118) on 127.0.0.1: a listener that answers the
  * opening handshake only when the client offers the "sip" subprotocol, a
  * connector that insists the server selects it, and a channel where each
- * WebSocket data message is one SIP message (RFC 7118 5.2).
+ * WebSocket data message is one SIP message (RFC 7118 5.2). With TLS
+ * material the same runs as wss (RFC 7118 3: WebSocket over TLS).
  */
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { TlsServerMaterial } from './tcp.ts';
 import { DEFAULT_LIMITS, type SipLimits } from '../limits.ts';
 import { acceptFor, encodeFrame, FrameDecoder, hasToken, MAX_HANDSHAKE, MessageAssembler, newKey, Opcode, parseHttpHead, WsProtocolError } from './ws-frame.ts';
 import { Inbox, now, SipTransportError, type Endpoint, type Received, type SipChannel, type WireRecord } from './wire.ts';
 
 export class WsChannel implements SipChannel {
-  readonly kind = 'ws' as const;
+  readonly kind: 'ws' | 'wss';
   readonly records: WireRecord[] = [];
   readonly local: Endpoint;
   readonly remote: Endpoint;
@@ -22,6 +25,7 @@ export class WsChannel implements SipChannel {
   private closed: Promise<void>;
 
   constructor(private readonly socket: Socket, private readonly isServer: boolean, limits: SipLimits, rest: Buffer) {
+    this.kind = 'encrypted' in socket && (socket as TLSSocket).encrypted ? 'wss' : 'ws';
     this.local = { address: socket.localAddress ?? '', port: socket.localPort ?? 0 };
     this.remote = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
     this.decoder = new FrameDecoder(isServer, limits.maxMessageSize);
@@ -44,7 +48,7 @@ export class WsChannel implements SipChannel {
           const m = this.assembler.add(f);
           if (!m) continue;
           const at = now();
-          this.records.push({ direction: 'received', transport: 'ws', at, local: this.local, remote: this.remote, octets: m.payload });
+          this.records.push({ direction: 'received', transport: this.kind, at, local: this.local, remote: this.remote, octets: m.payload });
           this.inbox.put({ octets: m.payload, from: this.remote, at });
         }
       }
@@ -63,7 +67,14 @@ export class WsChannel implements SipChannel {
     if (this.socket.destroyed) throw new SipTransportError('closed', 'send on a closed WebSocket');
     const frame = encodeFrame(binary ? Opcode.Binary : Opcode.Text, octets, !this.isServer);
     await new Promise<void>((resolve, reject) => this.socket.write(frame, (e) => (e ? reject(new SipTransportError('socket', e.message)) : resolve())));
-    this.records.push({ direction: 'sent', transport: 'ws', at: now(), local: this.local, remote: this.remote, octets: Buffer.from(octets) });
+    this.records.push({ direction: 'sent', transport: this.kind, at: now(), local: this.local, remote: this.remote, octets: Buffer.from(octets) });
+  }
+
+  /** Negotiated TLS parameters (wss only), as evidence. */
+  tlsEvidence(): { protocol: string | null; cipher: string | undefined; authorized: boolean } | undefined {
+    if (this.kind !== 'wss') return undefined;
+    const s = this.socket as TLSSocket;
+    return { protocol: s.getProtocol(), cipher: s.getCipher()?.name, authorized: s.authorized };
   }
 
   /** Raw octets on the socket, for tests that send broken frames. */
@@ -119,8 +130,8 @@ export class WsListener {
   private waiters: Array<(c: WsChannel) => void> = [];
   private sockets = new Set<Socket>();
 
-  private constructor(private readonly server: Server, readonly local: Endpoint, limits: SipLimits, handshakeTimeoutMs: number) {
-    server.on('connection', (socket: Socket) => {
+  private constructor(private readonly server: Server, readonly local: Endpoint, limits: SipLimits, handshakeTimeoutMs: number, secure: boolean) {
+    server.on(secure ? 'secureConnection' : 'connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
       socket.on('error', () => undefined);
@@ -153,14 +164,16 @@ export class WsListener {
     });
   }
 
-  static async open(opts: { limits?: SipLimits; handshakeTimeoutMs?: number } = {}): Promise<WsListener> {
-    const server = createServer();
+  /** With `tls`, a wss listener. */
+  static async open(opts: { limits?: SipLimits; handshakeTimeoutMs?: number; tls?: TlsServerMaterial } = {}): Promise<WsListener> {
+    const server: Server = opts.tls ? createTlsServer({ key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: opts.tls.requestCert ?? false, rejectUnauthorized: false }) : createServer();
+    server.on('tlsClientError', () => undefined);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const a = server.address() as { address: string; port: number };
-    return new WsListener(server, { address: a.address, port: a.port }, opts.limits ?? DEFAULT_LIMITS, opts.handshakeTimeoutMs ?? 5000);
+    return new WsListener(server, { address: a.address, port: a.port }, opts.limits ?? DEFAULT_LIMITS, opts.handshakeTimeoutMs ?? 5000, !!opts.tls);
   }
 
   accept(timeoutMs: number): Promise<WsChannel> {
@@ -186,14 +199,26 @@ export class WsListener {
   }
 }
 
-export async function connectWs(to: Endpoint, opts: { path?: string; host?: string; protocols?: string[]; timeoutMs?: number; limits?: SipLimits } = {}): Promise<WsChannel> {
+/** `tls`: connect as wss, trusting only the given CA. */
+export async function connectWs(to: Endpoint, opts: { path?: string; host?: string; protocols?: string[]; timeoutMs?: number; limits?: SipLimits; tls?: { ca: string | Buffer; servername?: string } } = {}): Promise<WsChannel> {
   const timeoutMs = opts.timeoutMs ?? 5000;
   const socket: Socket = await new Promise((resolve, reject) => {
-    const s = netConnect({ host: to.address, port: to.port }, () => {
+    const ready = () => {
+      clearTimeout(timer);
       s.off('error', fail);
       resolve(s);
-    });
-    const fail = (e: Error) => reject(new SipTransportError('socket', e.message));
+    };
+    const s: Socket = opts.tls
+      ? tlsConnect({ host: to.address, port: to.port, ca: opts.tls.ca, servername: opts.tls.servername, minVersion: 'TLSv1.2', rejectUnauthorized: true }, ready)
+      : netConnect({ host: to.address, port: to.port }, ready);
+    const fail = (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new SipTransportError(opts.tls && /CERT|TLS|SSL|ALTNAME|SELF_SIGNED|UNABLE_TO/i.test(`${e.code}`) ? 'tls' : 'socket', e.message, e.code));
+    };
+    const timer = setTimeout(() => {
+      s.destroy();
+      reject(new SipTransportError('timeout', `${opts.tls ? 'wss' : 'ws'} connect to ${to.address}:${to.port} not established within ${timeoutMs} ms`));
+    }, timeoutMs);
     s.once('error', fail);
   });
   const key = newKey();
