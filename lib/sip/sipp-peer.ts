@@ -12,11 +12,11 @@ import { createSocket } from 'node:dgram';
 export function sippVersion(): string | undefined {
   try {
     const out = execFileSync('sipp', ['-v'], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-    return /SIPp v[^\s,]+/.exec(out)?.[0];
+    return /SIPp v[^\s,]+/.exec(out)?.[0].replace(/\.$/, '');
   } catch (e) {
     // sipp -v exits non-zero on some builds but still prints its version.
     const out = String((e as { stdout?: Buffer }).stdout ?? '');
-    return /SIPp v[^\s,]+/.exec(out)?.[0];
+    return /SIPp v[^\s,]+/.exec(out)?.[0].replace(/\.$/, '');
   }
 }
 

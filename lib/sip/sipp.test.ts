@@ -1,12 +1,14 @@
 /**
  * Interop with an implementation no one here wrote: SIPp as UAC sending
- * OPTIONS and a REGISTER with a multipart body to a lib/sip UAS, and as
+ * OPTIONS and a REGISTER with a multipart body to a lib/sip UAS (UDP and
+ * TCP), and as
  * UAS (its built-in 'uas' scenario) answering a lib/sip UAC's INVITE with
  * an RFC 4567 key-mgmt SDP, ACK and BYE. Skipped, with the reason, when
  * SIPp is not installed (scripts/install-sip-peers.sh installs it).
  */
 import { test, expect } from '@playwright/test';
 import { UdpChannel } from './transport/udp.ts';
+import { StreamListener } from './transport/tcp.ts';
 import { SipEndpoint } from './endpoint.ts';
 import { buildRequest } from './build.ts';
 import { dialogFromUac, inDialogRequest } from './dialog.ts';
@@ -60,35 +62,42 @@ Content-Type: application/vnd.3gpp.mcptt-info+xml
 </scenario>
 `;
 
-test('SIPp UAC -> lib/sip UAS over UDP: OPTIONS and a multipart REGISTER parse without deviation and SIPp accepts our 200s', async () => {
-  test.skip(!version, 'SIPp (Debian sip-tester) not installed: run scripts/install-sip-peers.sh');
-  test.setTimeout(40_000);
-  const ch = await UdpChannel.open();
-  const uas = new SipEndpoint(ch, { timers: { T1: 500 } });
-  const sipp = runSipp({ scenario: UAC_SCENARIO, remote: `127.0.0.1:${ch.local.port}`, localPort: await freeUdpPort(), deadlineMs: 15_000 });
-  try {
-    const opt = await uas.nextRequest(10_000);
-    expect(methodOf(opt.request.message)).toBe('OPTIONS');
-    expect(opt.request.deviations).toEqual([]);
-    await opt.reply(200, { headers: [['Allow', 'OPTIONS, REGISTER, INVITE, ACK, BYE']] });
-    const reg = await uas.nextRequest(10_000);
-    expect(methodOf(reg.request.message)).toBe('REGISTER');
-    expect(reg.request.deviations).toEqual([]);
-    const mp = parseMultipart(reg.request.message.body, headerValue(reg.request.message, 'content-type')!);
-    expect(mp.deviations).toEqual([]);
-    expect(Buffer.from(partsOfType(mp.parts, 'application/mikey')[0].body).toString()).toBe('AQAaAAAAAQ');
-    expect(parseMcInfo(partsOfType(mp.parts, 'application/vnd.3gpp.mcptt-info+xml')[0].body).info?.accessToken?.value).toBe('tok');
-    await reg.reply(200, { headers: [['Contact', `${headerValue(reg.request.message, 'contact')};expires=3600`]] });
-    const run = await sipp.done;
-    expect(run.timedOut).toBe(false);
-    expect(run.code, `SIPp ${version} exit code (0 = all calls successful); stderr: ${run.stderr.slice(-500)}`).toBe(0);
-    test.info().annotations.push({ type: 'interop', description: `${version} UAC: 2 requests, exit ${run.code}` });
-  } finally {
-    sipp.kill();
-    uas.stop();
-    await ch.close();
-  }
-});
+for (const transport of ['udp', 'tcp'] as const) {
+  test(`SIPp UAC -> lib/sip UAS over ${transport.toUpperCase()}: OPTIONS and a multipart REGISTER parse without deviation and SIPp accepts our 200s`, async () => {
+    test.skip(!version, 'SIPp (Debian sip-tester) not installed: run scripts/install-sip-peers.sh');
+    test.setTimeout(40_000);
+    const udp = transport === 'udp' ? await UdpChannel.open() : undefined;
+    const listener = transport === 'tcp' ? await StreamListener.open('tcp') : undefined;
+    const local = udp?.local ?? listener!.local;
+    const sipp = runSipp({ scenario: UAC_SCENARIO, remote: `127.0.0.1:${local.port}`, localPort: await freeUdpPort(), transport: transport === 'udp' ? 'u1' : 't1', deadlineMs: 15_000 });
+    let uas: SipEndpoint | undefined;
+    try {
+      uas = new SipEndpoint(udp ?? (await listener!.accept(10_000)), { timers: { T1: 500 } });
+      const opt = await uas.nextRequest(10_000);
+      expect(methodOf(opt.request.message)).toBe('OPTIONS');
+      expect(opt.request.deviations).toEqual([]);
+      expect(headerValue(opt.request.message, 'via')).toMatch(new RegExp(`^SIP/2.0/${transport.toUpperCase()} `));
+      await opt.reply(200, { headers: [['Allow', 'OPTIONS, REGISTER, INVITE, ACK, BYE']] });
+      const reg = await uas.nextRequest(10_000);
+      expect(methodOf(reg.request.message)).toBe('REGISTER');
+      expect(reg.request.deviations).toEqual([]);
+      const mp = parseMultipart(reg.request.message.body, headerValue(reg.request.message, 'content-type')!);
+      expect(mp.deviations).toEqual([]);
+      expect(Buffer.from(partsOfType(mp.parts, 'application/mikey')[0].body).toString()).toBe('AQAaAAAAAQ');
+      expect(parseMcInfo(partsOfType(mp.parts, 'application/vnd.3gpp.mcptt-info+xml')[0].body).info?.accessToken?.value).toBe('tok');
+      await reg.reply(200, { headers: [['Contact', `${headerValue(reg.request.message, 'contact')};expires=3600`]] });
+      const run = await sipp.done;
+      expect(run.timedOut).toBe(false);
+      expect(run.code, `SIPp ${version} exit code (0 = all calls successful); stderr: ${run.stderr.slice(-500)}`).toBe(0);
+      test.info().annotations.push({ type: 'interop', description: `${version} UAC over ${transport}: 2 requests, exit ${run.code}` });
+    } finally {
+      sipp.kill();
+      uas?.stop();
+      await udp?.close();
+      await listener?.close();
+    }
+  });
+}
 
 test('lib/sip UAC -> SIPp UAS (built-in uas scenario) over UDP: INVITE with key-mgmt SDP, 180/200, ACK, BYE', async () => {
   test.skip(!version, 'SIPp (Debian sip-tester) not installed: run scripts/install-sip-peers.sh');
@@ -119,7 +128,8 @@ test('lib/sip UAC -> SIPp UAS (built-in uas scenario) over UDP: INVITE with key-
     expect(statusOf((await bye.final).message)).toBe(200);
     const run = await sipp.done;
     expect(run.code, `SIPp ${version} exit code; stderr: ${run.stderr.slice(-500)}`).toBe(0);
-    test.info().annotations.push({ type: 'interop', description: `${version} UAS: INVITE/180/200/ACK/BYE/200, exit ${run.code}` });
+    const warnings = [...tx.responses.items, ...bye.responses.items].flatMap((r) => r.deviations).map((x) => x.rule);
+    test.info().annotations.push({ type: 'interop', description: `${version} UAS: INVITE/180/200/ACK/BYE/200, exit ${run.code}; warnings on SIPp's responses: ${warnings.join(', ') || 'none'}; SDP: ${sdp.deviations.map((x) => x.rule).join(', ') || 'none'}` });
   } finally {
     sipp.kill();
     uac.stop();
