@@ -114,10 +114,33 @@ function exercise(input: Buffer, r: ReturnType<typeof prng>, deep: boolean): boo
   return !!m;
 }
 
+/** Bodies alone, mutated: the decoders see inputs the message-level mutations rarely reach. */
+function bodyBases(): Array<{ kind: 'multipart' | 'sdp' | 'xml'; octets: Buffer; contentType: string }> {
+  const reg = registerWithMultipart(1200);
+  const ct = headerValue(reg, 'content-type')!;
+  const mp = parseMultipart(reg.body, ct);
+  const xml = Buffer.from(mp.parts[1].body);
+  return [
+    { kind: 'multipart', octets: Buffer.from(reg.body), contentType: ct },
+    { kind: 'sdp', octets: Buffer.from(mikeyOffer({ mikey: Buffer.from('AQAaAAAAAQ==', 'base64') })), contentType: 'application/sdp' },
+    { kind: 'xml', octets: xml, contentType: 'application/vnd.3gpp.mcptt-info+xml' },
+  ];
+}
+
+function exerciseBody(b: { kind: string; octets: Buffer; contentType: string }, input: Buffer): void {
+  if (b.kind === 'multipart') checkDeviations(parseMultipart(input, b.contentType).deviations, input.length, input);
+  else if (b.kind === 'sdp') checkDeviations(parseSdp(input).deviations, input.length, input);
+  else {
+    const r = parseMcInfo(input);
+    if (!r.info && r.problems.length === 0) throw new Error('mcx-info rejection without a reason');
+  }
+}
+
 export function runFuzz(n: number): { parsed: number; rejected: number; ms: number; slowestMs: number } {
   const start = performance.now();
   const r = prng(0x3315_0180);
   const all = bases();
+  const bodies = bodyBases();
   let parsed = 0;
   let slowestMs = 0;
   for (let i = 0; i < n; i++) {
@@ -131,6 +154,10 @@ export function runFuzz(n: number): { parsed: number; rejected: number; ms: numb
     }
     const t0 = performance.now();
     if (exercise(input, r, i % 100 === 0)) parsed++;
+    if (i % 5 === 0) {
+      const b = bodies[r.int(bodies.length)];
+      exerciseBody(b, mutate(b.octets, r));
+    }
     slowestMs = Math.max(slowestMs, performance.now() - t0);
   }
   return { parsed, rejected: n - parsed, ms: performance.now() - start, slowestMs };

@@ -12,6 +12,7 @@ import { connectWs } from './transport/ws.ts';
 import { SipEndpoint } from './endpoint.ts';
 import { buildRequest } from './build.ts';
 import { parseMessage } from './parse.ts';
+import { limitsWith } from './limits.ts';
 import { serialize } from './serialize.ts';
 import { hasOpenssl, makeTestTls } from './test-tls.ts';
 import type { Endpoint } from './transport/wire.ts';
@@ -84,6 +85,20 @@ test('a 10 MB message: refused from its Content-Length over TCP, and as a datagr
     expect(parseMessage(Buffer.alloc(10 * 1024 * 1024, 0x41)).deviations.map((d) => d.rule)).toEqual(['limit.message-size']);
   } finally {
     await s.stop();
+  }
+});
+
+test('an oversized datagram is recorded and reported, not delivered', async () => {
+  const me = await UdpChannel.open({ limits: limitsWith({ maxMessageSize: 1000 }) });
+  const peer = await UdpChannel.open();
+  try {
+    await peer.send(Buffer.alloc(5000, 0x41), me.local);
+    await expect(me.receive(300)).rejects.toThrow('timeout: no SIP message within 300 ms');
+    expect(me.oversized.map((o) => o.octets.length)).toEqual([5000]);
+    expect(me.records.map((r) => [r.direction, r.octets.length])).toEqual([['received', 5000]]);
+  } finally {
+    await me.close();
+    await peer.close();
   }
 });
 

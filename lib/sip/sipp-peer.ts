@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 
 export function sippVersion(): string | undefined {
   try {
@@ -27,6 +28,23 @@ export async function freeUdpPort(): Promise<number> {
   const port = s.address().port;
   await new Promise<void>((r) => s.close(() => r()));
   return port;
+}
+
+/** A port free right now for both UDP and TCP on 127.0.0.1 (SIPp binds its -p for the transport it uses). */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await freeUdpPort();
+    const tcp = createServer();
+    const ok = await new Promise<boolean>((r) => {
+      tcp.once('error', () => r(false));
+      tcp.listen(port, '127.0.0.1', () => r(true));
+    });
+    if (ok) {
+      await new Promise<void>((r) => tcp.close(() => r()));
+      return port;
+    }
+  }
+  throw new Error('no port free for both UDP and TCP after 20 attempts');
 }
 
 export interface SippRun {

@@ -16,7 +16,7 @@ import { headerValue, methodOf, statusOf } from './message.ts';
 import { parseMultipart, partsOfType } from './multipart.ts';
 import { mikeyOffer, parseSdp } from './sdp.ts';
 import { parseMcInfo } from './mcx-info.ts';
-import { freeUdpPort, runSipp, sippVersion } from './sipp-peer.ts';
+import { freePort, runSipp, sippVersion } from './sipp-peer.ts';
 
 const version = sippVersion();
 
@@ -69,7 +69,7 @@ for (const transport of ['udp', 'tcp'] as const) {
     const udp = transport === 'udp' ? await UdpChannel.open() : undefined;
     const listener = transport === 'tcp' ? await StreamListener.open('tcp') : undefined;
     const local = udp?.local ?? listener!.local;
-    const sipp = runSipp({ scenario: UAC_SCENARIO, remote: `127.0.0.1:${local.port}`, localPort: await freeUdpPort(), transport: transport === 'udp' ? 'u1' : 't1', deadlineMs: 15_000 });
+    const sipp = runSipp({ scenario: UAC_SCENARIO, remote: `127.0.0.1:${local.port}`, localPort: await freePort(), transport: transport === 'udp' ? 'u1' : 't1', deadlineMs: 15_000 });
     let uas: SipEndpoint | undefined;
     try {
       uas = new SipEndpoint(udp ?? (await listener!.accept(10_000)), { timers: { T1: 500 } });
@@ -102,7 +102,7 @@ for (const transport of ['udp', 'tcp'] as const) {
 test('lib/sip UAC -> SIPp UAS (built-in uas scenario) over UDP: INVITE with key-mgmt SDP, 180/200, ACK, BYE', async () => {
   test.skip(!version, 'SIPp (Debian sip-tester) not installed: run scripts/install-sip-peers.sh');
   test.setTimeout(40_000);
-  const port = await freeUdpPort();
+  const port = await freePort();
   const sipp = runSipp({ scenario: 'uas', localPort: port, deadlineMs: 15_000 });
   const peer = { address: '127.0.0.1', port };
   const ch = await UdpChannel.open({ remote: peer });
