@@ -57,8 +57,11 @@ test('each deviation is reported with its rule, header and offset', () => {
   expect(rules(invite.replace(/\r\n/g, '\n'))).toContain('line.bare-lf');
   expect(rules(invite.replace('To: Bob', 'To: Bob\r\nTo: Bob'))).toContain('header.repeated');
   expect(rules(invite.replace('Content-Type: application/sdp\r\n', ''))).toEqual(['content-type.missing']);
-  expect(rules(invite.replace('Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK776asdhds', 'Via: garbage'))).toEqual(['header.value']);
+  expect(rules(invite.replace('Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK776asdhds', 'Via: garbage'))).toEqual(['header.value', 'via.branch']);
   expect(rules(invite.replace('To: Bob <sip:bob@b.example>', 'To: Bob <sip:bob@b.example'))).toEqual(['header.value']);
+  expect(rules(invite.replace(';branch=z9hG4bK776asdhds', ';branch=776asdhds'))).toEqual(['via.branch']);
+  expect(rules(invite.replace(';branch=z9hG4bK776asdhds', ''))).toEqual(['via.branch']);
+  expect(rules(invite.replace(';tag=1928301774', ''))).toEqual(['from.tag']);
   const cl = parseMessage(Buffer.from(invite.replace('Content-Length: 4', 'Content-Length: 9'))).deviations[0];
   expect(cl).toMatchObject({ header: 'Content-Length', offset: invite.indexOf('Content-Length: 4') + 16, expected: '4 (body octets received)', found: '9' });
 });
@@ -84,6 +87,7 @@ test('responses need Via/From/To/Call-ID/CSeq but not Max-Forwards; leading CRLF
   expect(rules(ok)).toEqual([]);
   expect(rules(`\r\n${ok}`)).toEqual(['start-line.leading-crlf']);
   expect(rules(ok.replace('SIP/2.0 200 OK', 'SIP/2.0 20 OK'))).toContain('start-line.syntax');
+  expect(rules(ok.replace('SIP/2.0 200 OK', 'SIP/2.0 700 Odd'))).toEqual(['start-line.status-class']);
 });
 
 test('bounds: message size, header line length, header count end parsing with an exact deviation', () => {

@@ -115,6 +115,7 @@ function parseInto(input: Uint8Array, opts: ParseOptions, out: Deviation[]): Par
     if (method !== method.toUpperCase()) out.push(dev('start-line.method-case', 'RFC 3261 7.1', '', first.offset, 'method in upper case (methods are case-sensitive)', excerpt(method), 'warning'));
   } else if (st) {
     kind = 'response';
+    if (!/^[1-6]/.test(st[2])) out.push(dev('start-line.status-class', 'RFC 3261 7.2 / 21', '', first.offset + 8, 'status code 100-699', st[2], 'warning'));
   } else if (/^SIP\/2\.0[ \t]/i.test(first.text) || /^SIP\//i.test(first.text)) {
     kind = 'response';
     out.push(dev('start-line.syntax', 'RFC 3261 7.2', '', first.offset, "Status-Line 'SIP/2.0' SP 3DIGIT SP Reason-Phrase", excerpt(first.text)));
@@ -193,6 +194,15 @@ function parseInto(input: Uint8Array, opts: ParseOptions, out: Deviation[]): Par
   for (const s of SINGLETONS) {
     const list = seen.get(s);
     if (list && list.length > 1) out.push(dev('header.repeated', 'RFC 3261 7.3.1 / 20', list[1].name, list[1].offset, `one ${DISPLAY[s]} field`, `${list.length}`));
+  }
+  // Request identity rules of 8.1.1: the top Via branch starts with the magic cookie, From carries a tag.
+  if (kind === 'request') {
+    const via = seen.get('via')?.[0];
+    const branch = via ? /;\s*branch\s*=\s*([^;,\s]+)/i.exec(via.value.split(',')[0])?.[1] : undefined;
+    if (via && !branch) out.push(dev('via.branch', 'RFC 3261 8.1.1.7', via.name, via.valueOffset, 'a branch parameter', 'none'));
+    else if (via && branch && !branch.startsWith('z9hG4bK')) out.push(dev('via.branch', 'RFC 3261 8.1.1.7', via.name, via.valueOffset, "branch starting with the magic cookie 'z9hG4bK'", excerpt(branch), 'warning'));
+    const from = seen.get('from')?.[0];
+    if (from && !/;\s*tag\s*=/i.test(from.value.slice(Math.max(0, from.value.lastIndexOf('>'))))) out.push(dev('from.tag', 'RFC 3261 8.1.1.3', from.name, from.valueOffset, 'a tag parameter on From', 'none'));
   }
   const cseq = seen.get('cseq')?.[0];
   if (kind === 'request' && cseq && method) {
