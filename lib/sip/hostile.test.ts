@@ -88,6 +88,26 @@ test('a 10 MB message: refused from its Content-Length over TCP, and as a datagr
   }
 });
 
+test('a client that connects to our TLS listener and never handshakes: reported at the handshake timeout, and close() does not wait for it', async () => {
+  test.skip(!hasOpenssl(), 'openssl CLI not installed: cannot make test certificates');
+  const tls = makeTestTls(['DNS:sip.test.example']);
+  const l = await StreamListener.open('tls', { tls: { key: tls.keyPem, cert: tls.certPem }, handshakeTimeoutMs: 300 });
+  const { connect } = await import('node:net');
+  const silent = connect({ host: '127.0.0.1', port: l.local.port });
+  silent.on('error', () => undefined);
+  try {
+    const { error } = await within(2000, l.accept(1000));
+    expect(error.message).toBe('timeout: no connection within 1000 ms');
+    await expect.poll(() => l.tlsErrors.length, { timeout: 2000 }).toBe(1);
+    expect(l.tlsErrors[0]).toMatch(/TLS handshake timeout/);
+  } finally {
+    const start = performance.now();
+    await l.close();
+    expect(performance.now() - start).toBeLessThan(1000);
+    silent.destroy();
+  }
+});
+
 test('an oversized datagram is recorded and reported, not delivered', async () => {
   const me = await UdpChannel.open({ limits: limitsWith({ maxMessageSize: 1000 }) });
   const peer = await UdpChannel.open();
@@ -177,6 +197,32 @@ test('silence: a peer that accepts and says nothing ends in Timer F over TCP, a 
     await s.stop();
   }
 });
+
+test('WebSocket peers that answer the handshake wrongly: each an exact ws.handshake error', async () => {
+  const answers: Array<[string, (key: string) => string]> = [
+    ['garbage', () => 'garbage\r\n\r\n'],
+    ['no subprotocol', (k) => `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptOf(k)}\r\n\r\n`],
+    ['wrong accept', () => 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAA\r\nSec-WebSocket-Protocol: sip\r\n\r\n'],
+    ['endless head', () => `HTTP/1.1 101 Switching Protocols\r\n${'X: y\r\n'.repeat(3000)}`],
+  ];
+  const expected = [
+    'ws.handshake: server answered "garbage"',
+    'ws.handshake: server selected subprotocol null, not "sip" (RFC 7118 4.1)',
+    'ws.handshake: wrong Sec-WebSocket-Accept (RFC 6455 4.1)',
+    'ws.handshake: handshake head longer than 8192 octets',
+  ];
+  for (const [i, [, answer]] of answers.entries()) {
+    const s = await stub((sock) => sock.once('data', (d) => sock.write(answer(/Sec-WebSocket-Key: (\S+)/i.exec(d.toString())![1]))));
+    try {
+      const { error } = await within(3000, connectWs(s.at, { timeoutMs: 2000 }));
+      expect(error.message).toBe(expected[i]);
+    } finally {
+      await s.stop();
+    }
+  }
+});
+
+const acceptOf = (key: string) => createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
 
 test('a WebSocket server announcing a 10 MB frame: refused from the length, close 1009', async () => {
   const s = await stub((sock) => {

@@ -109,3 +109,23 @@ test('WebSocket over TLS (wss): handshake inside TLS, records say wss, TLS evide
     await l.close();
   }
 });
+
+test('mutual TLS: the listener asks for a client certificate and reports what the client presented', async () => {
+  test.skip(!hasOpenssl(), 'openssl CLI not installed: cannot make test certificates');
+  const tls = makeTestTls(['DNS:sip.test.example']);
+  const l = await StreamListener.open('tls', { tls: { key: tls.keyPem, cert: tls.certPem, ca: tls.caPem, requestCert: true } });
+  const a = await connectStream('tls', l.local, { tls: { ca: tls.caPem, servername: 'sip.test.example', key: tls.keyPem, cert: tls.certPem } });
+  const anon = await connectStream('tls', l.local, { tls: { ca: tls.caPem, servername: 'sip.test.example' } });
+  try {
+    const b = await l.accept(2000);
+    const c = await l.accept(2000);
+    const [withCert, without] = [b, c].sort((x, y) => Number(y.tlsEvidence()!.authorized) - Number(x.tlsEvidence()!.authorized));
+    expect(withCert.tlsEvidence()).toMatchObject({ authorized: true, peerSubject: 'sip.test.example' });
+    expect(without.tlsEvidence()).toMatchObject({ authorized: false, peerSubject: undefined });
+    expect(without.tlsEvidence()!.authorizationError).toBeTruthy();
+  } finally {
+    await a.close();
+    await anon.close();
+    await l.close();
+  }
+});

@@ -24,7 +24,14 @@ export class StreamListener {
   /** TLS handshake failures on this listener (client refused our certificate, etc.). */
   readonly tlsErrors: string[] = [];
 
+  /** Raw sockets, so that close() also ends connections still in (or stuck in) the TLS handshake. */
+  private readonly sockets = new Set<Socket>();
+
   private constructor(readonly kind: 'tcp' | 'tls', private readonly server: Server, readonly local: Endpoint, limits: SipLimits) {
+    server.on('connection', (raw: Socket) => {
+      this.sockets.add(raw);
+      raw.once('close', () => this.sockets.delete(raw));
+    });
     const event = kind === 'tls' ? 'secureConnection' : 'connection';
     server.on(event, (socket: Socket) => {
       const ch = new StreamChannel(kind, socket, limits);
@@ -36,11 +43,11 @@ export class StreamListener {
     server.on('tlsClientError', (e: Error) => this.tlsErrors.push(e.message));
   }
 
-  static async open(kind: 'tcp' | 'tls', opts: { tls?: TlsServerMaterial; limits?: SipLimits; port?: number } = {}): Promise<StreamListener> {
+  static async open(kind: 'tcp' | 'tls', opts: { tls?: TlsServerMaterial; limits?: SipLimits; port?: number; handshakeTimeoutMs?: number } = {}): Promise<StreamListener> {
     let server: Server;
     if (kind === 'tls') {
       if (!opts.tls) throw new SipTransportError('tls', 'a TLS listener needs a key and certificate');
-      const o: TlsOptions = { key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: opts.tls.requestCert ?? false, rejectUnauthorized: false };
+      const o: TlsOptions = { key: opts.tls.key, cert: opts.tls.cert, ca: opts.tls.ca, requestCert: opts.tls.requestCert ?? false, rejectUnauthorized: false, handshakeTimeout: opts.handshakeTimeoutMs ?? 5000 };
       server = createTlsServer(o);
     } else server = createServer();
     await new Promise<void>((resolve, reject) => {
@@ -73,6 +80,7 @@ export class StreamListener {
 
   async close(): Promise<void> {
     await Promise.all(this.channels.map((c) => c.close().catch(() => undefined)));
+    for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
