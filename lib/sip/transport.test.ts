@@ -129,3 +129,23 @@ test('mutual TLS: the listener asks for a client certificate and reports what th
     await l.close();
   }
 });
+
+test('WebSocket frame type: binary bodies go as binary messages, UTF-8 as text; a text message that is not UTF-8 is delivered and recorded as a violation', async () => {
+  const l = await WsListener.open();
+  const a = await connectWs(l.local);
+  try {
+    const b = await l.accept(2000);
+    const binaryBody = Buffer.concat([Buffer.from('MESSAGE sip:x SIP/2.0\r\nContent-Length: 2\r\n\r\n'), Buffer.from([0xff, 0xfe])]);
+    const raw: Buffer[] = [];
+    (b as unknown as { socket: import('node:net').Socket }).socket.prependListener('data', (d: Buffer) => raw.push(d));
+    await a.send(binaryBody);
+    await b.receive(2000);
+    expect(raw[0][0] & 0x0f).toBe(0x2); // binary opcode
+    await a.send(binaryBody, undefined, 'text');
+    expect(Buffer.from((await b.receive(2000)).octets)).toEqual(binaryBody);
+    expect(b.violations).toEqual([`RFC 6455 8.1: text message of ${binaryBody.length} octets is not valid UTF-8 (RFC 7118 5.1: binary bodies go in binary frames)`]);
+  } finally {
+    await a.close();
+    await l.close();
+  }
+});

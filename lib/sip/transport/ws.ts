@@ -5,6 +5,7 @@
  * WebSocket data message is one SIP message (RFC 7118 5.2). With TLS
  * material the same runs as wss (RFC 7118 3: WebSocket over TLS).
  */
+import { isUtf8 } from 'node:buffer';
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { TlsServerMaterial } from './tcp.ts';
@@ -19,6 +20,8 @@ export class WsChannel implements SipChannel {
   readonly remote: Endpoint;
   /** The handshake as exchanged (request head, response head), as evidence. */
   handshake = { request: '', response: '' };
+  /** What the peer got wrong without it being fatal here (e.g. a text message not in UTF-8, RFC 6455 8.1), as evidence. */
+  readonly violations: string[] = [];
   private readonly inbox = new Inbox();
   private readonly decoder: FrameDecoder;
   private readonly assembler: MessageAssembler;
@@ -47,6 +50,8 @@ export class WsChannel implements SipChannel {
         } else if (f.opcode !== Opcode.Pong) {
           const m = this.assembler.add(f);
           if (!m) continue;
+          // RFC 6455 8.1 says to fail the connection; a tester delivers the message and records the violation instead.
+          if (m.opcode === Opcode.Text && !isUtf8(m.payload)) this.violations.push(`RFC 6455 8.1: text message of ${m.payload.length} octets is not valid UTF-8 (RFC 7118 5.1: binary bodies go in binary frames)`);
           const at = now();
           this.records.push({ direction: 'received', transport: this.kind, at, local: this.local, remote: this.remote, octets: m.payload });
           this.inbox.put({ octets: m.payload, from: this.remote, at });
@@ -62,11 +67,15 @@ export class WsChannel implements SipChannel {
     }
   }
 
-  /** One SIP message as one WebSocket message (text unless `binary`). */
-  async send(octets: Uint8Array, _to?: Endpoint, binary = false): Promise<void> {
+  /**
+   * One SIP message as one WebSocket message: a text frame when the octets
+   * are UTF-8, else binary (RFC 7118 5.1, RFC 6455 5.6); `frame` forces one.
+   */
+  async send(octets: Uint8Array, _to?: Endpoint, frame?: 'text' | 'binary'): Promise<void> {
     if (this.socket.destroyed) throw new SipTransportError('closed', 'send on a closed WebSocket');
-    const frame = encodeFrame(binary ? Opcode.Binary : Opcode.Text, octets, !this.isServer);
-    await new Promise<void>((resolve, reject) => this.socket.write(frame, (e) => (e ? reject(new SipTransportError('socket', e.message)) : resolve())));
+    const binary = frame ? frame === 'binary' : !isUtf8(octets);
+    const wire = encodeFrame(binary ? Opcode.Binary : Opcode.Text, octets, !this.isServer);
+    await new Promise<void>((resolve, reject) => this.socket.write(wire, (e) => (e ? reject(new SipTransportError('socket', e.message)) : resolve())));
     this.records.push({ direction: 'sent', transport: this.kind, at: now(), local: this.local, remote: this.remote, octets: Buffer.from(octets) });
   }
 
