@@ -2,13 +2,14 @@
  * Interop with an implementation no one here wrote: SIPp as UAC sending
  * OPTIONS and a REGISTER with a multipart body to a lib/sip UAS (UDP and
  * TCP), and as
- * UAS (its built-in 'uas' scenario) answering a lib/sip UAC's INVITE with
+ * UAS (its built-in 'uas' scenario, UDP and TCP) answering a lib/sip UAC's INVITE with
  * an RFC 4567 key-mgmt SDP, ACK and BYE. Skipped, with the reason, when
  * SIPp is not installed (scripts/install-sip-peers.sh installs it).
  */
 import { test, expect } from '@playwright/test';
 import { UdpChannel } from './transport/udp.ts';
-import { StreamListener } from './transport/tcp.ts';
+import { connectStream, StreamListener } from './transport/tcp.ts';
+import type { SipChannel } from './transport/wire.ts';
 import { SipEndpoint } from './endpoint.ts';
 import { buildRequest } from './build.ts';
 import { dialogFromUac, inDialogRequest } from './dialog.ts';
@@ -99,40 +100,44 @@ for (const transport of ['udp', 'tcp'] as const) {
   });
 }
 
-test('lib/sip UAC -> SIPp UAS (built-in uas scenario) over UDP: INVITE with key-mgmt SDP, 180/200, ACK, BYE', async () => {
-  test.skip(!version, 'SIPp (Debian sip-tester) not installed: run scripts/install-sip-peers.sh');
-  test.setTimeout(40_000);
-  const port = await freePort();
-  const sipp = runSipp({ scenario: 'uas', localPort: port, deadlineMs: 15_000 });
-  const peer = { address: '127.0.0.1', port };
-  const ch = await UdpChannel.open({ remote: peer });
-  const uac = new SipEndpoint(ch, { remote: peer, timers: { T1: 500 } });
-  try {
-    await new Promise((r) => setTimeout(r, 500)); // SIPp binds its socket after start-up
-    const me = ch.local;
-    const invite = buildRequest({
-      method: 'INVITE', uri: `sip:service@127.0.0.1:${port}`, from: `sip:libsip@127.0.0.1:${me.port}`, to: `sip:service@127.0.0.1:${port}`,
-      via: { transport: 'udp', host: me.address, port: me.port }, contact: `<sip:libsip@127.0.0.1:${me.port}>`,
-      body: { contentType: 'application/sdp', octets: mikeyOffer({ mikey: Buffer.from([1, 0, 26, 0]), port: 40000 }) },
-    });
-    const tx = uac.sendRequest(invite);
-    const ok = await tx.final;
-    expect(statusOf(ok.message)).toBe(200);
-    expect(tx.responses.items.map((r) => statusOf(r.message))).toContain(180);
-    for (const r of tx.responses.items) expect(r.deviations.filter((d) => d.severity === 'error')).toEqual([]);
-    const sdp = parseSdp(ok.message.body);
-    expect(sdp.deviations.filter((d) => d.severity === 'error')).toEqual([]);
-    const d = dialogFromUac(invite, ok.message);
-    await uac.sendRaw(inDialogRequest(d, 'ACK', { transport: 'udp', host: me.address, port: me.port }));
-    const bye = uac.sendRequest(inDialogRequest(d, 'BYE', { transport: 'udp', host: me.address, port: me.port }));
-    expect(statusOf((await bye.final).message)).toBe(200);
-    const run = await sipp.done;
-    expect(run.code, `SIPp ${version} exit code; stderr: ${run.stderr.slice(-500)}`).toBe(0);
-    const warnings = [...tx.responses.items, ...bye.responses.items].flatMap((r) => r.deviations).map((x) => x.rule);
-    test.info().annotations.push({ type: 'interop', description: `${version} UAS: INVITE/180/200/ACK/BYE/200, exit ${run.code}; warnings on SIPp's responses: ${warnings.join(', ') || 'none'}; SDP: ${sdp.deviations.map((x) => x.rule).join(', ') || 'none'}` });
-  } finally {
-    sipp.kill();
-    uac.stop();
-    await ch.close();
-  }
-});
+for (const transport of ['udp', 'tcp'] as const) {
+  test(`lib/sip UAC -> SIPp UAS (built-in uas scenario) over ${transport.toUpperCase()}: INVITE with key-mgmt SDP, 180/200, ACK, BYE`, async () => {
+    test.skip(!version, 'SIPp (Debian sip-tester) not installed: run scripts/install-sip-peers.sh');
+    test.setTimeout(40_000);
+    const port = await freePort();
+    const sipp = runSipp({ scenario: 'uas', localPort: port, transport: transport === 'udp' ? 'u1' : 't1', deadlineMs: 15_000 });
+    const peer = { address: '127.0.0.1', port };
+    let ch: SipChannel | undefined;
+    let uac: SipEndpoint | undefined;
+    try {
+      await new Promise((r) => setTimeout(r, 500)); // SIPp binds its socket after start-up
+      ch = transport === 'udp' ? await UdpChannel.open({ remote: peer }) : await connectStream('tcp', peer, { timeoutMs: 5000 });
+      uac = new SipEndpoint(ch, { remote: peer, timers: { T1: 500 } });
+      const me = ch.local;
+      const invite = buildRequest({
+        method: 'INVITE', uri: `sip:service@127.0.0.1:${port}`, from: `sip:libsip@127.0.0.1:${me.port}`, to: `sip:service@127.0.0.1:${port}`,
+        via: { transport, host: me.address, port: me.port }, contact: `<sip:libsip@127.0.0.1:${me.port}>`,
+        body: { contentType: 'application/sdp', octets: mikeyOffer({ mikey: Buffer.from([1, 0, 26, 0]), port: 40000 }) },
+      });
+      const tx = uac.sendRequest(invite);
+      const ok = await tx.final;
+      expect(statusOf(ok.message)).toBe(200);
+      expect(tx.responses.items.map((r) => statusOf(r.message))).toContain(180);
+      for (const r of tx.responses.items) expect(r.deviations.filter((d) => d.severity === 'error')).toEqual([]);
+      const sdp = parseSdp(ok.message.body);
+      expect(sdp.deviations.filter((d) => d.severity === 'error')).toEqual([]);
+      const d = dialogFromUac(invite, ok.message);
+      await uac.sendRaw(inDialogRequest(d, 'ACK', { transport, host: me.address, port: me.port }));
+      const bye = uac.sendRequest(inDialogRequest(d, 'BYE', { transport, host: me.address, port: me.port }));
+      expect(statusOf((await bye.final).message)).toBe(200);
+      const run = await sipp.done;
+      expect(run.code, `SIPp ${version} exit code; stderr: ${run.stderr.slice(-500)}`).toBe(0);
+      const warnings = [...tx.responses.items, ...bye.responses.items].flatMap((r) => r.deviations).map((x) => x.rule);
+      test.info().annotations.push({ type: 'interop', description: `${version} UAS over ${transport}: INVITE/180/200/ACK/BYE/200, exit ${run.code}; warnings on SIPp's responses: ${warnings.join(', ') || 'none'}; SDP: ${sdp.deviations.map((x) => x.rule).join(', ') || 'none'}` });
+    } finally {
+      sipp.kill();
+      uac?.stop();
+      await ch?.close();
+    }
+  });
+}
