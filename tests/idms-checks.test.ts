@@ -182,6 +182,8 @@ test('access token: format, claims, and no service ID for a service not asked fo
   const claims = { exp: now + 300, client_id: 'c1', scope: 'openid 3gpp:mc:ptt_service', mcptt_id: 'sip:a@x' };
   const input = (c: Record<string, unknown>, decoded: DecodeResult = jwt(c)) => ({ decoded, signature: sigOk, clientId: 'c1', requestedScopes: ['openid', '3gpp:mc:ptt_service'] });
   expect((await runTable(ACCESS_TOKEN, input(claims))).failed).toEqual([]);
+  const narrow = await runTable(NARROW_ACCESS_TOKEN, input(claims));
+  expect(narrow.passed).toEqual(['idms.narrow-access-token.exp', 'idms.narrow-access-token.client-id', 'idms.narrow-access-token.scope', 'idms.narrow-access-token.mcptt-id', 'idms.narrow-access-token.no-mcvideo-id', 'idms.narrow-access-token.no-mcdata-id']);
   expect((await runTable(NARROW_ACCESS_TOKEN, input({ ...claims, scope: 'openid 3gpp:mc:ptt_service 3gpp:mc:video_service', mcvideo_id: 'v' }))).failed).toEqual(['idms.narrow-access-token.scope', 'idms.narrow-access-token.no-mcvideo-id']);
   expect((await runTable(ACCESS_TOKEN, input({ ...claims, mcdata_id: 'd' }))).failed).toEqual(['idms.access-token.no-mcdata-id']);
   expect((await runTable(ACCESS_TOKEN, input({ ...claims, scope: ['openid', '3gpp:mc:ptt_service'] }))).failed).toEqual(['idms.access-token.scope']);

@@ -423,6 +423,17 @@ export class IdmsSession {
     return flow;
   }
 
+  /** The shared login as it went, replayed as evidence, without stopping on a failure. */
+  async loginOutcome(): Promise<CodeFlow> {
+    const flow = await this.worker.login();
+    this.replay(flow.log);
+    if (flow.ok) {
+      this.recordJwt('id_token', flow.idToken);
+      this.recordJwt('access_token', flow.accessToken);
+    }
+    return flow;
+  }
+
   async exchange(resource: string): Promise<Extract<ExchangeFlow, { ok: true }>> {
     await this.provider();
     const flow = await this.worker.exchange(resource);

@@ -24,7 +24,7 @@ test('5.1.2.1 provider metadata and JWKS (OpenID Connect Discovery)', { annotati
   const provider = await idms.provider();
   evidence.record('json', 'provider metadata', provider.metadata);
   evidence.record('json', 'JWKS', provider.jwks);
-  const flow = await idms.worker.login();
+  const flow = await idms.loginOutcome();
   const idTokenAlg = !flow.ok ? { missing: `the shared login failed: ${flow.reason}` } : flow.idToken.decoded.ok ? { alg: flow.idToken.decoded.jwt.header.alg } : { missing: `the ID token is not a JWT: ${flow.idToken.decoded.reason}` };
   await verify.run(DISCOVERY, { provider, issuer: target.idms!.issuer, idTokenAlg });
 });
