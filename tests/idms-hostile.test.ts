@@ -76,7 +76,7 @@ test.afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function runAgainstStub(m: Mode, grep: string): Promise<{ results: Results; exitCode: number; byId: Map<string, Results['requirements'][number]> }> {
+async function runAgainstStub(m: Mode, grep: string, scopes = ['openid', '3gpp:mc:ptt_service']): Promise<{ results: Results; exitCode: number; byId: Map<string, Results['requirements'][number]> }> {
   mode = m;
   const file = join(dir, `${m}.yaml`);
   writeFileSync(
@@ -90,7 +90,7 @@ async function runAgainstStub(m: Mode, grep: string): Promise<{ results: Results
         clientId: 'mcx-client',
         redirectUri: `${base}/cb`,
         login: { mode: 'form' },
-        scopes: ['openid', '3gpp:mc:ptt_service'],
+        scopes,
         users: [{ label: 'alice', username: 'alice', password: { env: 'MCX_HOSTILE_PASSWORD' } }],
       },
     }),
@@ -146,4 +146,12 @@ test('authentication requests answered with a blank page: the refusal requiremen
     expect(r.reason ?? '', id).toMatch(/no code, but no refusal either: the login driver stopped at page 200 with no form to act on/);
   }
   expect(exitCode).toBe(1);
+});
+
+test('a refresh with a wider scope answered 200 with no visible scope: B.5.2-01 INCONCLUSIVE, never PASS', async () => {
+  test.setTimeout(180_000);
+  const { byId } = await runAgainstStub('malformed-jwt', 'wider scope', ['openid', '3gpp:mc:ptt_service', '3gpp:mc:ptt_key_management_service', '3gpp:mc:video_service']);
+  const r = byId.get('MCXSEC-B.5.2-01')!;
+  expect(r.verdict).toBe('inconclusive');
+  expect(r.reason ?? '').toMatch(/neither the response nor the access token shows the scope granted/);
 });
