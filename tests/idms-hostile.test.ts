@@ -14,9 +14,11 @@ import type { Results } from '../lib/report/types.ts';
  * The idms suite against a hostile IdMS stub: discovery answering HTML, a
  * token endpoint answering 500, tokens that are not JWTs. Every affected
  * requirement must end FAIL or INCONCLUSIVE with the exact reason, and the
- * run must finish (exit 1), never crash.
+ * run must finish (exit 1), never crash. An IdMS that answers a request it
+ * must refuse with neither a code nor a refusal (a page the login driver
+ * cannot act on) does not pass the refusal requirements.
  */
-type Mode = 'html-discovery' | 'token-500' | 'malformed-jwt';
+type Mode = 'html-discovery' | 'token-500' | 'malformed-jwt' | 'blank-refusals';
 
 let mode: Mode = 'html-discovery';
 let server: Server;
@@ -43,6 +45,12 @@ test.beforeAll(async () => {
     } else if (url.pathname === '/jwks') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
     } else if (url.pathname === '/authorize') {
+      const q = url.searchParams;
+      if (mode === 'blank-refusals' && (q.get('client_id') !== 'mcx-client' || !q.get('code_challenge') || q.get('code_challenge_method') !== 'S256')) {
+        // Neither a code nor a refusal: a page with nothing to act on (what a broken or script-only IdMS page looks like to the driver).
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<html><head><title>Loading</title></head><body>Please wait</body></html>');
+        return;
+      }
       // An IdMS with an SSO session: straight back to the client with a code.
       const back = new URL(url.searchParams.get('redirect_uri') ?? `${base}/cb`);
       back.searchParams.set('code', 'stub-code-0123456789');
@@ -68,7 +76,7 @@ test.afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function runAgainstStub(m: Mode, grep: string): Promise<{ results: Results; exitCode: number; byId: Map<string, Results['requirements'][number]> }> {
+async function runAgainstStub(m: Mode, grep: string, scopes = ['openid', '3gpp:mc:ptt_service']): Promise<{ results: Results; exitCode: number; byId: Map<string, Results['requirements'][number]> }> {
   mode = m;
   const file = join(dir, `${m}.yaml`);
   writeFileSync(
@@ -82,7 +90,7 @@ async function runAgainstStub(m: Mode, grep: string): Promise<{ results: Results
         clientId: 'mcx-client',
         redirectUri: `${base}/cb`,
         login: { mode: 'form' },
-        scopes: ['openid', '3gpp:mc:ptt_service'],
+        scopes,
         users: [{ label: 'alice', username: 'alice', password: { env: 'MCX_HOSTILE_PASSWORD' } }],
       },
     }),
@@ -127,4 +135,23 @@ test('tokens that are not JWTs: ID and access token requirements FAIL with the d
   // The rest of the token response is fine and judged as such.
   expect(byId.get('MCXSEC-B.4.2.5-05')).toMatchObject({ verdict: 'pass' });
   expect(exitCode).toBe(1);
+});
+
+test('authentication requests answered with a blank page: the refusal requirements INCONCLUSIVE, never PASS', async () => {
+  test.setTimeout(180_000);
+  const { byId, exitCode } = await runAgainstStub('blank-refusals', 'unregistered client_id|without code_challenge|code_challenge_method plain');
+  for (const id of ['MCXSEC-B.3-01', 'MCXSEC-B.4.2.2-02', 'MCXSEC-B.4.2.2-07', 'MCXSEC-B.4.2.2-08']) {
+    const r = byId.get(id)!;
+    expect(r.verdict, id).toBe('inconclusive');
+    expect(r.reason ?? '', id).toMatch(/no code, but no refusal either: the login driver stopped at page 200 with no form to act on/);
+  }
+  expect(exitCode).toBe(1);
+});
+
+test('a refresh with a wider scope answered 200 with no visible scope: B.5.2-01 INCONCLUSIVE, never PASS', async () => {
+  test.setTimeout(180_000);
+  const { byId } = await runAgainstStub('malformed-jwt', 'wider scope', ['openid', '3gpp:mc:ptt_service', '3gpp:mc:ptt_key_management_service', '3gpp:mc:video_service']);
+  const r = byId.get('MCXSEC-B.5.2-01')!;
+  expect(r.verdict).toBe('inconclusive');
+  expect(r.reason ?? '').toMatch(/neither the response nor the access token shows the scope granted/);
 });

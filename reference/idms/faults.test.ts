@@ -93,6 +93,8 @@ const PROBES: Record<string, Probe> = {
   'idms.pkce-optional': async (p) => !!(await authorize(p.client, p.idms, { challenge: null, method: null })).location?.searchParams.get('code'),
   'idms.accepts-plain-pkce': async (p) => !!(await authorize(p.client, p.idms, { challenge: pkcePair().verifier, method: 'plain' })).location?.searchParams.get('code'),
   'idms.accepts-wrong-password': async (p) => !!(await authorize(p.client, { ...p.idms, password: 'wrong-password' })).location?.searchParams.get('code'),
+  'idms.omits-acr': async (p) => claimsOf((await flow(p)).json.id_token).acr === undefined,
+  'idms.rejects-every-password': async (p) => !(await authorize(p.client, p.idms)).location?.searchParams.get('code'),
   'idms.wrong-acr': async (p) => claimsOf((await flow(p)).json.id_token).acr !== '3gpp:acr:password',
   'idms.alters-state': async (p) => (await code(p, { state: 'state-123' })).state !== 'state-123',
   'idms.code-in-fragment': async (p) => /code=/.test((await code(p)).location?.hash ?? ''),

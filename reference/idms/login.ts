@@ -36,9 +36,11 @@ export async function handleInteraction(provider: Provider, accounts: AccountSto
   if (req.method === 'GET' && action === undefined) return sendHtml(res, 200, loginPage(uid, details.params.client_id as string));
   if (req.method === 'POST' && action === 'login') {
     const form = await readForm(req);
-    const user = faults.has('idms.accepts-wrong-password')
-      ? accounts.users.find((u) => u.username === form?.get('username'))
-      : accounts.authenticate(form?.get('username'), form?.get('password'));
+    const user = faults.has('idms.rejects-every-password')
+      ? undefined
+      : faults.has('idms.accepts-wrong-password')
+        ? accounts.users.find((u) => u.username === form?.get('username'))
+        : accounts.authenticate(form?.get('username'), form?.get('password'));
     if (!user) return sendHtml(res, 401, loginPage(uid, details.params.client_id as string, 'Unknown username or wrong password.'));
     const acr = faults.has('idms.wrong-acr') ? 'urn:mace:incommon:iap:silver' : ACR_PASSWORD;
     return provider.interactionFinished(

@@ -241,6 +241,7 @@ async function idTokenFaults(fc: FaultContext, idToken: string): Promise<string>
   if (faults.has('idms.id-token-expired')) edits.push((p) => void (p.exp = (p.iat as number) - 600));
   if (faults.has('idms.clock-skewed')) edits.push((p) => void (p.iat = (p.iat as number) - 120));
   if (faults.has('idms.id-token-omits-iat')) edits.push((p) => delete p.iat);
+  if (faults.has('idms.omits-acr')) edits.push((p) => delete p.acr);
   if (faults.has('idms.id-token-omits-mcptt-id')) edits.push((p) => delete p.mcptt_id);
   if (faults.has('idms.id-token-omits-mcvideo-id')) edits.push((p) => delete p.mcvideo_id);
   if (faults.has('idms.id-token-omits-mcdata-id')) edits.push((p) => delete p.mcdata_id);

@@ -1,14 +1,11 @@
-import type { Checker } from '../../../lib/harness/index.ts';
+/** The ID token of the code flow (B.2.1, validated as OIDC Core 3.1.3.7 says; acr of B.4.2.2). */
+import { checkTable, fail, inconclusive, notApplicable, pass, verdictOf, type Check } from '../../../lib/harness/check.ts';
 import type { TestUser } from '../../../lib/target/types.ts';
 import type { DecodeResult, VerifyResult } from '../../../lib/oidc/jwt.ts';
 import { ACR_PASSWORD } from '../../../lib/oidc/authorization-request.ts';
-import { audiences, byteLength, isNumericDate } from './claims.ts';
-import { R, SERVICES, serviceGranted } from './ids.ts';
+import { audiences, byteLength, isNumericDate, MAX_SKEW_S, serviceGranted, serviceOf, type ServiceKey } from '../../../lib/oidc/claims.ts';
 
-/** Clock skew the profile allows (B.2.1.2, B.2.2.2, B.8). */
-export const MAX_SKEW_S = 30;
-
-export interface IdTokenContext {
+export interface IdTokenInput {
   decoded: DecodeResult;
   signature: VerifyResult | undefined;
   issuer: string;
@@ -22,70 +19,94 @@ export interface IdTokenContext {
   user?: TestUser;
 }
 
-/** B.2.1.1: a JWS that verifies with a key of the provider's JWKS. */
-export function checkIdTokenSignature(verify: Checker, ctx: IdTokenContext): boolean {
-  if (!ctx.decoded.ok) return verify.check(R.idTokenJwt, 'ID token is a JWT', false, { field: 'id_token', reason: 'invalid', detail: ctx.decoded.reason });
-  const sig = ctx.signature;
-  return verify.check(R.idTokenJwt, 'ID token JWS signature verifies with the provider JWKS', !!sig?.ok, {
-    field: 'id_token (JWS)',
-    expected: 'a signature by a key of jwks_uri',
-    actual: sig?.ok ? `${sig.alg} kid ${sig.kid ?? '-'}` : sig?.reason ?? 'not verified',
-    reason: 'invalid',
-  });
-}
+const decodable = (i: IdTokenInput) => (i.decoded.ok ? undefined : { reason: `no decodable ID token: ${i.decoded.reason}`, blame: 'target' as const });
+const claims = (i: IdTokenInput) => (i.decoded.ok ? i.decoded.jwt.claims : {});
 
-/** B.2.1.2 standard claims, plus nonce (OIDC Core 3.1.3.7 step 11) and acr (B.4.2.2). */
-export function checkIdTokenStandardClaims(verify: Checker, ctx: IdTokenContext): void {
-  if (!ctx.decoded.ok) return;
-  const c = ctx.decoded.jwt.claims;
-  verify.equal(R.idIss, 'ID token iss equals the issuer', ctx.issuer, c.iss, { field: 'iss' });
-  const sub = c.sub;
-  verify.check(R.idSub, 'ID token sub present, at most 255 bytes', typeof sub === 'string' && sub.length > 0 && byteLength(sub) <= 255, {
-    field: 'sub',
-    expected: 'a non-empty string of at most 255 bytes',
-    actual: typeof sub === 'string' ? `${byteLength(sub)} bytes` : sub,
-    reason: sub === undefined ? 'missing' : 'invalid',
-  });
-  const aud = audiences(c.aud);
-  verify.check(R.idAud, 'ID token aud holds the client_id', aud.includes(ctx.clientId), { field: 'aud', expected: ctx.clientId, actual: c.aud, reason: c.aud === undefined ? 'missing' : 'mismatch' });
-  const exp = c.exp;
-  const iat = c.iat;
-  verify.check(R.idIat, 'ID token iat present as NumericDate', isNumericDate(iat), { field: 'iat', expected: 'seconds since the epoch', actual: iat, reason: iat === undefined ? 'missing' : 'invalid' });
-  verify.check(R.idExp, 'ID token exp present, after iat and after now', isNumericDate(exp) && exp > ctx.receivedAt - MAX_SKEW_S && (!isNumericDate(iat) || exp > iat), {
-    field: 'exp',
-    expected: `a NumericDate after iat (${iat}) and now (${ctx.receivedAt})`,
-    actual: exp,
-    reason: exp === undefined ? 'missing' : 'invalid',
-  });
-  if (isNumericDate(iat)) {
-    // The IdMS clock may differ from UTC (our clock) by at most the allowed skew.
-    const ok = iat >= ctx.sentAt - MAX_SKEW_S && iat <= ctx.receivedAt + MAX_SKEW_S;
-    verify.check(R.clockSkew, `ID token iat within ${MAX_SKEW_S} s of the time it was issued`, ok, {
-      field: 'iat',
-      expected: `between ${ctx.sentAt - MAX_SKEW_S} and ${ctx.receivedAt + MAX_SKEW_S}`,
-      actual: iat,
-      reason: 'mismatch',
-      detail: `IdMS clock differs from the suite's by about ${iat - ctx.receivedAt} s (the suite's clock is taken as UTC)`,
-    });
-  }
-  if (ctx.nonce !== undefined) verify.equal(R.oidc, 'ID token nonce echoes the request nonce (OIDC Core 3.1.3.7)', ctx.nonce, c.nonce, { field: 'nonce' });
-  if (c.acr !== undefined) verify.equal(R.acr, 'ID token acr is the requested password acr', ACR_PASSWORD, c.acr, { field: 'acr' });
-}
+export const ID_TOKEN_SIGNATURE = checkTable<IdTokenInput>('idms ID token', [
+  {
+    id: 'idms.id-token.signature',
+    requirement: 'MCXSEC-B.2.1.1-01',
+    title: 'ID token is a JWS verifying with the provider JWKS',
+    run: (i) => {
+      if (!i.decoded.ok) return fail('id_token', 'a JWS', `not a decodable JWT: ${i.decoded.reason}`, 'invalid');
+      const sig = i.signature;
+      if (!sig) return inconclusive('the signature was not verified (no JWKS)', 'precondition');
+      return sig.ok ? pass('id_token (JWS)', `${sig.alg} kid ${sig.kid ?? '-'}`, 'a signature by a key of jwks_uri') : fail('id_token (JWS)', 'a signature by a key of jwks_uri', sig.reason, 'invalid');
+    },
+  },
+]);
 
-/** B.2.1.3: an MC service ID for every service whose scopes were granted. */
-export function checkIdTokenMcxClaims(verify: Checker, ctx: IdTokenContext): void {
-  if (!ctx.decoded.ok) return;
-  const c = ctx.decoded.jwt.claims;
-  for (const s of SERVICES) {
-    if (!serviceGranted(s, ctx.grantedScopes)) continue;
-    const value = c[s.claim];
-    const expected = ctx.user?.[s.userField];
-    const ok = typeof value === 'string' && value.length > 0 && (expected === undefined || value === expected);
-    verify.check(s.idToken, `ID token ${s.claim} present (${s.name} granted)`, ok, {
-      field: s.claim,
-      expected: expected ?? 'a non-empty MC service ID',
-      actual: value,
-      reason: value === undefined ? 'missing' : 'mismatch',
-    });
-  }
-}
+export const ID_TOKEN_CLAIMS = checkTable<IdTokenInput>('idms ID token claims', [
+  { id: 'idms.id-token.iss', requirement: 'MCXSEC-B.2.1.2-01', title: 'ID token iss equals the issuer', needs: decodable, run: (i) => verdictOf(claims(i).iss === i.issuer, 'iss', i.issuer, claims(i).iss, claims(i).iss === undefined ? 'missing' : 'mismatch') },
+  {
+    id: 'idms.id-token.sub',
+    requirement: 'MCXSEC-B.2.1.2-02',
+    title: 'ID token sub present, at most 255 bytes',
+    needs: decodable,
+    run: (i) => {
+      const sub = claims(i).sub;
+      return verdictOf(typeof sub === 'string' && sub.length > 0 && byteLength(sub) <= 255, 'sub', 'a non-empty string of at most 255 bytes', typeof sub === 'string' ? `${byteLength(sub)} bytes` : sub, sub === undefined ? 'missing' : 'invalid');
+    },
+  },
+  { id: 'idms.id-token.aud', requirement: 'MCXSEC-B.2.1.2-03', title: 'ID token aud holds the client_id', needs: decodable, run: (i) => verdictOf(audiences(claims(i).aud).includes(i.clientId), 'aud', i.clientId, claims(i).aud, claims(i).aud === undefined ? 'missing' : 'mismatch') },
+  {
+    id: 'idms.id-token.exp',
+    requirement: 'MCXSEC-B.2.1.2-04',
+    title: 'ID token exp present, after iat and after now',
+    needs: decodable,
+    run: (i) => {
+      const { exp, iat } = claims(i);
+      const ok = isNumericDate(exp) && exp > i.receivedAt - MAX_SKEW_S && (!isNumericDate(iat) || exp > iat);
+      return verdictOf(ok, 'exp', `a NumericDate after iat (${String(iat)}) and now (${i.receivedAt})`, exp, exp === undefined ? 'missing' : 'invalid');
+    },
+  },
+  {
+    id: 'idms.id-token.clock-skew',
+    requirement: 'MCXSEC-B.2.1.2-05',
+    title: `ID token iat within ${MAX_SKEW_S} s of the time it was issued`,
+    needs: decodable,
+    run: (i) => {
+      const iat = claims(i).iat;
+      if (!isNumericDate(iat)) return inconclusive(`no NumericDate iat to compare (${JSON.stringify(iat)}); judged by idms.id-token.iat`, 'target');
+      const ok = iat >= i.sentAt - MAX_SKEW_S && iat <= i.receivedAt + MAX_SKEW_S;
+      return verdictOf(ok, 'iat', `between ${i.sentAt - MAX_SKEW_S} and ${i.receivedAt + MAX_SKEW_S}`, iat, 'mismatch', `IdMS clock differs from the suite's by about ${iat - i.receivedAt} s (the suite's clock is taken as UTC)`);
+    },
+  },
+  { id: 'idms.id-token.iat', requirement: 'MCXSEC-B.2.1.2-06', title: 'ID token iat present as NumericDate', needs: decodable, run: (i) => verdictOf(isNumericDate(claims(i).iat), 'iat', 'seconds since the epoch', claims(i).iat, claims(i).iat === undefined ? 'missing' : 'invalid') },
+  {
+    id: 'idms.id-token.nonce',
+    requirement: 'MCXSEC-5.1.2.1-01',
+    title: 'ID token nonce echoes the request nonce (OIDC Core 3.1.3.7)',
+    needs: decodable,
+    run: (i) => (i.nonce === undefined ? notApplicable('the request carried no nonce') : verdictOf(claims(i).nonce === i.nonce, 'nonce', i.nonce, claims(i).nonce, claims(i).nonce === undefined ? 'missing' : 'mismatch')),
+  },
+  {
+    id: 'idms.id-token.acr',
+    requirement: 'MCXSEC-B.4.2.2-06',
+    title: 'ID token acr is the requested password acr',
+    needs: decodable,
+    run: (i) => verdictOf(claims(i).acr === ACR_PASSWORD, 'acr', ACR_PASSWORD, claims(i).acr, claims(i).acr === undefined ? 'missing' : 'mismatch'),
+  },
+]);
+
+const mcxId = (key: ServiceKey, requirement: string): Check<IdTokenInput> => {
+  const s = serviceOf(key);
+  return {
+    id: `idms.id-token.${key}-id`,
+    requirement,
+    title: `ID token ${s.claim} present when ${s.name} is granted`,
+    needs: decodable,
+    run: (i) => {
+      if (!serviceGranted(s, i.grantedScopes)) return notApplicable(`${s.name} was not granted`);
+      const value = claims(i)[s.claim];
+      const expected = i.user?.[s.userField];
+      return verdictOf(typeof value === 'string' && value.length > 0 && (expected === undefined || value === expected), s.claim, expected ?? 'a non-empty MC service ID', value, value === undefined ? 'missing' : 'mismatch');
+    },
+  };
+};
+
+export const ID_TOKEN_MCX = checkTable<IdTokenInput>('idms ID token MC service IDs', [
+  mcxId('mcptt', 'MCXSEC-B.2.1.3-01'),
+  mcxId('mcvideo', 'MCXSEC-B.2.1.3-02'),
+  mcxId('mcdata', 'MCXSEC-B.2.1.3-03'),
+]);

@@ -1,45 +1,31 @@
-import type { Checker } from '../../../lib/harness/index.ts';
+/** The token response to the authorization_code grant (B.4.2.4, B.4.2.5). */
+import { checkTable, inconclusive, unmet, verdictOf } from '../../../lib/harness/check.ts';
+import { tokenResponseTable } from '../../../lib/oidc/checks/token-response.ts';
 import type { TokenResult } from '../../../lib/oidc/token-request.ts';
 
-/**
- * The fields of a successful token response (B.4.2.5, B.5.3, B.7.3, B.7.5),
- * each checked against the requirement ID the caller names for it.
- */
-export interface TokenResponseIds {
-  accessToken: string;
-  tokenType: string;
-  expiresIn: string;
-  /** Cache-Control: no-store (RFC 6749 5.1), checked when given. */
-  noStore?: string;
-}
+const FIELDS = tokenResponseTable('idms.token-response', 'idms authorization_code token response', {
+  accessToken: 'MCXSEC-B.4.2.5-02',
+  tokenType: 'MCXSEC-B.4.2.5-03',
+  expiresIn: 'MCXSEC-B.4.2.5-04',
+  noStore: 'MCXSEC-B.4.2.5-05',
+});
 
-export function checkTokenResponseFields(verify: Checker, res: TokenResult, ids: TokenResponseIds): void {
-  const json = res.json ?? {};
-  verify.check(ids.accessToken, 'token response access_token', typeof json.access_token === 'string' && json.access_token.length > 0, {
-    field: 'access_token',
-    expected: 'a non-empty string',
-    actual: json.access_token === undefined ? undefined : typeof json.access_token,
-    reason: json.access_token === undefined ? 'missing' : 'invalid',
-  });
-  verify.check(ids.tokenType, 'token response token_type', typeof json.token_type === 'string' && json.token_type.toLowerCase() === 'bearer', {
-    field: 'token_type',
-    expected: 'bearer (case-insensitive)',
-    actual: json.token_type,
-    reason: json.token_type === undefined ? 'missing' : 'mismatch',
-  });
-  verify.check(ids.expiresIn, 'token response expires_in', Number.isInteger(json.expires_in) && (json.expires_in as number) > 0, {
-    field: 'expires_in',
-    expected: 'a positive integer number of seconds',
-    actual: json.expires_in,
-    reason: json.expires_in === undefined ? 'missing' : 'invalid',
-  });
-  if (ids.noStore) {
-    const cc = res.headers['cache-control'];
-    verify.check(ids.noStore, 'token response Cache-Control', /(^|[\s,])no-store($|[\s,;])/i.test(cc ?? ''), {
-      field: 'headers.cache-control',
-      expected: 'no-store',
-      actual: cc,
-      reason: cc === undefined ? 'missing' : 'mismatch',
-    });
-  }
-}
+export const AUTH_CODE_RESPONSE = checkTable<TokenResult>('idms authorization_code token response', [
+  {
+    id: 'idms.token-request.grant-authorization-code',
+    requirement: 'MCXSEC-B.4.2.4-02',
+    title: 'grant_type authorization_code accepted',
+    run: (res) => (res.status === undefined ? inconclusive(res.problem ?? 'no answer', 'unreachable') : verdictOf(res.status === 200, 'status', 200, res.status)),
+  },
+  {
+    id: 'idms.token-response.all-tokens',
+    requirement: 'MCXSEC-B.4.2.5-01',
+    title: 'ID token, access token and refresh token all returned',
+    needs: (res) => (res.json ? undefined : unmet(`no JSON token response: ${res.problem ?? `HTTP ${res.status}`}`, res.unreachable ? 'unreachable' : 'target')),
+    run: ({ json }) => {
+      const missing = ['access_token', 'id_token', 'refresh_token'].filter((k) => typeof json![k] !== 'string' || !json![k]);
+      return verdictOf(missing.length === 0, missing.join(', ') || 'tokens', 'access_token, id_token, refresh_token', missing.length ? `missing ${missing.join(', ')}` : 'all present', 'missing');
+    },
+  },
+  ...FIELDS.checks,
+]);

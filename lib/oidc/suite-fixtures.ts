@@ -7,18 +7,22 @@
  * precondition is handed to the test, which reports it INCONCLUSIVE with the
  * reason.
  */
-import { test as base, type Checker, type Evidence } from '../../lib/harness/index.ts';
-import { HttpClient, type HttpRequest, type HttpResult } from '../../lib/http/client.ts';
-import type { Target, TestUser } from '../../lib/target/types.ts';
-import { discover, discoveryUrlOf, type DiscoveryResult, type Provider } from '../../lib/oidc/discovery.ts';
-import { buildAuthorizationRequest, type AuthorizationRequest, type AuthorizationRequestOptions } from '../../lib/oidc/authorization-request.ts';
-import type { AuthorizeOutcome, LoginDriver } from '../../lib/oidc/login-driver.ts';
-import { FormLoginDriver } from '../../lib/oidc/form-login.ts';
-import { BrowserLoginDriver } from '../../lib/oidc/browser-login.ts';
-import { probeTls } from '../../lib/oidc/tls-probe.ts';
-import { decodeJwtSafe, nowSeconds, verifyJwsSignature, type DecodeResult, type VerifyResult } from '../../lib/oidc/jwt.ts';
-import { basicAuthorization, GRANT_JWT_BEARER, GRANT_TOKEN_EXCHANGE, TOKEN_TYPE_JWT, tokenRequest, type ClientCredentials, type TokenResult } from '../../lib/oidc/token-request.ts';
-import type { Redactor } from '../../lib/harness/redactor.ts';
+import { test as base, type Checker, type Evidence } from '../harness/index.ts';
+import { HttpClient, type HttpRequest, type HttpResult } from '../http/client.ts';
+import type { Target, TestUser } from '../target/types.ts';
+import { discover, discoveryUrlOf, type DiscoveryResult, type Provider } from './discovery.ts';
+import { buildAuthorizationRequest, type AuthorizationRequest, type AuthorizationRequestOptions } from './authorization-request.ts';
+import type { AuthorizeOutcome, LoginDriver } from './login-driver.ts';
+import { FormLoginDriver } from './form-login.ts';
+import { BrowserLoginDriver } from './browser-login.ts';
+import { probeTls } from './tls-probe.ts';
+import { decodeJwtSafe, nowSeconds, verifyJwsSignature, type DecodeResult, type VerifyResult } from './jwt.ts';
+import { basicAuthorization, GRANT_JWT_BEARER, GRANT_TOKEN_EXCHANGE, TOKEN_TYPE_JWT, tokenRequest, type ClientCredentials, type TokenResult } from './token-request.ts';
+import type { Redactor } from '../harness/redactor.ts';
+import { CHECK_ANNOTATION, type Finding } from '../harness/finding.ts';
+import type { Blame } from '../harness/check.ts';
+import type { CheckScope } from '../harness/checker.ts';
+import type { TestInfo } from '@playwright/test';
 
 /** One HTTP exchange made outside a test (worker fixtures), replayed as evidence by the tests that use it. */
 export interface LoggedExchange {
@@ -54,7 +58,7 @@ export interface TokenJwt {
 export type ExchangeFlow =
   | { ok: true; resource: string; result: TokenResult; receivedAt: number; securityToken: TokenJwt; log: LoggedExchange[] }
   /** `refused`: the token endpoint answered an OAuth error (4xx JSON) to the exchange itself. */
-  | { ok: false; reason: string; unreachable: boolean; refused?: boolean; log: LoggedExchange[] };
+  | { ok: false; reason: string; unreachable: boolean; refused?: boolean; result?: TokenResult; log: LoggedExchange[] };
 
 interface IdmsWorker {
   target: Target;
@@ -305,7 +309,7 @@ export const test = base.extend<{ idms: IdmsSession }, { idmsWorker: IdmsWorker 
             const receivedAt = nowSeconds();
             if (!result.json || result.status !== 200) {
               const refused = !!result.json && (result.status ?? 0) >= 400 && (result.status ?? 0) < 500;
-              return { ok: false, reason: `token exchange failed: ${result.problem ?? `status ${result.status} ${JSON.stringify(result.json)}`}`, unreachable: result.unreachable, refused, log };
+              return { ok: false, reason: `token exchange failed: ${result.problem ?? `status ${result.status} ${JSON.stringify(result.json)}`}`, unreachable: result.unreachable, refused, result, log };
             }
             const raw = result.json.access_token;
             if (typeof raw === 'string') redactor.add(raw);
@@ -341,17 +345,45 @@ export const test = base.extend<{ idms: IdmsSession }, { idmsWorker: IdmsWorker 
     },
     { scope: 'worker' },
   ],
+  // A stopped test's declared checks that recorded nothing get an INCONCLUSIVE finding with the reason (see stopShim).
+  verify: async ({ verify, scope }, use, testInfo) => {
+    stopShim(verify, scope, testInfo);
+    await use(verify);
+  },
   idms: async ({ idmsWorker, verify, evidence, http }, use) => {
     await use(new IdmsSession(idmsWorker, verify, evidence, http));
   },
 });
 
-export { expect, requirements } from '../../lib/harness/index.ts';
+export { expect, declare, pick } from '../harness/index.ts';
 
 /**
- * What a test of these suites works with: the shared results, turned into
- * INCONCLUSIVE findings for the test's requirements when missing, and fresh
- * requests through the test's own (evidence-recording) HTTP client.
+ * `verify.stop` marks the test stopped (mcx-stop) so that its declared checks
+ * not yet recorded count as INCONCLUSIVE; until the verdict engine
+ * (lib/report/verdicts.ts) reads that mark, the suites record those
+ * INCONCLUSIVE findings themselves, one per declared check of a requirement
+ * this run judges, with the stop's reason and blame.
+ */
+export function stopShim(verify: Checker, scope: CheckScope, testInfo: Pick<TestInfo, 'annotations'>): void {
+  const stop = verify.stop.bind(verify);
+  verify.stop = (reason: string, blame: Blame): never => {
+    const recorded = new Set(verify.findings.map((f) => f.checkId));
+    for (const a of testInfo.annotations) {
+      if (a.type !== CHECK_ANNOTATION || !a.description) continue;
+      const [checkId, requirement] = a.description.split(' ') as [string, string];
+      if (recorded.has(checkId) || scope.notJudged(requirement) !== undefined) continue;
+      const finding: Finding = { requirement, check: `${checkId} (not run: the test stopped)`, checkId, verdict: 'inconclusive', blame, detail: reason };
+      verify.findings.push(finding);
+    }
+    return stop(reason, blame);
+  };
+}
+
+/**
+ * What a test of these suites works with: the shared results (a missing one
+ * stops the test with the reason; every declared check not yet recorded
+ * becomes INCONCLUSIVE), and fresh requests through the test's own
+ * (evidence-recording) HTTP client.
  */
 export class IdmsSession {
   private replayed = new Set<LoggedExchange[]>();
@@ -363,44 +395,50 @@ export class IdmsSession {
     readonly http: HttpClient,
   ) {}
 
-  /** Stop the test: a precondition of these requirements failed. */
-  inconclusive(ids: string[], reason: string, kind: 'precondition' | 'unreachable' = 'precondition'): never {
-    return this.verify.inconclusive(ids, reason, kind);
-  }
-
   get target(): Target {
     return this.worker.target;
   }
 
-  /** The target's idms section, or INCONCLUSIVE. */
-  config(ids: string[]) {
+  /** The target's idms section, or stop. */
+  config() {
     const idms = this.target.idms;
-    if (!idms) this.verify.inconclusive(ids, 'the target file has no idms section');
+    if (!idms) this.verify.stop('the target file has no idms section', 'configuration');
     return idms;
   }
 
-  async provider(ids: string[]): Promise<Provider> {
-    this.config(ids);
+  async provider(): Promise<Provider> {
+    this.config();
     const p = await this.worker.provider();
-    if (!p.ok) this.verify.inconclusive(ids, `IdMS discovery failed: ${p.reason}`, p.unreachable ? 'unreachable' : 'precondition');
+    if (!p.ok) this.verify.stop(`IdMS discovery failed: ${p.reason}`, p.unreachable ? 'unreachable' : 'precondition');
     return p.provider;
   }
 
-  async login(ids: string[]): Promise<Extract<CodeFlow, { ok: true }>> {
-    await this.provider(ids);
+  async login(): Promise<Extract<CodeFlow, { ok: true }>> {
+    await this.provider();
     const flow = await this.worker.login();
     this.replay(flow.log);
-    if (!flow.ok) this.verify.inconclusive(ids, `the shared login failed: ${flow.reason}`, flow.unreachable ? 'unreachable' : 'precondition');
+    if (!flow.ok) this.verify.stop(`the shared login failed: ${flow.reason}`, flow.unreachable ? 'unreachable' : 'precondition');
     this.recordJwt('id_token', flow.idToken);
     this.recordJwt('access_token', flow.accessToken);
     return flow;
   }
 
-  async exchange(ids: string[], resource: string): Promise<Extract<ExchangeFlow, { ok: true }>> {
-    await this.provider(ids);
+  /** The shared login as it went, replayed as evidence, without stopping on a failure. */
+  async loginOutcome(): Promise<CodeFlow> {
+    const flow = await this.worker.login();
+    this.replay(flow.log);
+    if (flow.ok) {
+      this.recordJwt('id_token', flow.idToken);
+      this.recordJwt('access_token', flow.accessToken);
+    }
+    return flow;
+  }
+
+  async exchange(resource: string): Promise<Extract<ExchangeFlow, { ok: true }>> {
+    await this.provider();
     const flow = await this.worker.exchange(resource);
     this.replay(flow.log);
-    if (!flow.ok) this.verify.inconclusive(ids, `the token exchange for ${resource} failed: ${flow.reason}`, flow.unreachable ? 'unreachable' : 'precondition');
+    if (!flow.ok) this.verify.stop(`the token exchange for ${resource} failed: ${flow.reason}`, flow.unreachable ? 'unreachable' : 'precondition');
     this.recordJwt(`security token for ${resource}`, flow.securityToken);
     return flow;
   }
@@ -421,17 +459,17 @@ export class IdmsSession {
     return flow;
   }
 
-  async driver(ids: string[]): Promise<LoginDriver> {
+  async driver(): Promise<LoginDriver> {
     const d = await this.worker.driver();
-    if (!d.ok) this.verify.inconclusive(ids, d.reason);
+    if (!d.ok) this.verify.stop(d.reason, 'precondition');
     return d.driver;
   }
 
   /** A new authentication request (B.4.2.2) sent through the shared login driver. */
-  async authorize(ids: string[], options: Partial<AuthorizationRequestOptions> & { expectRedirectUri?: string; password?: string } = {}): Promise<{ request: AuthorizationRequest; outcome: AuthorizeOutcome }> {
-    const provider = await this.provider(ids);
+  async authorize(options: Partial<AuthorizationRequestOptions> & { expectRedirectUri?: string; password?: string } = {}): Promise<{ request: AuthorizationRequest; outcome: AuthorizeOutcome }> {
+    const provider = await this.provider();
     const idms = this.target.idms!;
-    const driver = await this.driver(ids);
+    const driver = await this.driver();
     const request = buildAuthorizationRequest({
       authorizationEndpoint: provider.authorizationEndpoint,
       clientId: options.clientId ?? idms.clientId,
@@ -447,20 +485,20 @@ export class IdmsSession {
     return { request, outcome };
   }
 
-  /** A fresh code for a correct request, or INCONCLUSIVE. */
-  async freshCode(ids: string[], options: Partial<AuthorizationRequestOptions> = {}): Promise<{ request: AuthorizationRequest; code: string }> {
-    const { request, outcome } = await this.authorize(ids, options);
-    if (outcome.kind !== 'redirect') this.verify.inconclusive(ids, `could not obtain a code: ${outcome.kind}: ${outcome.detail}`, outcome.kind === 'unreachable' ? 'unreachable' : 'precondition');
+  /** A fresh code for a correct request, or stop. */
+  async freshCode(options: Partial<AuthorizationRequestOptions> = {}): Promise<{ request: AuthorizationRequest; code: string }> {
+    const { request, outcome } = await this.authorize(options);
+    if (outcome.kind !== 'redirect') this.verify.stop(`could not obtain a code: ${outcome.kind}: ${outcome.detail}`, outcome.kind === 'unreachable' ? 'unreachable' : 'precondition');
     const code = outcome.redirect.query.code;
-    if (!code) this.verify.inconclusive(ids, `could not obtain a code: the redirect carries ${JSON.stringify(outcome.redirect.query)}`);
-    if (outcome.redirect.query.state !== request.state) this.verify.inconclusive(ids, 'the authentication response state differs from the request; a conforming client ignores the code');
+    if (!code) this.verify.stop(`could not obtain a code: the redirect carries ${JSON.stringify(outcome.redirect.query)}`, 'precondition');
+    if (outcome.redirect.query.state !== request.state) this.verify.stop('the authentication response state differs from the request; a conforming client ignores the code', 'precondition');
     return { request, code };
   }
 
   /** The token request of B.4.2.4 for a code, with parameters overridden or removed (undefined). */
   /** `client` null sends no client authentication at all. */
   async redeem(request: AuthorizationRequest, code: string, overrides: Record<string, string | undefined> = {}, client: ClientCredentials | null = primaryClient(this.target)): Promise<TokenResult> {
-    const provider = await this.provider([]);
+    const provider = await this.provider();
     const params: Record<string, string | undefined> = {
       grant_type: 'authorization_code',
       code,
@@ -476,7 +514,7 @@ export class IdmsSession {
   }
 
   async token(params: Record<string, string | undefined>, client: ClientCredentials | null = primaryClient(this.target), endpoint?: string): Promise<TokenResult> {
-    const url = endpoint ?? (await this.provider([])).tokenEndpoint;
+    const url = endpoint ?? (await this.provider()).tokenEndpoint;
     this.registerClient(client);
     const res = await tokenRequest(this.http, url, params, client ?? undefined);
     this.registerTokens(res);
