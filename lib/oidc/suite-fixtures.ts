@@ -345,39 +345,12 @@ export const test = base.extend<{ idms: IdmsSession }, { idmsWorker: IdmsWorker 
     },
     { scope: 'worker' },
   ],
-  // A stopped test's declared checks that recorded nothing get an INCONCLUSIVE finding with the reason (see stopShim).
-  verify: async ({ verify, scope }, use, testInfo) => {
-    stopShim(verify, scope, testInfo);
-    await use(verify);
-  },
   idms: async ({ idmsWorker, verify, evidence, http }, use) => {
     await use(new IdmsSession(idmsWorker, verify, evidence, http));
   },
 });
 
 export { expect, declare, pick } from '../harness/index.ts';
-
-/**
- * `verify.stop` marks the test stopped (mcx-stop) so that its declared checks
- * not yet recorded count as INCONCLUSIVE; until the verdict engine
- * (lib/report/verdicts.ts) reads that mark, the suites record those
- * INCONCLUSIVE findings themselves, one per declared check of a requirement
- * this run judges, with the stop's reason and blame.
- */
-export function stopShim(verify: Checker, scope: CheckScope, testInfo: Pick<TestInfo, 'annotations'>): void {
-  const stop = verify.stop.bind(verify);
-  verify.stop = (reason: string, blame: Blame): never => {
-    const recorded = new Set(verify.findings.map((f) => f.checkId));
-    for (const a of testInfo.annotations) {
-      if (a.type !== CHECK_ANNOTATION || !a.description) continue;
-      const [checkId, requirement] = a.description.split(' ') as [string, string];
-      if (recorded.has(checkId) || scope.notJudged(requirement) !== undefined) continue;
-      const finding: Finding = { requirement, check: `${checkId} (not run: the test stopped)`, checkId, verdict: 'inconclusive', blame, detail: reason };
-      verify.findings.push(finding);
-    }
-    return stop(reason, blame);
-  };
-}
 
 /**
  * What a test of these suites works with: the shared results (a missing one
