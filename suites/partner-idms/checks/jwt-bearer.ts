@@ -1,5 +1,5 @@
 /** The JWT-bearer grant at the partner IdMS (5.1.4.2, B.7.4, B.7.5, B.9, B.11.3, B.12). */
-import { checkTable, inconclusive, verdictOf, type Check } from '../../../lib/harness/check.ts';
+import { checkTable, fail, inconclusive, pass, verdictOf, type Check } from '../../../lib/harness/check.ts';
 import { tokenResponseTable } from '../../../lib/oidc/checks/token-response.ts';
 import { tokenRefusalTable } from '../../../lib/oidc/checks/refusal.ts';
 import { accessTokenTable, type AccessTokenInput } from '../../../lib/oidc/checks/access-token.ts';
@@ -74,7 +74,17 @@ const PROFILE = tlsProfileTable('partner TLS handshake', [{ id: 'partner-idms.tl
 const HTTPS = 'partner-idms.tls.https';
 
 export const PARTNER_TLS = checkTable<PartnerTlsInput>('partner token endpoint transport', [
-  { id: HTTPS, requirement: 'MCXSEC-5.1.4.2-01', title: 'partner token endpoint uses HTTPS', run: ({ url }) => verdictOf(url.startsWith('https://'), 'tokenEndpoint', 'https://...', url) },
+  {
+    id: HTTPS,
+    requirement: 'MCXSEC-5.1.4.2-01',
+    title: 'partner token endpoint is reached over HTTPS (a TLS handshake completes)',
+    // The URL alone is the target file's word; the evidence is a TLS handshake with the endpoint.
+    run: ({ url, probe }) => {
+      if (!url.startsWith('https://')) return fail('tokenEndpoint', 'an https:// URL', url, 'invalid');
+      if (!probe.ok) return inconclusive(`no TLS handshake with the partner token endpoint: ${probe.reason}`, 'unreachable');
+      return pass('tls', `${probe.protocol} with ${probe.cipher.standardName}`, 'a completed TLS handshake');
+    },
+  },
   {
     id: 'partner-idms.tls.verified',
     requirement: 'MCXSEC-B.12-04',
