@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { allocBytes, gcmKey } from './gcm.ts';
 import { parseRtpHeader, parseRtcpHeader, type RtpHeader, type RtcpHeader } from './rtp.ts';
 import type { AeadSessionKeys } from './kdf.ts';
 
@@ -69,11 +69,18 @@ export function carriesRoc(seq: number, rocRate: number | undefined): boolean {
 /** RFC 7714 8.1: IV = (00 00 || SSRC || ROC || SEQ) XOR salt. */
 export function srtpIv(salt: Uint8Array, ssrc: number, roc: number, seq: number): Uint8Array {
   const iv = new Uint8Array(12);
-  const v = new DataView(iv.buffer);
-  v.setUint32(2, ssrc >>> 0);
-  v.setUint32(6, roc >>> 0);
-  v.setUint16(10, seq & 0xffff);
-  for (let i = 0; i < 12; i++) iv[i] ^= salt[i];
+  iv[0] = salt[0];
+  iv[1] = salt[1];
+  iv[2] = (ssrc >>> 24) ^ salt[2];
+  iv[3] = ((ssrc >>> 16) & 0xff) ^ salt[3];
+  iv[4] = ((ssrc >>> 8) & 0xff) ^ salt[4];
+  iv[5] = (ssrc & 0xff) ^ salt[5];
+  iv[6] = (roc >>> 24) ^ salt[6];
+  iv[7] = ((roc >>> 16) & 0xff) ^ salt[7];
+  iv[8] = ((roc >>> 8) & 0xff) ^ salt[8];
+  iv[9] = (roc & 0xff) ^ salt[9];
+  iv[10] = ((seq >>> 8) & 0xff) ^ salt[10];
+  iv[11] = (seq & 0xff) ^ salt[11];
   return iv;
 }
 
@@ -87,38 +94,14 @@ export function srtcpIv(salt: Uint8Array, ssrc: number, index: number): Uint8Arr
   return iv;
 }
 
-function gcmAlgorithm(key: Uint8Array): 'aes-128-gcm' | 'aes-256-gcm' {
-  return key.length === 32 ? 'aes-256-gcm' : 'aes-128-gcm';
-}
-
+// One GCM context per session key (see gcm.ts): no cipher set-up per packet.
 function seal(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-  const c = createCipheriv(gcmAlgorithm(key), key, iv);
-  c.setAAD(aad);
-  const head = c.update(plaintext);
-  const tail = c.final();
-  const out = new Uint8Array(head.length + tail.length + GCM_TAG_BYTES);
-  out.set(head);
-  out.set(tail, head.length);
-  out.set(c.getAuthTag(), head.length + tail.length);
-  return out;
+  return gcmKey(key).seal(iv, aad, plaintext);
 }
 
 /** GCM open of ciphertext || tag; undefined when the tag does not verify. */
 function open(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | undefined {
-  const d = createDecipheriv(gcmAlgorithm(key), key, iv);
-  d.setAAD(aad);
-  d.setAuthTag(sealed.subarray(sealed.length - GCM_TAG_BYTES));
-  const head = d.update(sealed.subarray(0, sealed.length - GCM_TAG_BYTES));
-  try {
-    const tail = d.final();
-    if (tail.length === 0) return new Uint8Array(head.buffer, head.byteOffset, head.length);
-    const out = new Uint8Array(head.length + tail.length);
-    out.set(head);
-    out.set(tail, head.length);
-    return out;
-  } catch {
-    return undefined;
-  }
+  return gcmKey(key).open(iv, aad, sealed);
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
@@ -231,11 +214,13 @@ export function unprotectParsedRtp(keys: AeadSessionKeys, packet: Uint8Array, he
   }
   const aad = packet.subarray(0, header.headerLength);
   const sealed = packet.subarray(header.headerLength, header.headerLength + sealedLength);
-  const payload = open(keys.key, srtpIv(keys.salt, header.ssrc, roc, header.sequenceNumber), aad, sealed);
-  if (!payload) return fail('auth-failed', 'AEAD authentication tag does not verify (wrong key, ROC or MKI, or a modified packet)', { header, mki, roc });
-  const rtp = new Uint8Array(header.headerLength + payload.length);
+  // Decrypt straight into the plain packet: header || payload.
+  const rtp = allocBytes(header.headerLength + sealedLength - GCM_TAG_BYTES);
+  if (!gcmKey(keys.key).openInto(srtpIv(keys.salt, header.ssrc, roc, header.sequenceNumber), aad, sealed, rtp, header.headerLength)) {
+    return fail('auth-failed', 'AEAD authentication tag does not verify (wrong key, ROC or MKI, or a modified packet)', { header, mki, roc });
+  }
   rtp.set(aad);
-  rtp.set(payload, header.headerLength);
+  const payload = rtp.subarray(header.headerLength);
   return { ok: true, header, payload, rtp, mki, roc, rocSource, index: roc * 65536 + header.sequenceNumber };
 }
 
