@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import type { Benchmark } from './types.ts';
 import { sideBySideRows } from './side-by-side.ts';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /**
  * `npm run bench [filter]`: runs every bench/*.bench.ts (or those whose file
@@ -61,7 +63,18 @@ function format(b: Benchmark, ms: number): string {
   return `${ms.toFixed(ms < 1 ? 4 : 2)} ms`;
 }
 
+/** The collector, when it can be had without node flags: rows start from a collected heap. */
+const collect: () => void = (() => {
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return () => {};
+  }
+})();
+
 function cpuMedianMs(run: () => unknown, iterations: number): number {
+  collect();
   for (let i = 0; i < Math.min(WARMUP_RUNS, iterations); i++) run();
   const cpuTimes: number[] = [];
   for (let i = 0; i < iterations; i++) {
@@ -81,6 +94,7 @@ async function sideBySide(): Promise<void> {
   try {
     const out: string[][] = [];
     for (const r of rows) {
+      if (process.env.ONLY && !r.name.includes(process.env.ONLY)) continue;
       process.stderr.write(`running side-by-side › ${r.name}\n`);
       const ours = cpuMedianMs(r.ours, r.iterations);
       const fmt = (ms: number) => {

@@ -1,4 +1,4 @@
-import { allocBytes, gcmKey } from './gcm.ts';
+import { allocBytes, gcmKey, type GcmKey } from './gcm.ts';
 import { parseRtpHeader, parseRtcpHeader, type RtpHeader, type RtcpHeader } from './rtp.ts';
 import type { AeadSessionKeys } from './kdf.ts';
 
@@ -178,6 +178,50 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
   return d === 0;
 }
 
+/**
+ * Keystream for SRTP packets, fetched ahead: the IV of the next packets of
+ * a stream is known (same SSRC and ROC, SEQ + 1, + 2, ...), so on a miss the
+ * keystream for a run of expected packets comes from one AES call, the run
+ * doubling (up to 64 packets) while packets keep arriving in order and
+ * falling back to 4 otherwise. One call per packet into node's AES costs
+ * more than the GHASH of a voice packet. Keystream only: no state of the
+ * cryptographic check depends on it.
+ */
+interface KeystreamRun {
+  gcm: GcmKey;
+  salt: Uint8Array;
+  ssrc: number;
+  roc: number;
+  seq0: number;
+  count: number;
+  blocks: number;
+  data: Uint8Array;
+}
+const keystreamRuns = new WeakMap<Uint8Array, KeystreamRun>();
+const MAX_RUN = 64;
+
+function sameSalt(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 12; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function srtpKeystream(keys: AeadSessionKeys, ssrc: number, roc: number, seq: number, blocks: number): { gcm: GcmKey; data: Uint8Array; at: number } {
+  const gcm = gcmKey(keys.key);
+  const run = keystreamRuns.get(keys.key);
+  const sameStream = run !== undefined && run.gcm === gcm && run.ssrc === ssrc && run.roc === roc && sameSalt(run.salt, keys.salt);
+  if (sameStream && seq >= run.seq0 && seq < run.seq0 + run.count && blocks <= run.blocks) {
+    return { gcm, data: run.data, at: (seq - run.seq0) * run.blocks * 16 };
+  }
+  const inOrder = sameStream && seq === run.seq0 + run.count;
+  const count = Math.min(inOrder ? Math.min(2 * run.count, MAX_RUN) : 4, 65536 - seq);
+  const width = Math.max(blocks, sameStream ? run.blocks : 0, 5);
+  const ivs = new Uint8Array(12 * count);
+  for (let p = 0; p < count; p++) ivs.set(srtpIv(keys.salt, ssrc, roc, seq + p), 12 * p);
+  const data = gcm.keystreamFor(ivs, count, width);
+  keystreamRuns.set(keys.key, { gcm, salt: Uint8Array.from(keys.salt), ssrc, roc, seq0: seq, count, blocks: width, data });
+  return { gcm, data, at: 0 };
+}
+
 /** Splits and authenticates one SRTP packet with a known (or carried) ROC. Never throws. */
 export function unprotectRtp(keys: AeadSessionKeys, packet: Uint8Array, opts: UnprotectRtpOptions): SrtpUnprotectResult {
   const parsed = parseRtpHeader(packet);
@@ -216,7 +260,8 @@ export function unprotectParsedRtp(keys: AeadSessionKeys, packet: Uint8Array, he
   const sealed = packet.subarray(header.headerLength, header.headerLength + sealedLength);
   // Decrypt straight into the plain packet: header || payload.
   const rtp = allocBytes(header.headerLength + sealedLength - GCM_TAG_BYTES);
-  if (!gcmKey(keys.key).openInto(srtpIv(keys.salt, header.ssrc, roc, header.sequenceNumber), aad, sealed, rtp, header.headerLength)) {
+  const ks = srtpKeystream(keys, header.ssrc, roc, header.sequenceNumber, 1 + ((sealedLength - GCM_TAG_BYTES + 15) >>> 4));
+  if (!ks.gcm.openWithKeystream(ks.data, ks.at, aad, sealed, rtp, header.headerLength)) {
     return fail('auth-failed', 'AEAD authentication tag does not verify (wrong key, ROC or MKI, or a modified packet)', { header, mki, roc });
   }
   rtp.set(aad);

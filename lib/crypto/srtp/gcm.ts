@@ -299,14 +299,44 @@ export class GcmKey {
    */
   openInto(iv: Uint8Array, aad: Uint8Array, sealed: Uint8Array, out: Uint8Array, at: number): boolean {
     const n = sealed.length - GCM_TAG_OCTETS;
-    if (n < 0 || out.length - at < n) return false;
+    if (n < 0) return false;
+    return this.openWithKeystream(this.keystream(iv, n), 0, aad, sealed, out, at);
+  }
+
+  /**
+   * E(J0) || keystream of `blocks` - 1 blocks for each of `count` IVs
+   * (12 octets each, back to back in `ivs`), in one AES call: a receiver
+   * asks for the packets it expects next (see aead.ts).
+   */
+  keystreamFor(ivs: Uint8Array, count: number, blocks: number): Uint8Array {
+    const total = count * blocks;
+    if (this.counters.length < 16 * total) this.counters = new Uint8Array(16 * Math.max(total, 8));
+    const counters = this.counters;
+    for (let p = 0; p < count; p++) {
+      for (let k = 0; k < blocks; k++) {
+        const at = 16 * (p * blocks + k);
+        for (let i = 0; i < 12; i++) counters[at + i] = ivs[12 * p + i];
+        const n = k + 1;
+        counters[at + 12] = n >>> 24;
+        counters[at + 13] = (n >>> 16) & 0xff;
+        counters[at + 14] = (n >>> 8) & 0xff;
+        counters[at + 15] = n & 0xff;
+      }
+    }
+    return this.ecb.update(16 * total === counters.length ? counters : counters.subarray(0, 16 * total));
+  }
+
+  /** openInto with E(J0) || keystream given at ks[ksAt ..] (from keystreamFor). */
+  openWithKeystream(ks: Uint8Array, ksAt: number, aad: Uint8Array, sealed: Uint8Array, out: Uint8Array, at: number): boolean {
+    const n = sealed.length - GCM_TAG_OCTETS;
+    if (n < 0 || out.length - at < n || ks.length - ksAt < 16 + n) return false;
     this.ghash(aad, sealed, 0, n);
-    const ks = this.keystream(iv, n);
     // Tag check: every octet compared, no early exit.
     const diff =
-      tagDiff(this.s0, ks, 0, sealed, n) | tagDiff(this.s1, ks, 4, sealed, n + 4) | tagDiff(this.s2, ks, 8, sealed, n + 8) | tagDiff(this.s3, ks, 12, sealed, n + 12);
+      tagDiff(this.s0, ks, ksAt, sealed, n) | tagDiff(this.s1, ks, ksAt + 4, sealed, n + 4) | tagDiff(this.s2, ks, ksAt + 8, sealed, n + 8) | tagDiff(this.s3, ks, ksAt + 12, sealed, n + 12);
     if (diff !== 0) return false;
-    for (let i = 0; i < n; i++) out[at + i] = sealed[i] ^ ks[16 + i];
+    const k0 = ksAt + 16;
+    for (let i = 0; i < n; i++) out[at + i] = sealed[i] ^ ks[k0 + i];
     return true;
   }
 
