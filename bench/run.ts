@@ -94,7 +94,6 @@ async function sideBySide(): Promise<void> {
   try {
     const out: string[][] = [];
     for (const r of rows) {
-      if (process.env.ONLY && !r.name.includes(process.env.ONLY)) continue;
       process.stderr.write(`running side-by-side › ${r.name}\n`);
       const ours = cpuMedianMs(r.ours, r.iterations);
       const fmt = (ms: number) => {
