@@ -73,9 +73,9 @@ const collect: () => void = (() => {
   }
 })();
 
-function cpuMedianMs(run: () => unknown, iterations: number): number {
+function cpuMedianMs(run: () => unknown, iterations: number, warmup = WARMUP_RUNS): number {
   collect();
-  for (let i = 0; i < Math.min(WARMUP_RUNS, iterations); i++) run();
+  for (let i = 0; i < warmup; i++) run();
   const cpuTimes: number[] = [];
   for (let i = 0; i < iterations; i++) {
     const cpu = process.cpuUsage();
@@ -95,7 +95,7 @@ async function sideBySide(): Promise<void> {
     const out: string[][] = [];
     for (const r of rows) {
       process.stderr.write(`running side-by-side › ${r.name}\n`);
-      const ours = cpuMedianMs(r.ours, r.iterations);
+      const ours = cpuMedianMs(r.ours, r.iterations, r.warmup);
       const fmt = (ms: number) => {
         const t = `${ms.toFixed(ms < 1 ? 4 : 2)} ms`;
         return r.opsPerRun ? `${t} (${Math.round((r.opsPerRun * 1000) / ms).toLocaleString('en-US')}/s)` : t;

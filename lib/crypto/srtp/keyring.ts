@@ -53,7 +53,7 @@ export class SrtpKeyRing {
       const mki = e.mki;
       let k = 0;
       while (k < n && mki[k] === packet[at + k]) k++;
-      if (k === n) return e.receiver.unprotect(packet);
+      if (k === n) return e.receiver.unprotectParsed(packet, parsed.header);
     }
     const mki = packet.slice(at, at + n);
     return { ok: false, code: 'mki-mismatch', reason: `MKI ${toHex(mki)} names no key in the ring`, header: parsed.header, mki };
