@@ -189,7 +189,7 @@ export function sakkeCurve(F: PrimeField, q: bigint, P: { x: bigint; y: bigint }
    * (digits in [-2^(w-1), 2^(w-1)]).
    */
   const fixedBase = (b: { x: bigint; y: bigint }): FixedBase => {
-    const w = 7;
+    const w = 8;
     const half = 1 << (w - 1);
     const windows = Math.ceil(q.toString(2).length / w) + 1;
     const jac: Jacobian[] = [];
