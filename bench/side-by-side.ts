@@ -117,7 +117,6 @@ export async function sideBySideRows(): Promise<{ rows: SideBySideRow[]; cleanup
   // Encapsulation to ids the sender has not met (none of the receivers above:
   // a receiver's [b]P + Z_T gets a table from its fourth use).
   const newIds = Array.from({ length: RECEIVERS }, (_, n) => new Uint8Array(32).fill(0x40 + n).map((v, k) => (k === 0 ? 0xee : v)));
-  const first = receivers[0];
   const cycle = <T>(list: T[]) => {
     let at = 0;
     return () => list[at++ % list.length];
@@ -130,11 +129,22 @@ export async function sideBySideRows(): Promise<{ rows: SideBySideRow[]; cleanup
   let w: Record<string, string> | undefined;
   let wolfMissing = 'missing' in wolf ? wolf.missing : '';
   if ('program' in wolf) {
+    // The same signers, new ids and cold receivers, one per native run too
+    // (wolfSSL caches fixed-point tables for points it meets again).
+    const cases = join(dir, 'cases.txt');
+    writeFileSync(
+      cases,
+      [
+        ...signers.map((c) => `signer ${toHex(c.id)} ${toHex(c.signature)}`),
+        ...newIds.map((id) => `encap ${toHex(id)} ${toHex(sakkeEncapsulate(ssv, id, sakke.zT))}`),
+        ...receivers.map((c) => `receiver ${toHex(c.id)} ${toHex(c.rsk)} ${toHex(c.data)}`),
+      ].join('\n') + '\n',
+    );
     try {
       w = parseLines(
-        execFileSync(wolf.program, ['30', toHex(eccsi.kpak), toHex(key.ssk), toHex(key.pvt), toHex(uid), toHex(message), toHex(signature), toHex(sakke.zT), toHex(first.rsk), toHex(first.data), toHex(ssv)], { encoding: 'utf8', timeout: 300_000 }),
+        execFileSync(wolf.program, ['30', toHex(eccsi.kpak), toHex(key.ssk), toHex(key.pvt), toHex(uid), toHex(message), toHex(sakke.zT), toHex(ssv), cases], { encoding: 'utf8', timeout: 300_000 }),
       );
-      for (const check of ['eccsi_verify_check', 'eccsi_sign_check', 'sakke_decapsulate_cold_check']) {
+      for (const check of ['eccsi_verify_check', 'eccsi_sign_check', 'sakke_encapsulate_check', 'sakke_decapsulate_cold_check']) {
         if (w[check] !== '1') process.stderr.write(`bench: wolfSSL ${check}=${w[check]} (inputs not accepted)\n`);
       }
     } catch (err) {

@@ -4,16 +4,23 @@
  * libwolfssl-dev, timed on the inputs lib/crypto made.
  * Build: cc -O2 -o x this.c -lwolfssl
  *
- *   x <runs> <kpak> <ssk> <pvt> <id> <message> <signature> <zT> <rsk> <sakke data R||H> <ssv>
+ *   x <runs> <kpak> <ssk> <pvt> <id> <message> <zT> <ssv> <cases file>
+ *
+ * The cases file has lines `signer <id> <signature>` (signatures of the
+ * message by other users of the KMS), `encap <id> <SAKKE data>` (our
+ * encapsulation of the SSV to that id) and `receiver <id> <rsk> <SAKKE
+ * data>` (receivers under Z_T, other ids); each run takes the next one, so
+ * wolfSSL's fixed-point cache (FP_ECC) meets each PVT, identifier and RSK
+ * once, as our side does.
  *
  * Prints one `name=median_ms` line per operation: the median over <runs> of
  * the process CPU time (CLOCK_PROCESS_CPUTIME_ID) of one operation.
- *   eccsi_sign        wc_SignEccsiHash with our SSK/PVT (HS set once, as a signer keeps it)
- *   eccsi_verify      wc_HashEccsiId (HS) + wc_SetEccsiHash + wc_VerifyEccsiHash of our signature
- *   sakke_encapsulate wc_MakeSakkeEncapsulatedSSV of our SSV to our id under our Z_T
- *   sakke_decapsulate_cold  wc_SetSakkeRsk without a table (RSK never seen) + wc_DeriveSakkeSSV
- * and `<name>_check=1` when the result matched ours (signature verifies,
- * SAKKE data equal, SSV recovered).
+ *   eccsi_sign        wc_SignEccsiHash with our SSK/PVT for <id> (HS set once, as a signer keeps it)
+ *   eccsi_verify      wc_DecodeEccsiPvtFromSig + wc_HashEccsiId (HS) + wc_SetEccsiHash + wc_VerifyEccsiHash, next signer
+ *   sakke_encapsulate wc_SetSakkeIdentity + wc_MakeSakkeEncapsulatedSSV of <ssv> to the next encap id
+ *   sakke_decapsulate_cold  wc_SetSakkeRsk without a table (RSK never seen) + identity + wc_DeriveSakkeSSV, next receiver
+ * and `<name>_check=1` when every result matched ours (signatures verify,
+ * SAKKE data equal to ours, SSV recovered).
  */
 #include <wolfssl/options.h>
 #include <wolfssl/wolfcrypt/settings.h>
@@ -50,19 +57,61 @@ static double median(double *v, int n) {
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+#define MAX_CASES 64
+
+struct signer { byte id[256], sig[256]; word32 idSz, sigSz; };
+struct receiver { byte id[256], rsk[512], data[1024]; word32 idSz, rskSz, dataSz; };
+
+static char *field(char **cursor) {
+  char *p = *cursor;
+  while (*p == ' ' || *p == '\t') p++;
+  char *start = p;
+  while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') p++;
+  if (*p) *p++ = 0;
+  *cursor = p;
+  return start;
+}
+
 int main(int argc, char **argv) {
-  if (argc != 12) {
-    fprintf(stderr, "usage: %s <runs> <kpak> <ssk> <pvt> <id> <message> <signature> <zT> <rsk> <sakke data> <ssv>\n", argv[0]);
+  if (argc != 10) {
+    fprintf(stderr, "usage: %s <runs> <kpak> <ssk> <pvt> <id> <message> <zT> <ssv> <cases file>\n", argv[0]);
     return 2;
   }
   int runs = atoi(argv[1]);
   if (runs < 1 || runs > 100000) return 2;
-  static byte kpak[128], sskB[64], pvtB[128], id[256], msg[4096], sig[256], zT[512], rskB[512], data[1024], ssvIn[64];
+  static byte kpak[128], sskB[64], pvtB[128], id[256], msg[4096], zT[512], ssvIn[64];
   word32 kpakSz = unhex(argv[2], kpak, sizeof kpak), sskSz = unhex(argv[3], sskB, sizeof sskB);
   word32 pvtSz = unhex(argv[4], pvtB, sizeof pvtB), idSz = unhex(argv[5], id, sizeof id);
-  word32 msgSz = unhex(argv[6], msg, sizeof msg), sigSz = unhex(argv[7], sig, sizeof sig);
-  word32 zTSz = unhex(argv[8], zT, sizeof zT), rskSz = unhex(argv[9], rskB, sizeof rskB);
-  word32 dataSz = unhex(argv[10], data, sizeof data), ssvSz = unhex(argv[11], ssvIn, sizeof ssvIn);
+  word32 msgSz = unhex(argv[6], msg, sizeof msg), zTSz = unhex(argv[7], zT, sizeof zT);
+  word32 ssvSz = unhex(argv[8], ssvIn, sizeof ssvIn);
+  static struct signer signers[MAX_CASES];
+  static struct receiver receivers[MAX_CASES], encaps[MAX_CASES];
+  int nSigners = 0, nReceivers = 0, nEncaps = 0;
+  FILE *f = fopen(argv[9], "r");
+  if (!f) { perror(argv[9]); return 2; }
+  static char line[8192];
+  while (fgets(line, sizeof line, f)) {
+    char *cursor = line, *kind = field(&cursor);
+    if (strcmp(kind, "signer") == 0 && nSigners < MAX_CASES) {
+      struct signer *c = &signers[nSigners++];
+      char *a = field(&cursor), *b = field(&cursor);
+      c->idSz = unhex(a, c->id, sizeof c->id);
+      c->sigSz = unhex(b, c->sig, sizeof c->sig);
+    } else if (strcmp(kind, "encap") == 0 && nEncaps < MAX_CASES) {
+      struct receiver *c = &encaps[nEncaps++];
+      char *a = field(&cursor), *d = field(&cursor);
+      c->idSz = unhex(a, c->id, sizeof c->id);
+      c->dataSz = unhex(d, c->data, sizeof c->data);
+    } else if (strcmp(kind, "receiver") == 0 && nReceivers < MAX_CASES) {
+      struct receiver *c = &receivers[nReceivers++];
+      char *a = field(&cursor), *b = field(&cursor), *d = field(&cursor);
+      c->idSz = unhex(a, c->id, sizeof c->id);
+      c->rskSz = unhex(b, c->rsk, sizeof c->rsk);
+      c->dataSz = unhex(d, c->data, sizeof c->data);
+    }
+  }
+  fclose(f);
+  if (nSigners == 0 || nReceivers == 0 || nEncaps == 0) { fprintf(stderr, "cases file needs signer, encap and receiver lines\n"); return 2; }
   double *t = calloc(runs, sizeof *t);
   WC_RNG rng;
   CHECK(wc_InitRng(&rng));
@@ -81,7 +130,7 @@ int main(int argc, char **argv) {
   CHECK(wc_SetEccsiHash(&eccsi, hash, hashSz));
   CHECK(wc_SetEccsiPair(&eccsi, &ssk, pvt));
   byte out[256];
-  word32 outSz;
+  word32 outSz = 0;
   int signOk = 1;
   for (int i = 0; i < runs; i++) {
     double s = cpu_ms();
@@ -97,18 +146,26 @@ int main(int argc, char **argv) {
   CHECK(wc_InitEccsiKey(&verifier, NULL, INVALID_DEVID));
   CHECK(wc_ImportEccsiPublicKey(&verifier, kpak, kpakSz, 0));
   ecc_point *sigPvt = wc_ecc_new_point();
-  int verified = 0;
+  int allVerified = 1;
   for (int i = 0; i < runs; i++) {
+    struct signer *c = &signers[i % nSigners];
+    int verified = 0;
     double s = cpu_ms();
-    CHECK(wc_DecodeEccsiPvtFromSig(&verifier, sig, sigSz, sigPvt));
+    CHECK(wc_DecodeEccsiPvtFromSig(&verifier, c->sig, c->sigSz, sigPvt));
+    hashSz = sizeof hash;
+    CHECK(wc_HashEccsiId(&verifier, WC_HASH_TYPE_SHA256, c->id, c->idSz, sigPvt, hash, &hashSz));
+    CHECK(wc_SetEccsiHash(&verifier, hash, hashSz));
+    CHECK(wc_VerifyEccsiHash(&verifier, WC_HASH_TYPE_SHA256, msg, msgSz, c->sig, c->sigSz, &verified));
+    t[i] = cpu_ms() - s;
+    if (!verified) allVerified = 0;
+  }
+  printf("eccsi_verify=%.6f\neccsi_verify_check=%d\n", median(t, runs), allVerified);
+  if (signOk) {
+    int verified = 0;
+    CHECK(wc_DecodeEccsiPvtFromSig(&verifier, out, outSz, sigPvt));
     hashSz = sizeof hash;
     CHECK(wc_HashEccsiId(&verifier, WC_HASH_TYPE_SHA256, id, idSz, sigPvt, hash, &hashSz));
     CHECK(wc_SetEccsiHash(&verifier, hash, hashSz));
-    CHECK(wc_VerifyEccsiHash(&verifier, WC_HASH_TYPE_SHA256, msg, msgSz, sig, sigSz, &verified));
-    t[i] = cpu_ms() - s;
-  }
-  printf("eccsi_verify=%.6f\neccsi_verify_check=%d\n", median(t, runs), verified);
-  if (signOk) {
     CHECK(wc_VerifyEccsiHash(&verifier, WC_HASH_TYPE_SHA256, msg, msgSz, out, outSz, &verified));
     printf("eccsi_sign_check=%d\n", verified);
   }
@@ -117,34 +174,41 @@ int main(int argc, char **argv) {
   SakkeKey sakke;
   CHECK(wc_InitSakkeKey_ex(&sakke, 128, ECC_SAKKE_1, NULL, INVALID_DEVID));
   CHECK(wc_ImportSakkePublicKey(&sakke, zT, zTSz, 0));
-  CHECK(wc_SetSakkeIdentity(&sakke, id, (word16)idSz));
   byte ssv[64], auth[512];
   word16 authSz = 0;
-  int sakkeRuns = runs > 20 ? 20 : runs;
-  for (int i = 0; i < sakkeRuns; i++) {
+  int encapRuns = runs > nEncaps ? nEncaps : runs;
+  int sameData = 1;
+  for (int i = 0; i < encapRuns; i++) {
+    struct receiver *c = &encaps[i];
     memcpy(ssv, ssvIn, ssvSz);
     authSz = sizeof auth;
     double s = cpu_ms();
+    CHECK(wc_SetSakkeIdentity(&sakke, c->id, (word16)c->idSz));
     CHECK(wc_MakeSakkeEncapsulatedSSV(&sakke, WC_HASH_TYPE_SHA256, ssv, (word16)ssvSz, auth, &authSz));
     t[i] = cpu_ms() - s;
+    if (!(authSz + ssvSz == c->dataSz && memcmp(auth, c->data, authSz) == 0 && memcmp(ssv, c->data + authSz, ssvSz) == 0)) sameData = 0;
   }
-  printf("sakke_encapsulate=%.6f\n", median(t, sakkeRuns));
-  printf("sakke_encapsulate_check=%d\n", authSz + ssvSz == dataSz && memcmp(auth, data, authSz) == 0 && memcmp(ssv, data + authSz, ssvSz) == 0);
+  printf("sakke_encapsulate=%.6f\nsakke_encapsulate_check=%d\n", median(t, encapRuns), sameData);
+  int sakkeRuns = runs > nReceivers ? nReceivers : runs;
 
   ecc_point *rsk = wc_ecc_new_point();
-  CHECK(wc_DecodeSakkeRsk(&sakke, rskB, rskSz, rsk));
   int same = 1;
   for (int i = 0; i < sakkeRuns; i++) {
+    struct receiver *c = &receivers[i];
     SakkeKey rx;
     CHECK(wc_InitSakkeKey_ex(&rx, 128, ECC_SAKKE_1, NULL, INVALID_DEVID));
     CHECK(wc_ImportSakkePublicKey(&rx, zT, zTSz, 0));
-    memcpy(ssv, data + dataSz - ssvSz, ssvSz);
+    CHECK(wc_DecodeSakkeRsk(&rx, c->rsk, c->rskSz, rsk));
+    memcpy(ssv, c->data + c->dataSz - ssvSz, ssvSz);
     double s = cpu_ms();
     CHECK(wc_SetSakkeRsk(&rx, rsk, NULL, 0));
-    CHECK(wc_SetSakkeIdentity(&rx, id, (word16)idSz));
-    int rc = wc_DeriveSakkeSSV(&rx, WC_HASH_TYPE_SHA256, ssv, (word16)ssvSz, data, (word16)(dataSz - ssvSz));
+    CHECK(wc_SetSakkeIdentity(&rx, c->id, (word16)c->idSz));
+    int rc = wc_DeriveSakkeSSV(&rx, WC_HASH_TYPE_SHA256, ssv, (word16)ssvSz, c->data, (word16)(c->dataSz - ssvSz));
     t[i] = cpu_ms() - s;
-    if (rc != 0 || memcmp(ssv, ssvIn, ssvSz) != 0) same = 0;
+    if (rc != 0 || memcmp(ssv, ssvIn, ssvSz) != 0) {
+      if (same) fprintf(stderr, "wc_DeriveSakkeSSV, receiver %d: rc %d%s\n", i, rc, rc == 0 ? ", SSV differs" : "");
+      same = 0;
+    }
     wc_FreeSakkeKey(&rx);
   }
   printf("sakke_decapsulate_cold=%.6f\nsakke_decapsulate_cold_check=%d\n", median(t, sakkeRuns), same);

@@ -92,9 +92,9 @@ export function isValidP256Point(bytes: Uint8Array): CryptoCheck {
   return d.ok ? OK : failed(d.reason);
 }
 
-/** HS = hash(G || KPAK || ID || PVT) (RFC 6507 sections 5.1.1 step 3, 5.1.2 step 2, 5.2.2 step 2). */
 const G_OCTETS = G.toBytes(false);
 
+/** SHA-256 of the concatenated parts (node's OpenSSL: no copy into one buffer). */
 function sha256(...parts: Uint8Array[]): Uint8Array {
   const h = createHash('sha256');
   for (const p of parts) h.update(p);
@@ -102,6 +102,7 @@ function sha256(...parts: Uint8Array[]): Uint8Array {
   return new Uint8Array(d.buffer, d.byteOffset, d.length);
 }
 
+/** HS = hash(G || KPAK || ID || PVT) (RFC 6507 sections 5.1.1 step 3, 5.1.2 step 2, 5.2.2 step 2). */
 export function eccsiHashHS(kpak: Uint8Array, id: Uint8Array, pvt: Uint8Array): Uint8Array {
   return sha256(G_OCTETS, kpak, id, pvt);
 }
@@ -257,8 +258,7 @@ export function eccsiVerify(message: Uint8Array, signature: Uint8Array, id: Uint
     const hs = modQ(toInt(hsOctets));
     const he = modQ(toInt(eccsiHashHE(hsOctets, rOctets, message)));
     // Steps 4-5: J = [s]([HE]G + [r]Y) with Y = [HS]PVT + KPAK, computed as
-    // [s*HE]G + [s*r*HS]PVT + [s*r]KPAK: one variable-base product (PVT)
-    // beside the precomputed G and the cached KPAK.
+    // [s*HE]G + [s*r*HS]PVT + [s*r]KPAK = [m](PVT + [a/m]G + [1/HS]KPAK).
     const a = modQ(s * he);
     const sr = modQ(s * r);
     const m = modQ(sr * hs);
