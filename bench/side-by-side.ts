@@ -125,37 +125,44 @@ export async function sideBySideRows(): Promise<{ rows: SideBySideRow[]; cleanup
   const nextEncapsulation = cycle(newIds);
   const nextReceiver = cycle(receivers);
 
+  // The same input again and again: what a peer that keeps its keys meets
+  // (one signer, one receiver id, one RSK); the caches of both sides warm.
+  const sakkeData = sakkeEncapsulate(ssv, uid, sakke.zT);
+  const ownRsk = sakkeIssueRsk(sakke, uid);
+
   const wolf = build(dir, 'wolfssl-bench', ['/usr/include/wolfssl/wolfcrypt/sakke.h', '/usr/include/wolfssl/wolfcrypt/eccsi.h'], '-lwolfssl', 'libwolfssl-dev');
-  let w: Record<string, string> | undefined;
-  let wolfMissing = 'missing' in wolf ? wolf.missing : '';
-  if ('program' in wolf) {
-    // The same signers, new ids and cold receivers, one per native run too
-    // (wolfSSL caches fixed-point tables for points it meets again).
-    const cases = join(dir, 'cases.txt');
-    writeFileSync(
-      cases,
-      [
-        ...signers.map((c) => `signer ${toHex(c.id)} ${toHex(c.signature)}`),
-        ...newIds.map((id) => `encap ${toHex(id)} ${toHex(sakkeEncapsulate(ssv, id, sakke.zT))}`),
-        ...receivers.map((c) => `receiver ${toHex(c.id)} ${toHex(c.rsk)} ${toHex(c.data)}`),
-      ].join('\n') + '\n',
-    );
-    try {
-      w = parseLines(
-        execFileSync(wolf.program, ['30', toHex(eccsi.kpak), toHex(key.ssk), toHex(key.pvt), toHex(uid), toHex(message), toHex(sakke.zT), toHex(ssv), cases], { encoding: 'utf8', timeout: 300_000 }),
-      );
-      for (const check of ['eccsi_verify_check', 'eccsi_sign_check', 'sakke_encapsulate_check', 'sakke_decapsulate_cold_check']) {
-        if (w[check] !== '1') process.stderr.write(`bench: wolfSSL ${check}=${w[check]} (inputs not accepted)\n`);
-      }
-    } catch (err) {
-      wolfMissing = `wolfSSL harness failed: ${(err as Error).message.split('\n')[0]}`;
-    }
-  }
   const wolfLib = `wolfSSL ${debVersion('libwolfssl-dev')}`;
-  const wolfRow = (field: string): SideBySideRow['native'] => {
-    const ms = Number(w?.[field]);
-    return w && Number.isFinite(ms) ? { ms, library: wolfLib } : { missing: wolfMissing || `wolfSSL gave no ${field}` };
+  const runWolf = (label: string, lines: string[]): ((field: string) => SideBySideRow['native']) => {
+    let w: Record<string, string> | undefined;
+    let missing = 'missing' in wolf ? wolf.missing : '';
+    if ('program' in wolf) {
+      const cases = join(dir, `cases-${label}.txt`);
+      writeFileSync(cases, lines.join('\n') + '\n');
+      try {
+        w = parseLines(
+          execFileSync(wolf.program, ['30', toHex(eccsi.kpak), toHex(key.ssk), toHex(key.pvt), toHex(uid), toHex(message), toHex(sakke.zT), toHex(ssv), cases], { encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] }),
+        );
+        for (const check of ['eccsi_verify_check', 'eccsi_sign_check', 'sakke_encapsulate_check', 'sakke_decapsulate_check']) {
+          if (w[check] !== '1') process.stderr.write(`bench: wolfSSL (${label}) ${check}=${w[check]} (inputs not accepted)\n`);
+        }
+      } catch (err) {
+        const e = err as { stderr?: string; status?: number };
+        missing = `wolfSSL harness failed (exit ${e.status ?? '?'}): ${String(e.stderr ?? err).trim().split('\n').pop()}`;
+      }
+    }
+    return (field) => {
+      const ms = Number(w?.[field]);
+      return w && Number.isFinite(ms) ? { ms, library: wolfLib } : { missing: missing || `wolfSSL gave no ${field}` };
+    };
   };
+  // Cold: the same signers, new ids and new receivers as ours, one per native
+  // run too (wolfSSL's FP_ECC cache keeps tables for points it meets again).
+  const wolfRow = runWolf('cold', [
+    ...signers.map((c) => `signer ${toHex(c.id)} ${toHex(c.signature)}`),
+    ...newIds.map((id) => `encap ${toHex(id)} ${toHex(sakkeEncapsulate(ssv, id, sakke.zT))}`),
+    ...receivers.map((c) => `receiver ${toHex(c.id)} ${toHex(c.rsk)} ${toHex(c.data)}`),
+  ]);
+  const wolfWarm = runWolf('repeated', ['rsk-table', `signer ${toHex(uid)} ${toHex(signature)}`, `encap ${toHex(uid)} ${toHex(sakkeData)}`, `receiver ${toHex(uid)} ${toHex(ownRsk)} ${toHex(sakkeData)}`]);
 
   rows.push({
     name: 'ECCSI sign (RFC 6507 5.2.1), 600-octet message',
@@ -188,7 +195,33 @@ export async function sideBySideRows(): Promise<{ rows: SideBySideRow[]; cleanup
       const r = nextReceiver();
       if (!sakkeDecapsulate(r.data, r.id, r.rsk, sakke.zT).ok) throw new Error('decapsulation failed');
     },
-    native: wolfRow('sakke_decapsulate_cold'),
+    native: wolfRow('sakke_decapsulate'),
+  });
+
+  rows.push({
+    name: 'ECCSI verify with HS, the same signature again',
+    iterations: 200,
+    warmup: 50,
+    ours: () => {
+      if (!eccsiVerify(message, signature, uid, eccsi.kpak).ok) throw new Error('verify failed');
+    },
+    native: wolfWarm('eccsi_verify'),
+  });
+  rows.push({
+    name: 'SAKKE encapsulate, the same receiver id again',
+    iterations: 20,
+    warmup: 5,
+    ours: () => sakkeEncapsulate(ssv, uid, sakke.zT),
+    native: wolfWarm('sakke_encapsulate'),
+  });
+  rows.push({
+    name: 'SAKKE decapsulate, the same RSK again (wolfSSL: RSK table if its build has one)',
+    iterations: 20,
+    warmup: 5,
+    ours: () => {
+      if (!sakkeDecapsulate(sakkeData, uid, ownRsk, sakke.zT).ok) throw new Error('decapsulation failed');
+    },
+    native: wolfWarm('sakke_decapsulate'),
   });
 
   // ---- SRTP against libsrtp2
@@ -204,11 +237,12 @@ export async function sideBySideRows(): Promise<{ rows: SideBySideRow[]; cleanup
   let native: SideBySideRow['native'];
   if ('program' in srtp) {
     try {
-      const s = parseLines(execFileSync(srtp.program, ['20', packetFile, `${toHex(mki)}=${toHex(masterKey)}${toHex(masterSalt)}`], { encoding: 'utf8', timeout: 120_000 }));
+      const s = parseLines(execFileSync(srtp.program, ['20', packetFile, `${toHex(mki)}=${toHex(masterKey)}${toHex(masterSalt)}`], { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] }));
       if (s.authenticated !== String(PACKETS)) process.stderr.write(`bench: libsrtp2 authenticated ${s.authenticated} of ${PACKETS} of our packets\n`);
       native = { ms: Number(s.srtp_unprotect), library: `libsrtp2 ${debVersion('libsrtp2-dev')}` };
     } catch (err) {
-      native = { missing: `libsrtp2 harness failed: ${(err as Error).message.split('\n')[0]}` };
+      const e = err as { stderr?: string; status?: number };
+      native = { missing: `libsrtp2 harness failed (exit ${e.status ?? '?'}): ${String(e.stderr ?? err).trim().split('\n').pop()}` };
     }
   } else native = { missing: srtp.missing };
   // The SRTP row runs first: measured after the bigint-heavy rows, the
