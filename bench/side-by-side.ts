@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,16 +138,19 @@ export async function sideBySideRows(): Promise<{ rows: SideBySideRow[]; cleanup
     if ('program' in wolf) {
       const cases = join(dir, `cases-${label}.txt`);
       writeFileSync(cases, lines.join('\n') + '\n');
-      try {
-        w = parseLines(
-          execFileSync(wolf.program, ['30', toHex(eccsi.kpak), toHex(key.ssk), toHex(key.pvt), toHex(uid), toHex(message), toHex(sakke.zT), toHex(ssv), cases], { encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] }),
-        );
+      const run = spawnSync(wolf.program, ['30', toHex(eccsi.kpak), toHex(key.ssk), toHex(key.pvt), toHex(uid), toHex(message), toHex(sakke.zT), toHex(ssv), cases], { encoding: 'utf8', timeout: 300_000 });
+      if (run.stderr) process.stderr.write(run.stderr.replace(/^/gm, `bench: wolfSSL (${label}): `));
+      if (run.status === 0) {
+        w = parseLines(run.stdout);
         for (const check of ['eccsi_verify_check', 'eccsi_sign_check', 'sakke_encapsulate_check', 'sakke_decapsulate_check']) {
-          if (w[check] !== '1') process.stderr.write(`bench: wolfSSL (${label}) ${check}=${w[check]} (inputs not accepted)\n`);
+          if (w[check] !== '1') {
+            const kept = join(tmpdir(), `mcx-wolfssl-${label}-${check}-${Date.now()}.txt`);
+            copyFileSync(cases, kept);
+            process.stderr.write(`bench: wolfSSL (${label}) ${check}=${w[check]}: wolfSSL did not accept our inputs (cases kept in ${kept})\n`);
+          }
         }
-      } catch (err) {
-        const e = err as { stderr?: string; status?: number };
-        missing = `wolfSSL harness failed (exit ${e.status ?? '?'}): ${String(e.stderr ?? err).trim().split('\n').pop()}`;
+      } else {
+        missing = `wolfSSL harness failed (exit ${run.status ?? run.signal ?? run.error?.message}): ${String(run.stderr ?? '').trim().split('\n').pop()}`;
       }
     }
     return (field) => {
