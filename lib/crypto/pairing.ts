@@ -141,7 +141,10 @@ export function tatePairing(curve: SakkeCurve, A: { x: bigint; y: bigint }, B: {
  * [d]A = O) is a vertical line: only f_d remains of it.
  *
  * Residues are kept in (-p, p) (JavaScript's % keeps the dividend's sign)
- * and brought to [0, p) at the end. Public inputs only: variable time.
+ * and brought to [0, p) at the end. Timing: the sequence of steps depends
+ * on q only (public), but bigint arithmetic takes value-dependent time, and
+ * A is the RSK, a secret, when decapsulating: variable time like the rest of
+ * the SAKKE code here (see fp2.ts: the suite handles test keys only).
  */
 export function millerDirect(curve: SakkeCurve, A: { x: bigint; y: bigint }, B: { x: bigint; y: bigint }): Fp2 {
   const p = curve.F.p;
