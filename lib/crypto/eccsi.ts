@@ -200,6 +200,8 @@ export function eccsiSign(message: Uint8Array, id: Uint8Array, ssk: Uint8Array, 
     }
     // s' = j / (HE + r*SSK): the bigint inversion is variable time, so it
     // inverts a blinded value (sum * beta for a random beta) and unblinds.
+    // (The products with SSK and j are bigint too, whose time depends on the
+    // operands' lengths: JavaScript gives no constant-time arithmetic.)
     const beta = randomScalar(defaultRandom);
     const sPrime = modQ(modQ(invModQ(modQ(sum * beta)) * beta) * ephemeral);
     // Step 6 applies only when q > 2^(8N); for P-256 s' always fits.
