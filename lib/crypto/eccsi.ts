@@ -7,13 +7,25 @@
  * outside (validate, verify, point check) never throw: they return a
  * reason naming the failed step. Key issuing and signing take our own
  * inputs and throw on misuse.
+ *
+ * Speed: the P-256 scalar products that dominate signing and verification
+ * run in node's OpenSSL (ECDH on prime256v1), noble's point arithmetic
+ * does the rest:
+ * - signing: [j]G is an ECDH public key (OpenSSL's constant-time
+ *   fixed-base multiplication; j is secret);
+ * - verification (public data only, variable time on purpose):
+ *   J = [s*HE]G + [s*r]KPAK + [s*r*HS]PVT = [m](PVT + X) with m = s*r*HS and
+ *   X = [s*HE/m]G + [1/HS]KPAK; [m](PVT + X) is an ECDH shared secret, which
+ *   is the x coordinate the check needs. [1/HS]KPAK comes from a
+ *   fixed-base window table of KPAK (built on its second use).
  */
 import { p256 } from '@noble/curves/nist.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { createECDH, createHash, randomBytes as nodeRandomBytes } from 'node:crypto';
 import type { CryptoCheck } from './result.ts';
 import { OK, failed } from './result.ts';
 import { concatBytes, toHex } from './bytes.ts';
+import { primeField } from './fp2.ts';
+import { sakkeCurve, type FixedBase } from './sakke-curve.ts';
 
 export interface EccsiKmsKeys {
   /** KMS Secret Authentication Key, 0 < KSAK < q. */
@@ -53,7 +65,7 @@ function randomScalar(random: (n: number) => Uint8Array): bigint {
   return (toInt(random(N + 8)) % (q - 1n)) + 1n;
 }
 
-type Decoded = { ok: true; point: P256Point } | { ok: false; reason: string };
+type Decoded = { ok: true; point: P256Point; x: bigint; y: bigint } | { ok: false; reason: string };
 
 function decodePoint(bytes: Uint8Array, what: string): Decoded {
   if (!(bytes instanceof Uint8Array)) return { ok: false, reason: `${what} is not a byte string` };
@@ -66,8 +78,9 @@ function decodePoint(bytes: Uint8Array, what: string): Decoded {
   if (y >= p) return { ok: false, reason: `${what} y coordinate is not below p` };
   const rhs = (((x * x) % p) * x - 3n * x + Point.CURVE().b) % p;
   if ((y * y - rhs) % p !== 0n) return { ok: false, reason: `${what} is not on P-256: y^2 != x^3 - 3x + b mod p` };
+  // On the curve (checked above) and P-256 has cofactor 1: no second validation needed.
   try {
-    return { ok: true, point: Point.fromBytes(bytes) };
+    return { ok: true, point: Point.fromAffine({ x, y }), x, y };
   } catch (err) {
     return { ok: false, reason: `${what} rejected by the P-256 decoder: ${(err as Error).message}` };
   }
@@ -79,14 +92,24 @@ export function isValidP256Point(bytes: Uint8Array): CryptoCheck {
   return d.ok ? OK : failed(d.reason);
 }
 
+const G_OCTETS = G.toBytes(false);
+
+/** SHA-256 of the concatenated parts (node's OpenSSL: no copy into one buffer). */
+function sha256(...parts: Uint8Array[]): Uint8Array {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  const d = h.digest();
+  return new Uint8Array(d.buffer, d.byteOffset, d.length);
+}
+
 /** HS = hash(G || KPAK || ID || PVT) (RFC 6507 sections 5.1.1 step 3, 5.1.2 step 2, 5.2.2 step 2). */
 export function eccsiHashHS(kpak: Uint8Array, id: Uint8Array, pvt: Uint8Array): Uint8Array {
-  return sha256(concatBytes(G.toBytes(false), kpak, id, pvt));
+  return sha256(G_OCTETS, kpak, id, pvt);
 }
 
 /** HE = hash(HS || r || M) (RFC 6507 sections 5.2.1 step 3, 5.2.2 step 3). */
 export function eccsiHashHE(hs: Uint8Array, r: Uint8Array, message: Uint8Array): Uint8Array {
-  return sha256(concatBytes(hs, r, message));
+  return sha256(hs, r, message);
 }
 
 // ---------------------------------------------------------------- KMS (RFC 6507 sections 4.2, 5.1.1)
@@ -142,6 +165,21 @@ export function eccsiValidateUserKey(kpak: Uint8Array, id: Uint8Array, ssk: Uint
 
 // ---------------------------------------------------------------- signing (RFC 6507 section 5.2.1)
 
+/** x([k]G) as 32 octets, k in [1, q-1], by OpenSSL (constant time). */
+function baseMultiplyX(k: bigint): Uint8Array {
+  const ecdh = createECDH('prime256v1');
+  ecdh.setPrivateKey(toOctets(k));
+  return Uint8Array.from(ecdh.getPublicKey().subarray(1, 1 + N));
+}
+
+/** [k]G in affine coordinates, k in [1, q-1], by OpenSSL. */
+function baseMultiplyAffine(k: bigint): { x: bigint; y: bigint } {
+  const ecdh = createECDH('prime256v1');
+  ecdh.setPrivateKey(toOctets(k));
+  const pub = ecdh.getPublicKey();
+  return { x: toInt(pub.subarray(1, 1 + N)), y: toInt(pub.subarray(1 + N)) };
+}
+
 /** Signature = r || s || PVT (129 octets). j random unless given. */
 export function eccsiSign(message: Uint8Array, id: Uint8Array, ssk: Uint8Array, pvt: Uint8Array, kpak: Uint8Array, j?: bigint): Uint8Array {
   if (ssk.length !== N) throw new RangeError(`SSK must be ${N} octets`);
@@ -151,16 +189,21 @@ export function eccsiSign(message: Uint8Array, id: Uint8Array, ssk: Uint8Array, 
   for (;;) {
     const ephemeral = j ?? randomScalar(defaultRandom);
     if (ephemeral <= 0n || ephemeral >= q) throw new RangeError('j must be in [1, q-1]');
-    const J = G.multiply(ephemeral).toAffine();
-    const r = J.x;
-    const rOctets = toOctets(r);
+    // J = [j]G: OpenSSL's constant-time fixed-base product (ECDH public key of j).
+    const rOctets = baseMultiplyX(ephemeral);
+    const r = toInt(rOctets);
     const he = toInt(eccsiHashHE(hs, rOctets, message));
     const sum = modQ(he + r * s0);
     if (sum === 0n) {
       if (j !== undefined) throw new RangeError('HE + r*SSK = 0 mod q for this j; choose another');
       continue;
     }
-    const sPrime = modQ(invModQ(sum) * ephemeral);
+    // s' = j / (HE + r*SSK): the bigint inversion is variable time, so it
+    // inverts a blinded value (sum * beta for a random beta) and unblinds.
+    // (The products with SSK and j are bigint too, whose time depends on the
+    // operands' lengths: JavaScript gives no constant-time arithmetic.)
+    const beta = randomScalar(defaultRandom);
+    const sPrime = modQ(modQ(invModQ(modQ(sum * beta)) * beta) * ephemeral);
     // Step 6 applies only when q > 2^(8N); for P-256 s' always fits.
     return concatBytes(rOctets, toOctets(sPrime), pvt);
   }
@@ -168,18 +211,31 @@ export function eccsiSign(message: Uint8Array, id: Uint8Array, ssk: Uint8Array, 
 
 // ---------------------------------------------------------------- verification (RFC 6507 section 5.2.2)
 
-/** KPAKs are few and long-lived: keep window tables for the last ones used. */
-const kpakTables = new Map<string, P256Point>();
-function precomputed(kpak: Uint8Array, point: P256Point): P256Point {
+/**
+ * Jacobian arithmetic for a = -3 curves, reused from sakke-curve.ts (its
+ * doubling and addition formulas do not involve b; its isOnCurve is for the
+ * SAKKE curve and is not used here). Public points only: variable time.
+ */
+const P256 = sakkeCurve(primeField(Point.Fp.ORDER), q, (() => {
+  const g = G.toAffine();
+  return { x: g.x, y: g.y };
+})());
+
+/** KPAKs are few and long-lived: window tables for the last ones used, built on the second use. */
+const kpakTables = new Map<string, { uses: number; table?: FixedBase }>();
+function kpakTable(kpak: Uint8Array, point: { x: bigint; y: bigint }): FixedBase | undefined {
   const key = toHex(kpak);
-  let table = kpakTables.get(key);
-  if (!table) {
-    table = Point.fromAffine(point.toAffine());
-    table.precompute(8, false);
-    kpakTables.set(key, table);
+  let entry = kpakTables.get(key);
+  if (!entry) {
+    entry = { uses: 0 };
+    kpakTables.set(key, entry);
     if (kpakTables.size > 16) kpakTables.delete(kpakTables.keys().next().value as string);
   }
-  return table;
+  entry.uses++;
+  if (!entry.table && entry.uses >= 2) {
+    entry.table = P256.fixedBase(point);
+  }
+  return entry.table;
 }
 
 export function eccsiVerify(message: Uint8Array, signature: Uint8Array, id: Uint8Array, kpak: Uint8Array): CryptoCheck {
@@ -204,14 +260,27 @@ export function eccsiVerify(message: Uint8Array, signature: Uint8Array, id: Uint
     const hs = modQ(toInt(hsOctets));
     const he = modQ(toInt(eccsiHashHE(hsOctets, rOctets, message)));
     // Steps 4-5: J = [s]([HE]G + [r]Y) with Y = [HS]PVT + KPAK, computed as
-    // [s*HE]G + [s*r*HS]PVT + [s*r]KPAK: one variable-base product (PVT)
-    // beside the precomputed G and the cached KPAK.
+    // [s*HE]G + [s*r*HS]PVT + [s*r]KPAK = [m](PVT + [a/m]G + [1/HS]KPAK).
     const a = modQ(s * he);
     const sr = modQ(s * r);
-    const J = G.mulAddUnsafe(a, V.point, modQ(sr * hs)).add(precomputed(kpak, K.point).multiplyUnsafe(sr));
-    if (J.is0()) return failed('J = [s]([HE]G + [r]Y) is the point at infinity');
+    const m = modQ(sr * hs);
+    let Jx: bigint;
+    const table = kpakTable(kpak, K);
+    if (table && m !== 0n && a !== 0n) {
+      // J = [m](PVT + X), X = [a/m]G + [1/HS]KPAK (see the file comment); all public.
+      const A = baseMultiplyAffine(modQ(a * invModQ(m)));
+      const T = P256.toAffine(P256.addMixed(P256.addMixed(table.multiply(invModQ(hs)), A), { x: V.x, y: V.y }));
+      if (!T) return failed('J = [s]([HE]G + [r]Y) is the point at infinity');
+      const ecdh = createECDH('prime256v1');
+      ecdh.setPrivateKey(toOctets(m));
+      Jx = toInt(ecdh.computeSecret(concatBytes(Uint8Array.of(4), toOctets(T.x), toOctets(T.y))));
+    } else {
+      // First use of this KPAK, or HS = 0 or s*HE = 0 mod q (probability 2^-256): noble products.
+      const J = G.mulAddUnsafe(a, V.point, m).add(K.point.multiplyUnsafe(sr));
+      if (J.is0()) return failed('J = [s]([HE]G + [r]Y) is the point at infinity');
+      Jx = J.toAffine().x;
+    }
     // Step 6: Jx = r mod p and Jx != 0.
-    const Jx = J.toAffine().x;
     if (Jx === 0n) return failed('Jx is zero');
     if (Jx !== r) return failed('signature check failed: Jx != r where J = [s]([HE]G + [r]Y) (RFC 6507 section 5.2.2 step 6)');
     return OK;

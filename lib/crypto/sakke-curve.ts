@@ -189,7 +189,7 @@ export function sakkeCurve(F: PrimeField, q: bigint, P: { x: bigint; y: bigint }
    * (digits in [-2^(w-1), 2^(w-1)]).
    */
   const fixedBase = (b: { x: bigint; y: bigint }): FixedBase => {
-    const w = 7;
+    const w = 8;
     const half = 1 << (w - 1);
     const windows = Math.ceil(q.toString(2).length / w) + 1;
     const jac: Jacobian[] = [];
@@ -211,7 +211,11 @@ export function sakkeCurve(F: PrimeField, q: bigint, P: { x: bigint; y: bigint }
     return {
       multiply(k: bigint): Jacobian {
         k = ((k % q) + q) % q;
-        let acc: Jacobian = INFINITY;
+        // madd-2007-bl inlined on local residues in (-p, p) (no object per
+        // addition); the rare cases (infinity, equal points) go to addMixed.
+        let X = 1n;
+        let Y = 1n;
+        let Z = 0n;
         let carry = 0;
         for (let j = 0; k > 0n || carry; j++, k >>= shift) {
           let d = Number(k & mask) + carry;
@@ -220,13 +224,35 @@ export function sakkeCurve(F: PrimeField, q: bigint, P: { x: bigint; y: bigint }
             d -= full;
             carry = 1;
           }
-          if (d > 0) acc = addMixed(acc, table[j * half + d - 1]);
-          else if (d < 0) {
-            const t = table[j * half - d - 1];
-            acc = addMixed(acc, { x: t.x, y: F.neg(t.y) });
+          if (d === 0) continue;
+          const t = table[j * half + (d > 0 ? d : -d) - 1];
+          const ty = d > 0 ? t.y : -t.y;
+          if (Z === 0n) {
+            X = t.x;
+            Y = ty;
+            Z = 1n;
+            continue;
           }
+          const Z1Z1 = (Z * Z) % p;
+          const H = (t.x * Z1Z1 - X) % p;
+          const r2 = ((((ty * Z) % p) * Z1Z1 - Y) % p) << 1n;
+          if (H === 0n) {
+            const sum = addMixed({ X: mod(X), Y: mod(Y), Z: mod(Z) }, { x: t.x, y: mod(ty) });
+            X = sum.X;
+            Y = sum.Y;
+            Z = sum.Z;
+            continue;
+          }
+          const HH = (H * H) % p;
+          const I = HH << 2n;
+          const J = (H * I) % p;
+          const V = (X * I) % p;
+          const X3 = (r2 * r2 - J - (V << 1n)) % p;
+          Y = (r2 * (V - X3) - ((Y * J) << 1n)) % p;
+          Z = ((Z + H) * (Z + H) - Z1Z1 - HH) % p;
+          X = X3;
         }
-        return acc;
+        return Z === 0n ? INFINITY : { X: mod(X), Y: mod(Y), Z: mod(Z) };
       },
     };
   };

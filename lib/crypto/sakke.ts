@@ -8,7 +8,8 @@
  * encapsulation take our own inputs and throw on misuse.
  *
  * Speed: a receiver decapsulates many times with one RSK and one KMS key,
- * so the RSK's Miller lines, subgroup checks, and fixed-base tables for P,
+ * so the RSK's Miller lines (from its second use; a first pairing runs
+ * the one-pass Miller loop), subgroup checks, and fixed-base tables for P,
  * Z_T and [b]P + Z_T are cached (small LRU caches keyed by the encoding).
  * <R, K> is computed as <K, R>: equal for points of order q, and it lets
  * the fixed RSK carry the Miller loop.
@@ -19,7 +20,7 @@ import { OK, failed } from './result.ts';
 import { SAKKE_PARAMETER_SET_1 as PARAMS } from './sakke-params.ts';
 import { primeField, type Fp2 } from './fp2.ts';
 import { sakkeCurve, type Jacobian, type FixedBase } from './sakke-curve.ts';
-import { prepareMiller, millerValue, finalExponentiation, pfpValue, type MillerLines } from './pairing.ts';
+import { prepareMiller, millerValue, millerDirect, finalExponentiation, pfpValue, type MillerLines } from './pairing.ts';
 import { hashToIntegerRange } from './hash-to-int.ts';
 import { concatBytes, toHex } from './bytes.ts';
 
@@ -125,6 +126,22 @@ function linesFor(a: Point, key: string): MillerLines {
   return lines;
 }
 
+/**
+ * RSKs seen once: their lines are kept from the second pairing on. A first
+ * pairing with an RSK (a receiver that has not validated it, or a tool
+ * meeting it once) runs the one-pass Miller loop, which costs about half of
+ * preparing the lines and evaluating them.
+ */
+const rskUses = new Lru<number>(64);
+function millerFor(a: Point, key: string, B: Point): Fp2 {
+  const lines = millerCache.get(key);
+  if (lines) return millerValue(F, lines, B);
+  const uses = (rskUses.get(key) ?? 0) + 1;
+  rskUses.set(key, uses);
+  if (uses >= 2) return millerValue(F, linesFor(a, key), B);
+  return millerDirect(E, a, B);
+}
+
 /** [k]Z for a KMS key Z. */
 function multiplyZ(Z: Point, zKey: string, k: bigint): Jacobian {
   const entry = zTables.get(zKey) ?? { uses: 0 };
@@ -166,8 +183,7 @@ export function sakkePairing(a: Uint8Array, b: Uint8Array): Uint8Array {
   return intToBytes(pfpValue(F, finalExponentiation(F, f, PAIRING_EXPONENT)), L);
 }
 
-function pairingValue(lines: MillerLines, B: Point): bigint {
-  const f = millerValue(F, lines, B);
+function pairingValue(f: Fp2): bigint {
   const u = finalExponentiation(F, f, PAIRING_EXPONENT);
   if (u[0] === 0n) return 0n; // only for points outside the subgroup; caught by the caller's checks
   return pfpValue(F, u);
@@ -267,7 +283,7 @@ export function sakkeValidateRsk(zT: Uint8Array, id: Uint8Array, rsk: Uint8Array
     const b = sakkeIdentifier(id);
     const test = E.toAffine(E.addMixed(baseP().multiply(b), Z.point));
     if (!test) return failed('[b]P + Z_T is the point at infinity: identifier and Z_T are inconsistent');
-    const w = pairingValue(linesFor(K.point, kKey), test);
+    const w = pairingValue(millerFor(K.point, kKey, test));
     if (w !== PARAMS.g) return failed('RSK check failed: <[b]P + Z_T, RSK> != g (RFC 6508 section 6.1.2)', { expected: PARAMS.g.toString(16), actual: w.toString(16) });
     return OK;
   } catch (err) {
@@ -324,7 +340,7 @@ export function sakkeDecapsulate(
     if (!inSubgroup(Z.point, zKey)) return { ok: false, reason: 'Z_T is not in the subgroup of order q: [q]Z_T != O' };
 
     // <R, K> = <K, R> for points of order q, so the RSK's lines are reused.
-    const w = pairingValue(linesFor(K.point, toHex(rsk)), R.point);
+    const w = pairingValue(millerFor(K.point, toHex(rsk), R.point));
     const mask = sakkeMask(w);
     const ssv = H.map((v, k) => v ^ mask[k]);
     const r = sakkeR(ssv, id);

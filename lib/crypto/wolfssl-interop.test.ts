@@ -30,7 +30,7 @@ function lines(text: string): Record<string, string> {
 }
 
 test.describe('cross-check with wolfSSL (SAKKE RFC 6508, ECCSI RFC 6507)', () => {
-  test.skip(!available, 'wolfSSL headers (libwolfssl-dev) or a C compiler are not installed');
+  test.skip(!available, 'wolfSSL headers (libwolfssl-dev) or a C compiler are not installed: bash scripts/install-native-crypto.sh installs them');
   test.describe.configure({ mode: 'serial' });
   test.setTimeout(120_000);
   let dir = '';

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { allocBytes, gcmKey, type GcmKey } from './gcm.ts';
 import { parseRtpHeader, parseRtcpHeader, type RtpHeader, type RtcpHeader } from './rtp.ts';
 import type { AeadSessionKeys } from './kdf.ts';
 
@@ -69,11 +69,18 @@ export function carriesRoc(seq: number, rocRate: number | undefined): boolean {
 /** RFC 7714 8.1: IV = (00 00 || SSRC || ROC || SEQ) XOR salt. */
 export function srtpIv(salt: Uint8Array, ssrc: number, roc: number, seq: number): Uint8Array {
   const iv = new Uint8Array(12);
-  const v = new DataView(iv.buffer);
-  v.setUint32(2, ssrc >>> 0);
-  v.setUint32(6, roc >>> 0);
-  v.setUint16(10, seq & 0xffff);
-  for (let i = 0; i < 12; i++) iv[i] ^= salt[i];
+  iv[0] = salt[0];
+  iv[1] = salt[1];
+  iv[2] = (ssrc >>> 24) ^ salt[2];
+  iv[3] = ((ssrc >>> 16) & 0xff) ^ salt[3];
+  iv[4] = ((ssrc >>> 8) & 0xff) ^ salt[4];
+  iv[5] = (ssrc & 0xff) ^ salt[5];
+  iv[6] = (roc >>> 24) ^ salt[6];
+  iv[7] = ((roc >>> 16) & 0xff) ^ salt[7];
+  iv[8] = ((roc >>> 8) & 0xff) ^ salt[8];
+  iv[9] = (roc & 0xff) ^ salt[9];
+  iv[10] = ((seq >>> 8) & 0xff) ^ salt[10];
+  iv[11] = (seq & 0xff) ^ salt[11];
   return iv;
 }
 
@@ -87,38 +94,14 @@ export function srtcpIv(salt: Uint8Array, ssrc: number, index: number): Uint8Arr
   return iv;
 }
 
-function gcmAlgorithm(key: Uint8Array): 'aes-128-gcm' | 'aes-256-gcm' {
-  return key.length === 32 ? 'aes-256-gcm' : 'aes-128-gcm';
-}
-
+// One GCM context per session key (see gcm.ts): no cipher set-up per packet.
 function seal(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-  const c = createCipheriv(gcmAlgorithm(key), key, iv);
-  c.setAAD(aad);
-  const head = c.update(plaintext);
-  const tail = c.final();
-  const out = new Uint8Array(head.length + tail.length + GCM_TAG_BYTES);
-  out.set(head);
-  out.set(tail, head.length);
-  out.set(c.getAuthTag(), head.length + tail.length);
-  return out;
+  return gcmKey(key).seal(iv, aad, plaintext);
 }
 
 /** GCM open of ciphertext || tag; undefined when the tag does not verify. */
 function open(key: Uint8Array, iv: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | undefined {
-  const d = createDecipheriv(gcmAlgorithm(key), key, iv);
-  d.setAAD(aad);
-  d.setAuthTag(sealed.subarray(sealed.length - GCM_TAG_BYTES));
-  const head = d.update(sealed.subarray(0, sealed.length - GCM_TAG_BYTES));
-  try {
-    const tail = d.final();
-    if (tail.length === 0) return new Uint8Array(head.buffer, head.byteOffset, head.length);
-    const out = new Uint8Array(head.length + tail.length);
-    out.set(head);
-    out.set(tail, head.length);
-    return out;
-  } catch {
-    return undefined;
-  }
+  return gcmKey(key).open(iv, aad, sealed);
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
@@ -195,6 +178,50 @@ function equal(a: Uint8Array, b: Uint8Array): boolean {
   return d === 0;
 }
 
+/**
+ * Keystream for SRTP packets, fetched ahead: the IV of the next packets of
+ * a stream is known (same SSRC and ROC, SEQ + 1, + 2, ...), so on a miss the
+ * keystream for a run of expected packets comes from one AES call, the run
+ * doubling (up to 64 packets) while packets keep arriving in order and
+ * falling back to 4 otherwise. One call per packet into node's AES costs
+ * more than the GHASH of a voice packet. Keystream only: no state of the
+ * cryptographic check depends on it.
+ */
+interface KeystreamRun {
+  gcm: GcmKey;
+  salt: Uint8Array;
+  ssrc: number;
+  roc: number;
+  seq0: number;
+  count: number;
+  blocks: number;
+  data: Uint8Array;
+}
+const keystreamRuns = new WeakMap<Uint8Array, KeystreamRun>();
+const MAX_RUN = 64;
+
+function sameSalt(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 12; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function srtpKeystream(keys: AeadSessionKeys, ssrc: number, roc: number, seq: number, blocks: number): { gcm: GcmKey; data: Uint8Array; at: number } {
+  const gcm = gcmKey(keys.key);
+  const run = keystreamRuns.get(keys.key);
+  const sameStream = run !== undefined && run.gcm === gcm && run.ssrc === ssrc && run.roc === roc && sameSalt(run.salt, keys.salt);
+  if (sameStream && seq >= run.seq0 && seq < run.seq0 + run.count && blocks <= run.blocks) {
+    return { gcm, data: run.data, at: (seq - run.seq0) * run.blocks * 16 };
+  }
+  const inOrder = sameStream && seq === run.seq0 + run.count;
+  const count = Math.min(inOrder ? Math.min(2 * run.count, MAX_RUN) : 4, 65536 - seq);
+  const width = Math.max(blocks, sameStream ? run.blocks : 0, 5);
+  const ivs = new Uint8Array(12 * count);
+  for (let p = 0; p < count; p++) ivs.set(srtpIv(keys.salt, ssrc, roc, seq + p), 12 * p);
+  const data = gcm.keystreamFor(ivs, count, width);
+  keystreamRuns.set(keys.key, { gcm, salt: Uint8Array.from(keys.salt), ssrc, roc, seq0: seq, count, blocks: width, data });
+  return { gcm, data, at: 0 };
+}
+
 /** Splits and authenticates one SRTP packet with a known (or carried) ROC. Never throws. */
 export function unprotectRtp(keys: AeadSessionKeys, packet: Uint8Array, opts: UnprotectRtpOptions): SrtpUnprotectResult {
   const parsed = parseRtpHeader(packet);
@@ -231,11 +258,14 @@ export function unprotectParsedRtp(keys: AeadSessionKeys, packet: Uint8Array, he
   }
   const aad = packet.subarray(0, header.headerLength);
   const sealed = packet.subarray(header.headerLength, header.headerLength + sealedLength);
-  const payload = open(keys.key, srtpIv(keys.salt, header.ssrc, roc, header.sequenceNumber), aad, sealed);
-  if (!payload) return fail('auth-failed', 'AEAD authentication tag does not verify (wrong key, ROC or MKI, or a modified packet)', { header, mki, roc });
-  const rtp = new Uint8Array(header.headerLength + payload.length);
+  // Decrypt straight into the plain packet: header || payload.
+  const rtp = allocBytes(header.headerLength + sealedLength - GCM_TAG_BYTES);
+  const ks = srtpKeystream(keys, header.ssrc, roc, header.sequenceNumber, 1 + ((sealedLength - GCM_TAG_BYTES + 15) >>> 4));
+  if (!ks.gcm.openWithKeystream(ks.data, ks.at, aad, sealed, rtp, header.headerLength)) {
+    return fail('auth-failed', 'AEAD authentication tag does not verify (wrong key, ROC or MKI, or a modified packet)', { header, mki, roc });
+  }
   rtp.set(aad);
-  rtp.set(payload, header.headerLength);
+  const payload = rtp.subarray(header.headerLength);
   return { ok: true, header, payload, rtp, mki, roc, rocSource, index: roc * 65536 + header.sequenceNumber };
 }
 

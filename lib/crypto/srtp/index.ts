@@ -23,4 +23,6 @@ export { estimateRoc, packetIndex, ReplayWindow } from './replay.ts';
 export { SrtpReceiver, SrtcpReceiver, type SrtpReceiverOptions, type SrtcpReceiverOptions } from './receiver.ts';
 export { describeMki, PURPOSE_TAG_NAMES, type MkiFields } from './mki.ts';
 export { SrtpSender, type SrtpSenderOptions } from './sender.ts';
+export { SrtpKeyRing, type SrtpKeyRingEntry, type SrtpKeyRingOptions } from './keyring.ts';
+export { GcmKey, gcmKey } from './gcm.ts';
 export { DEFAULT_PROFILES } from './profiles.ts';

@@ -1,5 +1,5 @@
 import { unprotectParsedRtp, unprotectRtcp, type SrtpPolicy, type SrtpUnprotectResult, type SrtcpUnprotectResult } from './aead.ts';
-import { parseRtpHeader } from './rtp.ts';
+import { parseRtpHeader, type RtpHeader } from './rtp.ts';
 import { estimateRoc, packetIndex, ReplayWindow } from './replay.ts';
 import type { AeadSessionKeys } from './kdf.ts';
 
@@ -41,7 +41,13 @@ export class SrtpReceiver {
   unprotect(packet: Uint8Array): SrtpUnprotectResult {
     const parsed = parseRtpHeader(packet);
     if (!parsed.ok) return { ok: false, code: 'malformed', reason: parsed.reason };
-    const { ssrc, sequenceNumber: seq } = parsed.header;
+    return this.unprotectParsed(packet, parsed.header);
+  }
+
+  /** unprotect for a header the caller already parsed from `packet` (the key ring does). */
+  unprotectParsed(packet: Uint8Array, header: RtpHeader): SrtpUnprotectResult {
+    const parsed = { header };
+    const { ssrc, sequenceNumber: seq } = header;
     const state = this.streams.get(ssrc);
     let guess: number;
     if (state) {
