@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import type { AuthorizeOptions, AuthorizeOutcome, LoginDriver } from './login-driver.ts';
 import { isRedirectTo, parseRedirect } from './redirect.ts';
 
@@ -124,7 +124,7 @@ export class BrowserLoginDriver implements LoginDriver {
             : form.locator('input[type=text], input[type=email], input:not([type])').first();
           const pass = options.passwordField ? form.locator(`[name="${options.passwordField}"]`) : form.locator('input[type=password]').first();
           await user.fill(options.credentials.username, { timeout: STEP_TIMEOUT_MS });
-          await pass.fill(options.credentials.password, { timeout: STEP_TIMEOUT_MS });
+          await maskedFill(pass, options.credentials.password);
           loginsSubmitted++;
           await submitAndWait(page, 'form:has(input[type=password])', capturedPromise);
           continue;
@@ -177,4 +177,20 @@ async function excerpt(page: Page): Promise<string> {
 
 function firstLine(s: string): string {
   return s.split('\n')[0];
+}
+
+/**
+ * Types a secret into a field without letting it reach a step title: Playwright titles `fill`
+ * steps with the value (`Fill "..."`), evaluate steps only with the word. The page sees the same
+ * input and change events as a fill.
+ */
+async function maskedFill(field: Locator, secret: string): Promise<void> {
+  await field.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await field.evaluate((el, value) => {
+    const input = el as HTMLInputElement;
+    input.focus();
+    input.value = value;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  }, secret);
 }
