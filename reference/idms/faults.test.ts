@@ -83,6 +83,12 @@ const PROBES: Record<string, Probe> = {
     return m.token_endpoint === m.authorization_endpoint;
   },
   'idms.http-token-endpoint': async (p) => (await discovery(p)).token_endpoint.startsWith('http:'),
+  'idms.tls-also-accepts-cbc': async (p) => {
+    const { probe, PROBES } = await import('../../lib/tls/profile-scan.ts');
+    const ordinary = await negotiatedTls(p.idms.issuer, p.caPem);
+    const cbc = await probe(p.idms.issuer, PROBES.find((x) => x.id === 'tls1.2-cbc')!, { caPem: p.caPem, verify: true });
+    return /GCM|CHACHA20|CCM/.test(ordinary.cipher) && cbc.outcome.kind === 'accepted';
+  },
   'idms.tls-cbc-cipher': async (p) => {
     const t = await negotiatedTls(p.idms.issuer, p.caPem);
     return t.protocol === 'TLSv1.2' && !/GCM|CHACHA20|CCM/.test(t.cipher);

@@ -21,7 +21,8 @@ const CHECKS: Record<string, string[]> = {
   'idms.discovery-omits-signing-alg': ['idms.discovery.signing-alg'],
   'idms.same-endpoint-url': ['idms.endpoints.separate'],
   'idms.http-token-endpoint': ['idms.endpoints.token-https', 'idms.endpoints.token-tls'],
-  'idms.tls-cbc-cipher': ['idms.tls.authorization-endpoint-profile', 'idms.tls.token-endpoint-profile'],
+  'idms.tls-cbc-cipher': ['idms.tls.authorization-endpoint-profile', 'idms.tls.token-endpoint-profile', 'idms.tls.authorization-endpoint-scan', 'idms.tls.token-endpoint-scan'],
+  'idms.tls-also-accepts-cbc': ['idms.tls.authorization-endpoint-scan', 'idms.tls.token-endpoint-scan'],
   'idms.accepts-unregistered-redirect-uri': ['idms.authorization-request.only-registered-redirects', 'idms.authorization-request.unregistered-redirect-refused'],
   'idms.accepts-unregistered-client': ['idms.authorization-request.only-registered-clients', 'idms.authorization-request.unregistered-client-refused'],
   'idms.pkce-optional': ['idms.authorization-request.code-challenge-required'],
@@ -102,6 +103,7 @@ export const IDMS_FAULTS: readonly FaultSwitch[] = [
   idms('same-endpoint-url', ['MCXSEC-5.1.2.1-03'], 'metadata advertises the authorization endpoint URL as token_endpoint too'),
   idms('http-token-endpoint', ['MCXSEC-5.1.2.1-04', 'MCXSEC-B.12-04'], 'metadata advertises token_endpoint with scheme http:// (same host and port)'),
   idms('tls-cbc-cipher', ['MCXSEC-B.12-05'], 'the primary IdMS TLS server negotiates TLS 1.2 only, with a CBC suite without AEAD (e.g. ECDHE-ECDSA-AES128-SHA / AES128-SHA)'),
+  idms('tls-also-accepts-cbc', ['MCXSEC-B.12-05'], 'the primary IdMS TLS server prefers AEAD suites (the ordinary handshake is on the profile) but completes a TLS 1.2 handshake with a client that offers only CBC suites'),
   // Authentication request and response (B.3, B.4.2.2, B.4.2.3, 5.1.2.1)
   idms('accepts-unregistered-redirect-uri', ['MCXSEC-B.3-02', 'MCXSEC-B.4.2.2-04'], 'authorization endpoint accepts any redirect_uri and redirects the code to it'),
   idms('accepts-unregistered-client', ['MCXSEC-B.3-01', 'MCXSEC-B.4.2.2-02'], 'authorization endpoint issues a code for an unknown client_id (as if it were the registered client)'),

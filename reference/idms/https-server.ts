@@ -21,7 +21,15 @@ export interface HttpsEndpoint {
 export interface ListenOptions {
   /** TLS 1.2 only with a CBC (non-AEAD) suite: the `idms.tls-cbc-cipher` fault. */
   weakTls?: boolean;
+  /** Prefers the profile's suites but also accepts a CBC suite when a client offers only that: `idms.tls-also-accepts-cbc`. */
+  alsoCbc?: boolean;
 }
+
+/**
+ * TLS 1.2 suites of the TS 33.310 Annex E profile for this ECDSA certificate: forward-secret AEAD
+ * only (TLS 1.3 suites are Node's defaults, all AEAD). Node's own default list also takes CBC suites.
+ */
+export const PROFILE_TLS12_CIPHERS = 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305';
 
 export async function listenHttps(tls: ServerTls, options: ListenOptions = {}, host = '127.0.0.1'): Promise<HttpsEndpoint> {
   let handler: Handler = (_req, res) => sendJson(res, 503, { error: 'temporarily_unavailable', error_description: 'starting' });
@@ -30,6 +38,8 @@ export async function listenHttps(tls: ServerTls, options: ListenOptions = {}, h
       cert: tls.certPem,
       key: tls.keyPem,
       minVersion: 'TLSv1.2',
+      ciphers: options.alsoCbc ? `${PROFILE_TLS12_CIPHERS}:ECDHE-ECDSA-AES128-SHA` : PROFILE_TLS12_CIPHERS,
+      honorCipherOrder: true,
       ...(options.weakTls ? { maxVersion: 'TLSv1.2' as const, ciphers: 'ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES128-SHA256' } : {}),
       requestTimeout: 15_000,
       headersTimeout: 10_000,

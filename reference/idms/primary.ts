@@ -61,6 +61,7 @@ export async function startPrimaryIdms(opts: PrimaryOptions): Promise<PrimaryIdm
   const endpoint = await listenHttps(opts.tls, {
     // 6.1.2 / TS 33.310 Annex E: AEAD suites only. The switch falls back to TLS 1.2 with a CBC suite.
     weakTls: faults.has('idms.tls-cbc-cipher'),
+    alsoCbc: faults.has('idms.tls-also-accepts-cbc'),
   });
   const issuer = endpoint.origin;
   const redirectUri = `${issuer}/cb`;

@@ -2,6 +2,7 @@
 import { checkTable, fail, inconclusive, pass, verdictOf } from '../../../lib/harness/check.ts';
 import type { Provider } from '../../../lib/oidc/discovery.ts';
 import { tlsProfileTable } from '../../../lib/oidc/checks/tls.ts';
+import { tlsScanTable } from '../../../lib/tls/checks.ts';
 
 const https = (url: string) => url.startsWith('https://');
 
@@ -59,4 +60,9 @@ export const DISCOVERY = checkTable<DiscoveryInput>('idms discovery', [
 export const TLS_PROFILE = tlsProfileTable('idms TLS handshakes', [
   { id: 'idms.tls.authorization-endpoint-profile', requirement: 'MCXSEC-B.12-05', endpoint: 'authorization_endpoint' },
   { id: 'idms.tls.token-endpoint-profile', requirement: 'MCXSEC-B.12-05', endpoint: 'token_endpoint' },
+]);
+
+export const TLS_SCAN = tlsScanTable('idms TLS profile scan', [
+  { id: 'idms.tls.authorization-endpoint-scan', requirement: 'MCXSEC-B.12-05', endpoint: 'authorization_endpoint' },
+  { id: 'idms.tls.token-endpoint-scan', requirement: 'MCXSEC-B.12-05', endpoint: 'token_endpoint' },
 ]);
