@@ -224,6 +224,7 @@ const PROBES: Record<string, (p: Probe) => Promise<boolean>> = {
     const { read } = await protectedKeyProv(p);
     return !verifyKmsSignature(read.root, read.signature!, xmlKey(p.keys.ink, 'integrity', ALICE)).ok;
   },
+  'kms.signature-wrong-digest-method': async (p) => signatureInfo((await protectedKeyProv(p)).read.signature!).digestMethod !== 'http://www.w3.org/2001/04/xmlenc#sha256',
   'kms.signs-with-trk-despite-ink': async (p) => (await protectedKeyProv(p)).read.doc.signatureId === p.keys.trk.id,
   'kms.signature-id-missing': async (p) => {
     const read = await trkSignedKeyProv(p);
