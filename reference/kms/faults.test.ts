@@ -108,6 +108,7 @@ const PROBES: Record<string, (p: Probe) => Promise<boolean>> = {
   'kms.serves-get': async (p) => ok(await p.send('/init', { method: 'GET' })),
   'kms.accepts-missing-token': async (p) => ok(await p.send('/init', { token: '', body: p.body('/init', { plain: true }) })),
   'kms.accepts-expired-token': async (p) => ok(await p.send('/init', { token: await p.mint({}, { expiresInSeconds: -600 }) })),
+  'kms.expired-token-skew-1h': async (p) => ok(await p.send('/init', { token: await p.mint({}, { expiresInSeconds: -1800 }) })) && refused(await p.send('/init', { token: await p.mint({}, { expiresInSeconds: -7200 }) })),
   'kms.ignores-token-scope': async (p) => ok(await p.send('/keyprov', { claims: { scope: 'openid 3gpp:mc:ptt_service' } })),
   'kms.accepts-untrusted-token-signer': async (p) => ok(await p.send('/init', { token: await p.mint({}, { foreignKey: true }) })),
   'kms.accepts-bad-request-signature': async (p) => ok(await p.send('/keyprov', { body: p.body('/keyprov', { signingKeyOverride: new Uint8Array(32).fill(7) }) })),
