@@ -358,9 +358,11 @@ test('GET_INIT, REDIRECT, REDIRECT_MALFORMED, REQUEST_SECURITY: refusal and acce
   expect(Object.values(await verdicts(REQUEST_SECURITY, { ex: init })).every((v) => v === 'fail')).toBe(true);
 });
 
-test('SCHEMA: valid documents pass, a schema-invalid one fails, no document is not-applicable', async () => {
+test('SCHEMA: valid documents pass, a schema-invalid one fails, no document is not-applicable, no answer inconclusive', async () => {
   expect(await verdicts(SCHEMA, [init, keyprov])).toEqual({ 'kms.schema.valid': 'pass' });
   const swapped = rewritten(clearKeyprov, (b) => b.replace(/(<(?:[\w-]+:)?UserUri>[^<]*<\/(?:[\w-]+:)?UserUri>)(<(?:[\w-]+:)?KmsUri>[^<]*<\/(?:[\w-]+:)?KmsUri>)/, '$2$1'));
   expect(await verdicts(SCHEMA, [init, swapped])).toEqual({ 'kms.schema.valid': 'fail' });
   expect(await verdicts(SCHEMA, [exchange(401, '')])).toEqual({ 'kms.schema.valid': 'not-applicable' });
+  expect(await verdicts(SCHEMA, [exchange(401, ''), unreachable()])).toEqual({ 'kms.schema.valid': 'inconclusive' });
+  expect(await verdicts(SCHEMA, [])).toEqual({ 'kms.schema.valid': 'inconclusive' });
 });
