@@ -16,6 +16,7 @@ export const ICS_FEATURES = {
   'kms.clear-key-sets': 'The KMS may send key sets unencrypted when no TrK-ID is sent (D.3.1)',
   'kms.new-transport-keys': 'The KMS issues new TrK/InK in KmsInit (D.3.2)',
   'kms.cert-cache': 'The KMS serves a certificate cache (D.2.5)',
+  'kms.external-kms': 'The KMS domain has permitted External KMSs whose certificates it provides (5.3.1.2, D.3.1); kms.externalKmsUris names them',
   'kms.cert': 'The KMS serves single external certificates (D.2.6)',
   'kms.lookup': 'The KMS answers KMS URI lookups (D.2.7)',
   'kms.redirect-upload': 'The KMS accepts KRR uploads (5.2.8.3, D.2.8)',

@@ -64,7 +64,7 @@ export function createTokenVerifier(trust: KmsTrust, caPem: string, faults: Faul
           issuer: trust.issuer,
           algorithms: ASYMMETRIC_ALGORITHMS,
           requiredClaims: ['exp'],
-          clockTolerance: faults.has('kms.accepts-expired-token') ? 100 * 365 * 86_400 : CLOCK_TOLERANCE_SECONDS,
+          clockTolerance: faults.has('kms.accepts-expired-token') ? 100 * 365 * 86_400 : faults.has('kms.expired-token-skew-1h') ? 3600 : CLOCK_TOLERANCE_SECONDS,
         }));
       }
     } catch (err) {

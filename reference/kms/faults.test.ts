@@ -108,6 +108,7 @@ const PROBES: Record<string, (p: Probe) => Promise<boolean>> = {
   'kms.serves-get': async (p) => ok(await p.send('/init', { method: 'GET' })),
   'kms.accepts-missing-token': async (p) => ok(await p.send('/init', { token: '', body: p.body('/init', { plain: true }) })),
   'kms.accepts-expired-token': async (p) => ok(await p.send('/init', { token: await p.mint({}, { expiresInSeconds: -600 }) })),
+  'kms.expired-token-skew-1h': async (p) => ok(await p.send('/init', { token: await p.mint({}, { expiresInSeconds: -1800 }) })) && refused(await p.send('/init', { token: await p.mint({}, { expiresInSeconds: -7200 }) })),
   'kms.ignores-token-scope': async (p) => ok(await p.send('/keyprov', { claims: { scope: 'openid 3gpp:mc:ptt_service' } })),
   'kms.accepts-untrusted-token-signer': async (p) => ok(await p.send('/init', { token: await p.mint({}, { foreignKey: true }) })),
   'kms.accepts-bad-request-signature': async (p) => ok(await p.send('/keyprov', { body: p.body('/keyprov', { signingKeyOverride: new Uint8Array(32).fill(7) }) })),
@@ -224,6 +225,7 @@ const PROBES: Record<string, (p: Probe) => Promise<boolean>> = {
     const { read } = await protectedKeyProv(p);
     return !verifyKmsSignature(read.root, read.signature!, xmlKey(p.keys.ink, 'integrity', ALICE)).ok;
   },
+  'kms.signature-wrong-digest-method': async (p) => signatureInfo((await protectedKeyProv(p)).read.signature!).digestMethod !== 'http://www.w3.org/2001/04/xmlenc#sha256',
   'kms.signs-with-trk-despite-ink': async (p) => (await protectedKeyProv(p)).read.doc.signatureId === p.keys.trk.id,
   'kms.signature-id-missing': async (p) => {
     const read = await trkSignedKeyProv(p);

@@ -63,6 +63,7 @@ export async function startKms(ctx: ComponentContext, trust: KmsTrust | undefine
       'kms.clear-key-sets': !ctx.faults.has('kms.undeclared-clear-key-sets'),
       'kms.new-transport-keys': true,
       'kms.cert-cache': true,
+      'kms.external-kms': EXTERNAL_KMSS.length > 0,
       'kms.cert': true,
       'kms.lookup': true,
       'kms.redirect-upload': true,

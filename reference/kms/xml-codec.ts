@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { kmsResponseElement, toXml } from '../../lib/kms-xml/build.ts';
 import { canonicalize } from '../../lib/kms-xml/c14n.ts';
 import { encryptElementContent, encryptKeyMaterial } from '../../lib/kms-xml/encryption.ts';
@@ -110,6 +111,9 @@ export function kmsXmlCodec(faults: FaultSet): KmsXmlCodec {
   };
 }
 
+/** The XML Signature SHA-1 digest algorithm (RFC 3275), which a KMS must not declare. */
+const ALG_SHA1_DIGEST = 'http://www.w3.org/2000/09/xmldsig#sha1';
+
 /** Integrity fault switches, applied to a signed SignedKmsResponse tree. */
 function applySignatureFaults(signed: XmlElement, key: Uint8Array, faults: FaultSet): void {
   const signature = child(signed, NS_DS, 'Signature');
@@ -121,6 +125,13 @@ function applySignatureFaults(signed: XmlElement, key: Uint8Array, faults: Fault
     const method = child(signedInfo, NS_DS, 'SignatureMethod');
     if (method) setAttr(method, 'Algorithm', ALG_HMAC_SHA1);
     valueEl.children = [toBase64(hmac(sha1, key, utf8(canonicalize(signedInfo, 'inclusive'))))];
+  }
+  if (faults.has('kms.signature-wrong-digest-method')) {
+    // The digest stays SHA-256 and the HMAC is recomputed over the changed SignedInfo: only the declared DigestMethod is wrong.
+    const reference = child(signedInfo, NS_DS, 'Reference');
+    const digestMethod = reference && child(reference, NS_DS, 'DigestMethod');
+    if (digestMethod) setAttr(digestMethod, 'Algorithm', ALG_SHA1_DIGEST);
+    valueEl.children = [toBase64(hmac(sha256, key, utf8(canonicalize(signedInfo, 'inclusive'))))];
   }
   if (faults.has('kms.bad-response-signature')) {
     const value = Buffer.from(String(valueEl.children[0] ?? ''), 'base64');

@@ -1,41 +1,40 @@
 /**
  * The KMS suite's fixture: a KM client (lib/kms-xml/client.ts) configured
  * from the target file, access tokens from the target's IdMS, evidence for
- * every exchange (key material and tokens redacted), and a schema check of
- * every KMS document received, run once per test in one xmllint pass
- * (requirement D.3.5.1-01).
+ * every exchange (key material and tokens redacted), and the schema table
+ * (checks/schema.ts, D.3.5.1-01) over every KMS document received, run at
+ * teardown for the tests that declare it.
  */
 import { test as base, expect } from '../../lib/harness/index.ts';
 import { KmClient, exchangeEvidence, type KmsCall, type KmsExchange } from '../../lib/kms-xml/client.ts';
 import type { SharedKey } from '../../lib/kms-xml/keys.ts';
-import { validateKmsXmlBatch, formatSchemaErrors } from '../../lib/kms-xml/schema.ts';
 import type { KmsTarget, TestUser } from '../../lib/target/types.ts';
 import type { KmsCertificate } from '../../lib/kms-xml/model.ts';
-import { serializeXml } from '../../lib/kms-xml/xml.ts';
+import { CHECK_ANNOTATION, STOP_ATTACHMENT } from '../../lib/harness/finding.ts';
 import { accessToken, isKeyManagementScope, type TokenOutcome } from './token.ts';
-import { REQ } from './requirements.ts';
+import { SCHEMA } from './checks/schema.ts';
 
 export interface KmsSuite {
   target: KmsTarget;
   client: KmClient;
   user: TestUser;
-  /** The user's MC service IDs the access token carries (from the target file). */
+  /** The user's MC service IDs in the target file (the MC service IDs a token actually carries: tokenIdentities in token.ts). */
   identities: string[];
   /** The UserUri the suite sends: the user's first MC service ID. */
   userUri: string;
   trk?: SharedKey;
   ink?: SharedKey;
   /** An access token; `kind` picks the scope set. Stops the test INCONCLUSIVE when the IdMS gives none. */
-  token(kind?: 'valid' | 'no-key-management' | 'authorised', requirements?: string[]): Promise<string>;
+  token(kind?: 'valid' | 'no-key-management' | 'authorised'): Promise<string>;
   send(call: KmsCall): Promise<KmsExchange>;
   /** Every exchange of the test so far. */
   exchanges: KmsExchange[];
   /**
    * The Root KMS certificate from a KMS Initialize (cached per worker and
-   * KMS). Stops the test INCONCLUSIVE for `requirements` when there is none:
-   * the certificate itself is graded by init.spec.ts.
+   * KMS). Stops the test INCONCLUSIVE when there is none: the certificate
+   * itself is graded by init.spec.ts.
    */
-  rootCertificate(requirements: string[]): Promise<KmsCertificate>;
+  rootCertificate(): Promise<KmsCertificate>;
 }
 
 const certificates = new Map<string, Promise<KmsCertificate | string>>();
@@ -81,7 +80,7 @@ export const test = base.extend<{ kms: KmsSuite }>({
       trk,
       ink,
       exchanges,
-      async token(kind = 'valid', requirements = []) {
+      async token(kind = 'valid') {
         const idms = target.idms;
         const all = idms?.scopes ?? [];
         const scopes =
@@ -91,17 +90,17 @@ export const test = base.extend<{ kms: KmsSuite }>({
               ? [...new Set([...all, ...(kmsTarget.authorisedIdentityScopes ?? [])])]
               : all;
         const outcome: TokenOutcome = await accessToken(http, idms, scopes);
-        if (!outcome.ok) return verify.inconclusive(requirements.length ? requirements : ['MCXSEC-5.3.3-01'], `no access token from the IdMS: ${outcome.reason}`, 'precondition');
+        if (!outcome.ok) return verify.stop(`no access token from the IdMS: ${outcome.reason}`, 'precondition');
         redactor.add(outcome.accessToken);
         return outcome.accessToken;
       },
       send: (call) => client.send(call),
-      async rootCertificate(requirements) {
+      async rootCertificate() {
         const key = `${kmsTarget.baseUrl}|${kmsTarget.kmsUri}`;
         let pending = certificates.get(key);
         if (!pending) {
+          const token = await suite.token('valid');
           pending = (async () => {
-            const token = await suite.token('valid', requirements);
             const ex = await client.send({ type: 'init', userUri: suite.userUri, accessToken: token, label: 'init (for the certificate)' });
             const cert = ex.opened?.doc?.message?.init?.certificate;
             return cert && cert.pubAuthKey ? cert : `KMS Initialize gave no certificate: ${ex.http.ok ? `HTTP ${ex.http.status}` : ex.http.error}`;
@@ -112,42 +111,22 @@ export const test = base.extend<{ kms: KmsSuite }>({
           });
         }
         const r = await pending;
-        if (typeof r === 'string') return verify.inconclusive(requirements, `${r} (graded by the KMS Initialize test)`, 'precondition');
+        if (typeof r === 'string') return verify.stop(`${r} (graded by the KMS Initialize test)`, 'precondition');
         return r;
       },
     };
-    if (!user || identities.length === 0) {
-      verify.inconclusive([REQ.keyProvPerIdentity], 'the target file names no IdMS test user with an MC service ID', 'precondition');
-    }
+    const declaresSchema = testInfo.annotations.some((a) => a.type === CHECK_ANNOTATION && a.description?.split(' ')[0] === SCHEMA.checks[0]!.id);
     try {
+      if (!user || identities.length === 0) verify.stop('the target file names no IdMS test user with an MC service ID (idms.users[0].mcpttId)', 'configuration');
       await use(suite);
     } finally {
-      await recordSchemaFindings(exchanges, verify);
+      // D.3.5.1-01 over every KMS document this test received (one xmllint pass).
+      // A test that stopped before receiving any document leaves the check to its stop (INCONCLUSIVE).
+      const stopped = testInfo.annotations.some((a) => a.type === STOP_ATTACHMENT);
+      if (declaresSchema && !(stopped && !exchanges.some((ex) => ex.opened?.received))) await verify.run(SCHEMA, exchanges);
       await client.close();
     }
   },
 });
-
-/** D.3.5.1-01: every KMS document received in this test validates against schemas/kms-interface.xsd. */
-async function recordSchemaFindings(exchanges: KmsExchange[], verify: { check: (r: string, c: string, ok: boolean, d?: object) => boolean }): Promise<void> {
-  const docs: { name: string; xml: string; what: string }[] = [];
-  exchanges.forEach((ex, i) => {
-    const o = ex.opened;
-    if (!ex.http.ok || !o?.received || !o.parse.ok) return;
-    docs.push({ name: `${i}`, xml: ex.http.bodyText, what: `${ex.label}: KmsResponse validates against kms-interface.xsd` });
-    // An encrypted KmsMessage must decrypt to schema-valid XML too (D.3.1): validate the decrypted document.
-    if (o.messageEncryption?.ok) docs.push({ name: `${i}d`, xml: serializeXml(o.parse.root, { declaration: true, indent: '  ' }), what: `${ex.label}: decrypted KmsResponse validates against kms-interface.xsd` });
-  });
-  if (docs.length === 0) return;
-  const results = await validateKmsXmlBatch(docs.map(({ name, xml }) => ({ name, xml })));
-  for (const d of docs) {
-    const r = results.get(d.name)!;
-    verify.check(REQ.schema, d.what, r.valid, {
-      field: 'body',
-      expected: 'valid against schemas/kms-interface.xsd (D.3.5.1, D.3.5.3)',
-      actual: r.valid ? 'valid' : formatSchemaErrors(r.errors),
-    });
-  }
-}
 
 export { expect };

@@ -21,6 +21,7 @@ import { buildAuthorizationRequest } from '../../lib/oidc/authorization-request.
 import { FormLoginDriver } from '../../lib/oidc/form-login.ts';
 import { codeOf } from '../../lib/oidc/login-driver.ts';
 import { tokenRequest } from '../../lib/oidc/token-request.ts';
+import { decodeJwtSafe } from '../../lib/oidc/jwt.ts';
 
 export type TokenOutcome = { ok: true; accessToken: string; scope: string[] } | { ok: false; reason: string };
 
@@ -92,4 +93,22 @@ export async function resignWithUnknownKey(token: string): Promise<{ ok: true; t
   } catch (err) {
     return { ok: false, reason: `the access token could not be re-signed: ${(err as Error).message}` };
   }
+}
+
+/** The MC service IDs an access token carries (mcptt_id, mcvideo_id, mcdata_id claims; B.2.2), read without verifying it. */
+export function tokenIdentities(token: string): { ok: true; ids: string[] } | { ok: false; reason: string } {
+  const d = decodeJwtSafe(token);
+  if (!d.ok) return { ok: false, reason: `the access token is not a readable JWT: ${d.reason}` };
+  const ids = ['mcptt_id', 'mcvideo_id', 'mcdata_id'].map((c) => d.jwt.claims[c]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+  if (ids.length === 0) return { ok: false, reason: 'the access token carries no mcptt_id, mcvideo_id or mcdata_id claim' };
+  return { ok: true, ids: [...new Set(ids)] };
+}
+
+/** Seconds since an access token's exp (negative: not yet expired), or why it is unknown. */
+export function secondsSinceExpiry(token: string, nowS = Math.floor(Date.now() / 1000)): { ok: true; seconds: number } | { ok: false; reason: string } {
+  const d = decodeJwtSafe(token);
+  if (!d.ok) return { ok: false, reason: `not a JWT: ${d.reason}` };
+  const exp = d.jwt.claims.exp;
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) return { ok: false, reason: `exp is ${JSON.stringify(exp)}, not a NumericDate` };
+  return { ok: true, seconds: nowS - exp };
 }

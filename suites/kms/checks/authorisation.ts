@@ -3,9 +3,8 @@
  * 3gpp:mc:auth:* scopes must produce, and checks of what the KMS issued.
  * Bit fields: byte 0 first, bit 0 = least significant (J.3.3.1).
  */
-import type { Checker } from '../../../lib/harness/checker.ts';
+import { checkTable, unmet, verdictOf } from '../../../lib/harness/check.ts';
 import type { OpenedKeySet } from '../../../lib/kms-xml/open.ts';
-import { REQ } from '../requirements.ts';
 
 /** Table J.3.2-1 with the bit tables of J.3.3: hname -> scope per bit. */
 export const AUTHORISATION_FIELDS: Record<string, string[]> = {
@@ -78,51 +77,105 @@ export function authorisedSetsFor(sets: OpenedKeySet[], identity: string): Opene
   });
 }
 
-/** 9.6.3.2-01: the plain identity still gets its key set. */
-export function checkPlainIdentityKept(verify: Checker, sets: OpenedKeySet[], identity: string): boolean {
-  const found = sets.some((s) => s.set.userUri === identity);
-  return verify.check(REQ.authPlainIdentity, `key set for the plain identity ${identity}`, found, { field: 'KmsKeySet/UserUri', expected: identity, actual: sets.map((s) => s.set.userUri).join(', ') || '(no key sets)' });
+export interface AuthorisedAnswerInput {
+  sets: OpenedKeySet[];
+  /** The plain identity (an MC service ID of the token). */
+  identity: string;
+  /** The authorisation fields the granted scopes give. */
+  expected: Map<string, Uint8Array>;
 }
 
-/** 9.6.3.2-02 and J.3.4.2-01: a key set for the authorised identity exists. */
-export function checkAuthorisedIdentityIssued(verify: Checker, sets: OpenedKeySet[], identity: string, expected: Map<string, Uint8Array>): boolean {
-  const found = authorisedSetsFor(sets, identity).length > 0;
-  const details = { field: 'KmsKeySet/UserUri', expected: `${identity}?${formatFields(expected)}`, actual: sets.map((s) => s.set.userUri).join(', ') || '(no key sets)' };
-  verify.check(REQ.authBoth, `keys for both ${identity} and its authorised identity`, found, details);
-  return verify.check(REQ.authAuthorisedIdentity, `key set for the authorised identity of ${identity}`, found, details);
+const userUris = (sets: OpenedKeySet[]) => sets.map((s) => s.set.userUri).join(', ') || '(no key sets)';
+
+/** KeyProvision with authorisation scopes: which identities got key sets. */
+export const AUTHORISED_ANSWER = checkTable<AuthorisedAnswerInput>('kms keyprov with authorisation scopes', [
+  {
+    id: 'kms.authorised.plain-identity',
+    requirement: 'MCXSEC-9.6.3.2-01',
+    title: 'key set for the plain identity',
+    run: ({ sets, identity }) => verdictOf(sets.some((s) => s.set.userUri === identity), 'KmsKeySet/UserUri', identity, userUris(sets), 'missing'),
+  },
+  {
+    id: 'kms.authorised.authorised-identity',
+    requirement: 'MCXSEC-9.6.3.2-02',
+    title: 'key set for the authorised identity',
+    run: ({ sets, identity, expected }) => verdictOf(authorisedSetsFor(sets, identity).length > 0, 'KmsKeySet/UserUri', `${identity}?${formatFields(expected)}`, userUris(sets), 'missing'),
+  },
+  {
+    id: 'kms.authorised.both-identities',
+    requirement: 'MCXSEC-J.3.4.2-01',
+    title: 'keys for both the identity and its authorised identity',
+    run: ({ sets, identity, expected }) =>
+      // The plain identity's key set is graded by kms.authorised.plain-identity (9.6.3.2-01).
+      verdictOf(authorisedSetsFor(sets, identity).length > 0, 'KmsKeySet/UserUri', `${identity}?${formatFields(expected)} besides ${identity}`, userUris(sets), 'missing'),
+  },
+]);
+
+export interface AuthorisedSetInput {
+  /** A key set issued for an authorised identity (absent: none was issued). */
+  set?: OpenedKeySet;
+  expected: Map<string, Uint8Array>;
 }
 
-/** J.3.2-01 and 9.6.3.1-01: headers are table J.3.2-1 hnames with hex values. */
-export function checkAuthorisationFieldFormat(verify: Checker, s: OpenedKeySet): boolean {
-  const { headers } = splitAuthorisedUri(s.set.userUri);
-  const bad = headers.filter(([h, v]) => !(h in AUTHORISATION_FIELDS) || !/^(?:[0-9a-fA-F]{2})+$/.test(v)).map(([h, v]) => `${h}=${v}`);
-  const details = { field: 'KmsKeySet/UserUri headers', expected: `hname in (${Object.keys(AUTHORISATION_FIELDS).join(', ')}), value hex octets`, actual: bad.length ? `not conforming: ${bad.join('&')}` : s.set.userUri };
-  verify.check(REQ.authFieldsFormat, `authorised identity ${s.set.userUri} carries its authorisations as SIP URI headers`, bad.length === 0, details);
-  return verify.check(REQ.authHnames, `authorisation field names and hex values in ${s.set.userUri}`, bad.length === 0, details);
-}
+const hasSet = (i: AuthorisedSetInput) => (i.set ? undefined : unmet('no key set for an authorised identity was issued (graded by kms.authorised.authorised-identity)', 'precondition'));
+const HEX = /^(?:[0-9a-fA-F]{2})+$/;
+const badFields = (uri: string) => splitAuthorisedUri(uri).headers.filter(([h, v]) => !(h in AUTHORISATION_FIELDS) || !HEX.test(v)).map(([h, v]) => `${h}=${v}`);
+const FIELDS_EXPECTED = `hname in (${Object.keys(AUTHORISATION_FIELDS).join(', ')}), value hex octets`;
 
-/** J.3.3.1-01: exactly the granted bits, per field (hname spelling graded by J.3.2-01). */
-export function checkAuthorisationBits(verify: Checker, s: OpenedKeySet, expected: Map<string, Uint8Array>): boolean {
-  const norm = (h: string) => h.toLowerCase().replace(/_/g, '-');
-  const got = new Map<string, Uint8Array>();
-  for (const [h, v] of splitAuthorisedUri(s.set.userUri).headers) got.set(norm(h), /^(?:[0-9a-fA-F]{2})+$/.test(v) ? Uint8Array.from(Buffer.from(v, 'hex')) : new Uint8Array());
-  const problems: string[] = [];
-  for (const h of new Set([...expected.keys(), ...got.keys()])) {
-    const e = expected.get(h) ?? new Uint8Array();
-    const g = got.get(h) ?? new Uint8Array();
-    const len = Math.max(e.length, g.length);
-    for (let i = 0; i < len; i++) {
-      const want = e[i] ?? 0;
-      const have = g[i] ?? 0;
-      // Bits beyond the defined ones are ignored by receivers (J.3.3.1) but a KMS must not set them from nothing.
-      if (want !== have) problems.push(`${h} byte ${i}: granted ${want.toString(16).padStart(2, '0')}, issued ${have.toString(16).padStart(2, '0')}`);
-    }
-  }
-  return verify.check(REQ.authBits, `authorisation bits of ${s.set.userUri} are exactly those granted`, problems.length === 0, { field: 'KmsKeySet/UserUri headers', expected: formatFields(expected), actual: problems.length ? problems.join('; ') : 'as granted' });
-}
-
-/** J.3.3.1-02: each value at most 1024 bits. */
-export function checkAuthorisationLength(verify: Checker, s: OpenedKeySet): boolean {
-  const long = splitAuthorisedUri(s.set.userUri).headers.filter(([, v]) => v.length > 256).map(([h, v]) => `${h}: ${v.length} hex chars`);
-  return verify.check(REQ.authLength, `authorisation values of ${s.set.userUri} at most 256 hex characters`, long.length === 0, { field: 'KmsKeySet/UserUri headers', expected: '<= 256 hex characters each', actual: long.length ? long.join(', ') : 'within limit' });
-}
+/** The authorisation fields of one authorised identity's UserUri (9.6.3.1, J.3). Bit fields: byte 0 first, bit 0 least significant (J.3.3.1). */
+export const AUTHORISED_SET = checkTable<AuthorisedSetInput>('kms authorised identity key set', [
+  {
+    id: 'kms.authorised-set.fields-format',
+    requirement: 'MCXSEC-9.6.3.1-01',
+    title: 'the authorised identity carries its authorisations as SIP URI headers',
+    needs: hasSet,
+    run: ({ set }) => {
+      const bad = badFields(set!.set.userUri);
+      return verdictOf(bad.length === 0, 'KmsKeySet/UserUri headers', FIELDS_EXPECTED, bad.length ? `not conforming: ${bad.join('&')}` : set!.set.userUri, 'invalid');
+    },
+  },
+  {
+    id: 'kms.authorised-set.hnames',
+    requirement: 'MCXSEC-J.3.2-01',
+    title: 'authorisation field names and hex values',
+    needs: hasSet,
+    run: ({ set }) => {
+      const bad = badFields(set!.set.userUri);
+      return verdictOf(bad.length === 0, 'KmsKeySet/UserUri headers', FIELDS_EXPECTED, bad.length ? `not conforming: ${bad.join('&')}` : set!.set.userUri, 'invalid');
+    },
+  },
+  {
+    id: 'kms.authorised-set.bits',
+    requirement: 'MCXSEC-J.3.3.1-01',
+    title: 'authorisation bits are exactly those granted',
+    needs: hasSet,
+    run: ({ set, expected }) => {
+      const norm = (h: string) => h.toLowerCase().replace(/_/g, '-');
+      const got = new Map<string, Uint8Array>();
+      for (const [h, v] of splitAuthorisedUri(set!.set.userUri).headers) got.set(norm(h), HEX.test(v) ? Uint8Array.from(Buffer.from(v, 'hex')) : new Uint8Array());
+      const problems: string[] = [];
+      for (const h of new Set([...expected.keys(), ...got.keys()])) {
+        const e = expected.get(h) ?? new Uint8Array();
+        const g = got.get(h) ?? new Uint8Array();
+        const len = Math.max(e.length, g.length);
+        for (let i = 0; i < len; i++) {
+          const want = e[i] ?? 0;
+          const have = g[i] ?? 0;
+          // Bits beyond the defined ones are ignored by receivers (J.3.3.1) but a KMS must not set them from nothing.
+          if (want !== have) problems.push(`${h} byte ${i}: granted ${want.toString(16).padStart(2, '0')}, issued ${have.toString(16).padStart(2, '0')}`);
+        }
+      }
+      return verdictOf(problems.length === 0, 'KmsKeySet/UserUri headers', formatFields(expected), problems.length ? problems.join('; ') : 'as granted');
+    },
+  },
+  {
+    id: 'kms.authorised-set.value-length',
+    requirement: 'MCXSEC-J.3.3.1-02',
+    title: 'authorisation values at most 256 hex characters',
+    needs: hasSet,
+    run: ({ set }) => {
+      const long = splitAuthorisedUri(set!.set.userUri).headers.filter(([, v]) => v.length > 256).map(([h, v]) => `${h}: ${v.length} hex chars`);
+      return verdictOf(long.length === 0, 'KmsKeySet/UserUri headers', '<= 256 hex characters each', long.length ? long.join(', ') : 'within limit', 'invalid');
+    },
+  },
+]);

@@ -1,16 +1,15 @@
 /** Checks of the KmsResponse envelope (D.3.1, D.1). */
-import type { Checker } from '../../../lib/harness/checker.ts';
+import { verdictOf, type Outcome } from '../../../lib/harness/check.ts';
 import type { KmsExchange } from '../../../lib/kms-xml/client.ts';
 import type { KmsResponse } from '../../../lib/kms-xml/model.ts';
 import { NS_KMS } from '../../../lib/kms-xml/namespaces.ts';
 import { isElement, localName, namespaceOf, type XmlElement } from '../../../lib/kms-xml/xml.ts';
-import { REQ } from '../requirements.ts';
 
 /** Seconds a response Time may differ from the suite's clock. */
 export const RESPONSE_TIME_TOLERANCE_S = 300;
 
 /** D.3.1-01: UserUri, KmsUri, ClientReqUrl echo the request; Time is now. */
-export function checkEcho(verify: Checker, ex: KmsExchange, doc: KmsResponse, expected: { userUri: string; kmsUri: string }): boolean {
+export function echoOutcome(ex: KmsExchange, doc: KmsResponse, expected: { userUri: string; kmsUri: string }): Outcome {
   const t = Date.parse(doc.time);
   const skew = Number.isNaN(t) ? undefined : Math.round(Math.abs(t - Date.now()) / 1000);
   const problems: string[] = [];
@@ -18,11 +17,7 @@ export function checkEcho(verify: Checker, ex: KmsExchange, doc: KmsResponse, ex
   if (doc.kmsUri !== expected.kmsUri) problems.push(`KmsUri '${doc.kmsUri}' != '${expected.kmsUri}'`);
   if (doc.clientReqUrl !== ex.url) problems.push(`ClientReqUrl '${doc.clientReqUrl}' != '${ex.url}'`);
   if (skew === undefined || skew > RESPONSE_TIME_TOLERANCE_S) problems.push(`Time '${doc.time}' is ${skew === undefined ? 'not a date-time' : `${skew} s from now`}`);
-  return verify.check(REQ.echo, `${ex.label}: KmsResponse UserUri, KmsUri, ClientReqUrl and Time agree with the request`, problems.length === 0, {
-    field: 'KmsResponse/UserUri, KmsUri, ClientReqUrl, Time',
-    expected: `${expected.userUri}, ${expected.kmsUri}, ${ex.url}, within ${RESPONSE_TIME_TOLERANCE_S} s of now`,
-    actual: problems.length ? problems.join('; ') : 'all agree',
-  });
+  return verdictOf(problems.length === 0, 'KmsResponse/UserUri, KmsUri, ClientReqUrl, Time', `${expected.userUri}, ${expected.kmsUri}, ${ex.url}, within ${RESPONSE_TIME_TOLERANCE_S} s of now`, problems.length ? problems.join('; ') : 'all agree');
 }
 
 /** Element local names the KMS interface schema declares in the 3GPP namespace. */
@@ -31,7 +26,7 @@ const KNOWN = new Set(
 );
 
 /** D.1-03: no element the 3GPP namespace does not define (extensions go in other namespaces). */
-export function checkNoForeignElementsInKmsNamespace(verify: Checker, ex: KmsExchange, root: XmlElement): boolean {
+export function foreignElementsOutcome(root: XmlElement): Outcome {
   const unknown: string[] = [];
   const stack = [root];
   while (stack.length) {
@@ -39,9 +34,5 @@ export function checkNoForeignElementsInKmsNamespace(verify: Checker, ex: KmsExc
     if (namespaceOf(e) === NS_KMS && !KNOWN.has(localName(e.name))) unknown.push(`${localName(e.name)}${e.line !== undefined ? ` (line ${e.line})` : ''}`);
     for (const c of e.children) if (isElement(c)) stack.push(c);
   }
-  return verify.check(REQ.foreignNamespace, `${ex.label}: extensions use another namespace than the 3GPP KMS namespace`, unknown.length === 0, {
-    field: 'elements in urn:3gpp:ns:mcsecKMSInterface:1.0',
-    expected: 'only elements of Annex D',
-    actual: unknown.length ? `undefined elements: ${unknown.join(', ')}` : 'none undefined',
-  });
+  return verdictOf(unknown.length === 0, 'elements in urn:3gpp:ns:mcsecKMSInterface:1.0', 'only elements of Annex D', unknown.length ? `undefined elements: ${unknown.join(', ')}` : 'none undefined');
 }
