@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { TestInfo } from '@playwright/test';
 import {
   CHECK_ANNOTATION,
@@ -7,21 +6,10 @@ import {
   InconclusiveError,
   STOP_ATTACHMENT,
   type Finding,
-  type FindingReason,
   type TestStop,
 } from './finding.ts';
 import { inconclusive as inconclusiveOutcome, isOutcome, type Blame, type CheckTable, type Outcome } from './check.ts';
 import type { Redactor } from './redactor.ts';
-
-export interface CheckDetails {
-  field?: string;
-  expected?: unknown;
-  actual?: unknown;
-  reason?: FindingReason;
-  detail?: string;
-  /** Stop the test here when the check fails (later steps depend on it). */
-  fatal?: boolean;
-}
 
 /**
  * Which requirements this run judges: a check of a requirement whose role
@@ -123,44 +111,6 @@ export class Checker {
     // Under Playwright the test ends as skipped, not failed: an inconclusive test did not find a fault.
     if (typeof this.testInfo.skip === 'function') this.testInfo.skip(true, `INCONCLUSIVE: ${text}`);
     throw new InconclusiveError(text);
-  }
-
-  /** @deprecated use a declared check and `run`. Records one undeclared finding. */
-  check(requirement: string, check: string, ok: boolean, details: CheckDetails = {}): boolean {
-    const { fatal, ...rest } = details;
-    const { reason, ...facts } = rest;
-    const finding: Finding = { requirement, check, verdict: ok ? 'pass' : 'fail', ...facts, ...(ok ? {} : { reason: reason ?? 'check_failed' }) };
-    this.record(finding);
-    if (!ok && fatal) {
-      this.markStop({ kind: 'fatal', reason: `${requirement} ${check} failed` });
-      throw new CheckFailedError(finding);
-    }
-    return ok;
-  }
-
-  /** @deprecated use a declared check and `run`. */
-  equal(requirement: string, check: string, expected: unknown, actual: unknown, details: Omit<CheckDetails, 'expected' | 'actual'> = {}): boolean {
-    const ok = isDeepStrictEqual(expected, actual);
-    return this.check(requirement, check, ok, { reason: actual === undefined ? 'missing' : 'mismatch', ...details, expected, actual });
-  }
-
-  /** @deprecated use a declared check and `run`. */
-  present(requirement: string, check: string, actual: unknown, details: Omit<CheckDetails, 'actual'> = {}): boolean {
-    const ok = actual !== undefined && actual !== null && actual !== '';
-    return this.check(requirement, check, ok, { reason: 'missing', expected: details.expected ?? 'present', ...details, actual });
-  }
-
-  /** @deprecated use a declared check and `run`. */
-  refused(requirement: string, check: string, refused: boolean, details: CheckDetails = {}): boolean {
-    return this.check(requirement, check, refused, { reason: 'not_refused', ...details });
-  }
-
-  /** @deprecated use `stop`. Records inconclusive findings for `requirements`, then stops. */
-  inconclusive(requirements: string[], reason: string, reasonKind: 'unreachable' | 'precondition' = 'precondition'): never {
-    for (const requirement of requirements) {
-      this.record({ requirement, check: 'precondition', verdict: 'inconclusive', blame: reasonKind, detail: this.redactor.redactText(reason) });
-    }
-    return this.stop(reason, reasonKind);
   }
 
   failed(): Finding[] {

@@ -31,12 +31,3 @@ export function pick<I>(table: CheckTable<I>, ...ids: string[]): CheckTable<I> {
   if (missing.length) throw new TypeError(`pick: ${missing.join(', ')} not in the table of ${table.exchange}`);
   return checkTable(table.exchange, table.checks.filter((c) => ids.includes(c.id)).map((c) => ({ ...c, after: c.after?.filter((a) => ids.includes(a)) })));
 }
-
-/**
- * @deprecated a test's requirements come from `declare(tables)`. Annotations
- * naming requirement IDs by hand, for tests not yet on declared checks.
- */
-export function requirements(...ids: string[]): Annotation[] {
-  if (ids.length === 0) throw new TypeError('a conformance test must name at least one requirement ID');
-  return ids.map((id) => ({ type: REQUIREMENT_ANNOTATION, description: id }));
-}

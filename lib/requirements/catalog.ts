@@ -81,7 +81,6 @@ export interface IdUse {
 }
 
 const ID_LITERAL = /['"`](MCXSEC-[0-9A-Z][0-9A-Za-z.]*-[0-9]{2})['"`]/g;
-const REQUIREMENTS_CALL = /\brequirements\(([^)]*)\)/g;
 
 /** Every quoted `MCXSEC-...` literal in the files under `root` whose names pass `accept`. */
 export function scanIdLiterals(root: string, accept: (path: string) => boolean, projectRoot = root): IdUse[] {
@@ -90,19 +89,6 @@ export function scanIdLiterals(root: string, accept: (path: string) => boolean, 
     if (!accept(path)) continue;
     const text = readFileSync(path, 'utf8');
     for (const m of text.matchAll(ID_LITERAL)) out.push({ id: m[1]!, file: relative(projectRoot, path), line: lineOf(text, m.index!) });
-  }
-  return out;
-}
-
-/** IDs named in `requirements(...)` annotations of conformance tests: what the tests cover. */
-export function scanRequirementAnnotations(root: string, projectRoot = root): IdUse[] {
-  const out: IdUse[] = [];
-  for (const path of walk(root)) {
-    if (!path.endsWith('.spec.ts')) continue;
-    const text = readFileSync(path, 'utf8');
-    for (const call of text.matchAll(REQUIREMENTS_CALL)) {
-      for (const m of call[1]!.matchAll(ID_LITERAL)) out.push({ id: m[1]!, file: relative(projectRoot, path), line: lineOf(text, call.index!) });
-    }
   }
   return out;
 }

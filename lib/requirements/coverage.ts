@@ -5,7 +5,7 @@ import type { Role } from './types.ts';
 export interface CoverageCounts {
   catalogued: number;
   testable: number;
-  /** Named by at least one conformance test's requirements(...) annotation. */
+  /** Served by a declared check of at least one conformance test. */
   covered: number;
   /** Covered, and named in the `breaks` of at least one fault switch of the reference domain. */
   negativeControl: number;
