@@ -32,7 +32,7 @@ test('a fault that fails exactly its check and changes nothing else passes', () 
     { id: A, verdict: 'fail', findings: [f('kms.request.time-window', A, 'fail')] },
     { id: B, verdict: 'pass', findings: [f('kms.request.kms-uri', B, 'pass'), f('kms.request.signature', B, 'pass')] },
   ]);
-  expect(compareControl(fault, baseline, run, covered)).toEqual([]);
+  expect(compareControl(fault, baseline, run, covered).problems).toEqual([]);
 });
 
 test('a check that cannot fail (always passes) is named, with the fault', () => {
@@ -40,7 +40,7 @@ test('a check that cannot fail (always passes) is named, with the fault', () => 
     { id: A, verdict: 'pass', findings: [f('kms.request.time-window', A, 'pass')] },
     { id: B, verdict: 'pass', findings: [f('kms.request.kms-uri', B, 'pass'), f('kms.request.signature', B, 'pass')] },
   ]);
-  expect(compareControl(fault, baseline, run, covered)).toEqual([
+  expect(compareControl(fault, baseline, run, covered).problems).toEqual([
     'kms.accepts-stale-request-time: MCXSEC-D.2.2-01 should FAIL, got pass',
     'kms.accepts-stale-request-time: check kms.request.time-window should FAIL, but recorded no failed finding',
   ]);
@@ -51,18 +51,26 @@ test('collateral damage is named: another requirement turning, a check failing, 
     { id: A, verdict: 'fail', findings: [f('kms.request.time-window', A, 'fail')] },
     { id: B, verdict: 'inconclusive', findings: [] },
   ]);
-  expect(compareControl(fault, baseline, turned, covered)).toEqual([`kms.accepts-stale-request-time: ${B} in 'suites/kms/a.spec.ts › t1' turned INCONCLUSIVE (baseline pass)`]);
-  // Declared as blocked, the same run is accepted.
-  expect(compareControl({ ...fault, blocks: [B] }, baseline, turned, covered)).toEqual([]);
+  const lost = `kms.accepts-stale-request-time: ${B} in 'suites/kms/a.spec.ts › t1' turned INCONCLUSIVE (baseline pass)`;
+  expect(compareControl(fault, baseline, turned, covered, { strictBlocks: true }).problems).toEqual([lost]);
+  // Not strict: reported as an undeclared block, not a failure; declared in blocks: accepted silently.
+  expect(compareControl(fault, baseline, turned, covered)).toEqual({ problems: [], undeclaredBlocks: [lost] });
+  expect(compareControl({ ...fault, blocks: [B] }, baseline, turned, covered)).toEqual({ problems: [], undeclaredBlocks: [] });
+  // A pass turned FAIL is damage, never a block.
+  const failed = results([
+    { id: A, verdict: 'fail', findings: [f('kms.request.time-window', A, 'fail')] },
+    { id: B, verdict: 'fail', findings: [f('kms.request.kms-uri', B, 'fail')] },
+  ]);
+  expect(compareControl(fault, baseline, failed, covered).problems.length).toBeGreaterThan(0);
   const silent = results([
     { id: A, verdict: 'fail', findings: [f('kms.request.time-window', A, 'fail')] },
     { id: B, verdict: 'pass', findings: [f('kms.request.kms-uri', B, 'pass')] },
   ]);
-  expect(compareControl(fault, baseline, silent, covered)).toEqual([`kms.accepts-stale-request-time: check kms.request.signature (${B}) in 'suites/kms/a.spec.ts › t1' passed in the baseline and recorded no pass now`]);
+  expect(compareControl(fault, baseline, silent, covered, { strictBlocks: true }).problems).toEqual([`kms.accepts-stale-request-time: check kms.request.signature (${B}) in 'suites/kms/a.spec.ts › t1' passed in the baseline and recorded no pass now`]);
 });
 
 test('a suite defect in the fault run is a problem', () => {
   const run = results([{ id: A, verdict: 'fail', findings: [f('kms.request.time-window', A, 'fail')] }]);
   run.defects.push({ kind: 'silent-check', requirement: B, check: 'kms.request.signature', test: 't1', detail: 'recorded nothing' });
-  expect(compareControl(fault, baseline, run, covered)).toEqual(["kms.accepts-stale-request-time: suite defect silent-check kms.request.signature in 't1': recorded nothing"]);
+  expect(compareControl(fault, baseline, run, covered).problems).toEqual(["kms.accepts-stale-request-time: suite defect silent-check kms.request.signature in 't1': recorded nothing"]);
 });

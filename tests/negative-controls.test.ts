@@ -101,9 +101,17 @@ for (const role of SUITE_ROLES) {
       const baseline = read(`nc:${role}:baseline`);
       for (const r of baseline.requirements) if (r.verdict === 'fail' || r.verdict === 'error' || (r.verdict === 'inconclusive' && r.tests.length)) problems.push(`baseline: ${r.id} ${r.verdict}: ${r.reason ?? ''}`);
       for (const d of baseline.defects) problems.push(`baseline: suite defect ${d.kind} ${d.check ?? d.requirement ?? ''} in '${d.test ?? ''}': ${d.detail}`);
+      // MCX_NC_STRICT_BLOCKS=1: a precondition a fault removes without declaring it in reference/fault-blocks.ts fails the matrix too.
+      const strictBlocks = process.env.MCX_NC_STRICT_BLOCKS === '1';
+      const undeclaredBlocks: string[] = [];
       for (const f of checked) {
-        problems.push(...compareControl(f, baseline, read(`nc:${role}:${f.name}`), covered));
-        problems.push(...undeclared(f));
+        const c = compareControl(f, baseline, read(`nc:${role}:${f.name}`), covered, { strictBlocks });
+        problems.push(...c.problems, ...undeclared(f));
+        undeclaredBlocks.push(...c.undeclaredBlocks);
+      }
+      if (undeclaredBlocks.length) {
+        test.info().annotations.push({ type: 'undeclared blocks', description: `${undeclaredBlocks.length} result(s) lost to a removed precondition that reference/fault-blocks.ts does not declare yet:\n${undeclaredBlocks.join('\n')}` });
+        writeFileSync(join(test.info().outputDir, 'undeclared-blocks.txt'), undeclaredBlocks.join('\n') + '\n');
       }
       expect(problems, `negative-control problems for the faults of ${role} (${checked.length} fault(s) against ${suites.join(', ')}):\n${problems.join('\n')}`).toEqual([]);
     } finally {

@@ -27,9 +27,23 @@ function cells(r: Results): Map<string, Cell> {
 const passedChecks = (c: Cell) => new Set(c.findings.filter((f) => f.verdict === 'pass' && f.checkId).map((f) => f.checkId!));
 const failedChecks = (c: Cell) => new Set(c.findings.filter((f) => f.verdict === 'fail' && f.checkId).map((f) => f.checkId!));
 
-export function compareControl(fault: Pick<FaultSwitch, 'name' | 'breaks' | 'checks' | 'blocks'>, baseline: Results, run: Results, covered: ReadonlySet<string>): string[] {
+export interface ControlComparison {
+  /** What the fault must not do: each one fails the matrix. */
+  problems: string[];
+  /**
+   * A requirement the fault left INCONCLUSIVE (or a check it left without a
+   * pass) that it does not declare in `blocks`: a removed precondition that
+   * is not yet reviewed into reference/fault-blocks.ts. Reported, and a
+   * failure only when `strictBlocks` is set.
+   */
+  undeclaredBlocks: string[];
+}
+
+export function compareControl(fault: Pick<FaultSwitch, 'name' | 'breaks' | 'checks' | 'blocks'>, baseline: Results, run: Results, covered: ReadonlySet<string>, options: { strictBlocks?: boolean } = {}): ControlComparison {
   const problems: string[] = [];
+  const undeclaredBlocks: string[] = [];
   const p = (text: string) => problems.push(`${fault.name}: ${text}`);
+  const blocked = (text: string) => (options.strictBlocks ? problems : undeclaredBlocks).push(`${fault.name}: ${text}`);
   for (const d of run.defects ?? []) p(`suite defect ${d.kind}${d.check ? ` ${d.check}` : ''}${d.test ? ` in '${d.test}'` : ''}: ${d.detail}`);
   const byId = new Map(run.requirements.map((r) => [r.id, r]));
   for (const id of fault.breaks) {
@@ -49,7 +63,10 @@ export function compareControl(fault: Pick<FaultSwitch, 'name' | 'breaks' | 'che
     const was = before.get(key);
     if (!was) continue;
     if (was.verdict !== after.verdict) {
-      p(`${id} in '${title}' turned ${after.verdict.toUpperCase()} (baseline ${was.verdict})${after.reason ? `: ${after.reason}` : ''}`);
+      const text = `${id} in '${title}' turned ${after.verdict.toUpperCase()} (baseline ${was.verdict})${after.reason ? `: ${after.reason}` : ''}`;
+      // Losing a result to a removed precondition is a block; anything else (a FAIL, a suite error, a pass from nothing) is damage.
+      if (after.verdict === 'inconclusive' && was.verdict === 'pass') blocked(text);
+      else p(text);
       continue;
     }
     const now = passedChecks(after);
@@ -57,8 +74,8 @@ export function compareControl(fault: Pick<FaultSwitch, 'name' | 'breaks' | 'che
     for (const check of passedChecks(was)) {
       if (declaredChecks.has(check)) continue;
       if (failedNow.has(check)) p(`check ${check} (${id}) in '${title}' failed, but passed in the baseline`);
-      else if (!now.has(check)) p(`check ${check} (${id}) in '${title}' passed in the baseline and recorded no pass now`);
+      else if (!now.has(check)) blocked(`check ${check} (${id}) in '${title}' passed in the baseline and recorded no pass now`);
     }
   }
-  return problems;
+  return { problems, undeclaredBlocks };
 }
