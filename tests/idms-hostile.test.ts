@@ -272,3 +272,17 @@ test('token response served as text/plain: B.4.2.5-06 FAIL naming the Content-Ty
   expect(JSON.stringify(byId.get('MCXSEC-B.4.2.5-06'))).toMatch(/text\/plain/);
   expect(wallMs).toBeLessThan(HOSTILE_BOUND_MS);
 });
+
+test('the whole idms suite: each hostile serialisation finishes within the answering stub run plus 30 s', async () => {
+  test.setTimeout(600_000);
+  // The answering stub (tokens not JWTs, everything else served) is the baseline: same suite, same stub, all tests.
+  const baseline = await runAgainstStub('malformed-jwt', '.');
+  const times: Record<string, number> = { baseline: baseline.wallMs };
+  for (const m of ['deep-discovery', 'huge-discovery', 'jwks-100k-keys', 'latin1-discovery'] as const) {
+    const { wallMs, results } = await runAgainstStub(m, '.');
+    expect(results.defects ?? [], m).toEqual([]);
+    times[m] = wallMs;
+  }
+  console.log(`whole idms suite against the stub, wall ms: ${JSON.stringify(times)}`);
+  for (const [m, ms] of Object.entries(times)) expect(ms, m).toBeLessThan(baseline.wallMs + 30_000);
+});
