@@ -40,7 +40,7 @@ async function runTable<I>(table: CheckTable<I>, input: I) {
 }
 
 function tokenResult(json: Record<string, unknown> | undefined, headers: Record<string, string> = { 'cache-control': 'no-store' }, status = 200): TokenResult {
-  return { http: { ok: true, status, headers, bodyText: JSON.stringify(json ?? ''), truncated: false, durationMs: 1 }, status, headers, json, unreachable: false };
+  return { http: { ok: true, status, headers, bodyText: JSON.stringify(json ?? ''), truncated: false, durationMs: 1 }, status, headers, json, ...(json ? { contentType: 'application/json; charset=utf-8', duplicates: [] } : {}), unreachable: false };
 }
 const unreachable: TokenResult = { http: { ok: false, error: 'ECONNRESET', durationMs: 1 }, headers: {}, problem: 'token endpoint unreachable', unreachable: true };
 const redirect = (location: string, extra: Partial<Extract<AuthorizeOutcome, { kind: 'redirect' }>> = {}): AuthorizeOutcome => {
@@ -50,13 +50,18 @@ const redirect = (location: string, extra: Partial<Extract<AuthorizeOutcome, { k
 const stuck = (detail: string): AuthorizeOutcome => ({ kind: 'stuck', detail, steps: [] });
 
 test('provider endpoints and discovery', async () => {
-  const provider = { authorizationEndpoint: 'https://i/authorize', tokenEndpoint: 'https://i/token', metadata: { issuer: 'https://i', id_token_signing_alg_values_supported: ['ES256'] }, jwks: { keys: [{ kty: 'EC' }] } } as unknown as Provider;
+  const provider = { authorizationEndpoint: 'https://i/authorize', tokenEndpoint: 'https://i/token', metadata: { issuer: 'https://i', id_token_signing_alg_values_supported: ['ES256'] }, jwks: { keys: [{ kty: 'EC' }] }, discoveryAnswer: { contentType: 'application/json', duplicates: [] }, jwksAnswer: { contentType: 'application/json', duplicates: [] } } as unknown as Provider;
   expect((await runTable(ENDPOINTS, provider)).failed).toEqual([]);
   expect((await runTable(ENDPOINTS, { ...provider, tokenEndpoint: 'http://i/authorize' } as Provider)).failed).toEqual(['idms.endpoints.token-https', 'idms.endpoints.token-tls']);
   expect((await runTable(DISCOVERY, { provider, issuer: 'https://i', idTokenAlg: { alg: 'ES256' } })).failed).toEqual([]);
   const bad = await runTable(DISCOVERY, { provider, issuer: 'https://other', idTokenAlg: { missing: 'login failed' } });
   expect(bad.failed).toEqual(['idms.discovery.issuer']);
   expect(bad.inconclusive).toEqual(['idms.discovery.signing-alg']);
+  // How the document was served: media type (OIDC Discovery 4.2), unique names (RFC 8259 4), UTF-8 (RFC 8259 8.1).
+  const served = { ...provider, discoveryAnswer: { contentType: 'text/plain', duplicates: ['issuer'], invalidUtf8At: 7 }, jwksAnswer: { contentType: 'application/json', duplicates: [], invalidUtf8At: 3 } } as Provider;
+  const ill = await runTable(DISCOVERY, { provider: served, issuer: 'https://i', idTokenAlg: { alg: 'ES256' } });
+  expect(ill.failed).toEqual(['idms.discovery.media-type', 'idms.discovery.unique-names', 'idms.discovery.utf8']);
+  expect(JSON.stringify(ill.findings)).toContain('discovery document: invalid UTF-8 at byte 7; JWKS: invalid UTF-8 at byte 3');
 });
 
 test('TLS profile: AEAD passes, CBC fails, no handshake is inconclusive', async () => {
@@ -118,6 +123,7 @@ test('wrong password: needs the right password to work; a code fails; a login fo
 test('authorization_code token response', async () => {
   const good = tokenResult({ access_token: 'a', id_token: 'i', refresh_token: 'r', token_type: 'Bearer', expires_in: 300 }, { 'cache-control': 'private, no-store' });
   expect((await runTable(AUTH_CODE_RESPONSE, good)).failed).toEqual([]);
+  expect((await runTable(AUTH_CODE_RESPONSE, { ...good, contentType: 'text/plain' })).failed).toEqual(['idms.token-response.media-type']);
   const bad = await runTable(AUTH_CODE_RESPONSE, tokenResult({ access_token: 'a', id_token: 'i', token_type: 'pop' }, {}));
   expect(bad.failed).toEqual(['idms.token-response.all-tokens', 'idms.token-response.token-type', 'idms.token-response.expires-in', 'idms.token-response.no-store']);
 });
@@ -154,7 +160,10 @@ const idInput = (claims: Record<string, unknown>, extra: Partial<IdTokenInput> =
 const goodId = { iss: 'https://idms.example', sub: 'alice', aud: ['c1', 'x'], exp: now + 300, iat: now, nonce: 'n1', acr: '3gpp:acr:password', mcptt_id: 'sip:a@x', mcdata_id: 'sip:a.d@x' };
 
 test('ID token: signature, standard claims one by one, acr required, MC service IDs', async () => {
-  expect((await runTable(ID_TOKEN_SIGNATURE, idInput(goodId))).passed).toHaveLength(1);
+  expect((await runTable(ID_TOKEN_SIGNATURE, idInput(goodId))).passed).toHaveLength(2);
+  const dup = idInput(goodId);
+  if (dup.decoded.ok) dup.decoded.jwt.duplicateClaims = ['iss'];
+  expect((await runTable(ID_TOKEN_SIGNATURE, dup)).failed).toEqual(['idms.id-token.unique-claims']);
   expect((await runTable(ID_TOKEN_SIGNATURE, idInput(goodId, { signature: { ok: false, reason: 'ERR_JWKS_NO_MATCHING_KEY' } }))).failed).toEqual(['idms.id-token.signature']);
   expect((await runTable(ID_TOKEN_CLAIMS, idInput(goodId))).failed).toEqual([]);
   const cases: [Record<string, unknown>, string][] = [

@@ -18,7 +18,23 @@ import type { Results } from '../lib/report/types.ts';
  * must refuse with neither a code nor a refusal (a page the login driver
  * cannot act on) does not pass the refusal requirements.
  */
-type Mode = 'html-discovery' | 'token-500' | 'malformed-jwt' | 'blank-refusals';
+type Mode =
+  | 'html-discovery'
+  | 'token-500'
+  | 'malformed-jwt'
+  | 'blank-refusals'
+  // Hostile serialisations (bounded reader, lib/http/json.ts):
+  | 'deep-discovery'
+  | 'huge-discovery'
+  | 'jwks-100k-keys'
+  | 'big-jwt-header'
+  | 'text-plain-discovery'
+  | 'duplicate-discovery'
+  | 'latin1-discovery'
+  | 'text-plain-token';
+
+/** Wall-time bound of one hostile run here: the healthy stub run takes a few seconds; the issue's bound is healthy + 30 s. */
+const HOSTILE_BOUND_MS = 45_000;
 
 let mode: Mode = 'html-discovery';
 let server: Server;
@@ -36,13 +52,42 @@ test.beforeAll(async () => {
   const jwk = { ...(await exportJWK(publicKey)), kid: 'stub', alg: 'ES256', use: 'sig' };
   server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
     const url = new URL(req.url ?? '/', base);
+    res.on('error', () => undefined);
     if (url.pathname === '/.well-known/openid-configuration') {
       if (mode === 'html-discovery') {
         res.writeHead(200, { 'content-type': 'text/html' }).end('<html><head><title>Welcome to nginx!</title></head><body>It works</body></html>');
         return;
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer: base, authorization_endpoint: `${base}/authorize`, token_endpoint: `${base}/token`, jwks_uri: `${base}/jwks`, id_token_signing_alg_values_supported: ['ES256'] }));
+      const meta = JSON.stringify({ issuer: base, authorization_endpoint: `${base}/authorize`, token_endpoint: `${base}/token`, jwks_uri: `${base}/jwks`, id_token_signing_alg_values_supported: ['ES256'] });
+      if (mode === 'deep-discovery') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(meta.replace(/\}$/, `,"x":${'['.repeat(20_000)}${']'.repeat(20_000)}}`));
+        return;
+      }
+      if (mode === 'huge-discovery') {
+        // 200 MB of one string member, streamed: the client must stop at its limit, not wait for it all.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write(meta.replace(/\}$/, ',"x":"'));
+        const chunk = Buffer.alloc(1024 * 1024, 0x61);
+        let left = 200;
+        const pump = () => {
+          while (left > 0 && !res.destroyed) {
+            left--;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          if (!res.destroyed) res.end('"}');
+        };
+        pump();
+        return;
+      }
+      if (mode === 'text-plain-discovery') return void res.writeHead(200, { 'content-type': 'text/plain' }).end(meta);
+      if (mode === 'duplicate-discovery') return void res.writeHead(200, { 'content-type': 'application/json' }).end(meta.replace(/^\{/, `{"issuer":"https://other.example",`));
+      if (mode === 'latin1-discovery') return void res.writeHead(200, { 'content-type': 'application/json' }).end(Buffer.concat([Buffer.from(meta.replace(/\}$/, ',"x_note":"caf')), Buffer.from([0xe9]), Buffer.from('"}')]));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(meta);
     } else if (url.pathname === '/jwks') {
+      if (mode === 'jwks-100k-keys') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(`{"keys":[${Array.from({ length: 100_000 }, () => '{"kty":"EC"}').join(',')}]}`);
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
     } else if (url.pathname === '/authorize') {
       const q = url.searchParams;
@@ -62,7 +107,13 @@ test.beforeAll(async () => {
         res.writeHead(500, { 'content-type': 'text/html' }).end('<html><title>500 Internal Server Error</title><body>upstream failed</body></html>');
         return;
       }
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ access_token: 'opaque-not-a-jwt', id_token: 'eyJhbGciOiJFUzI1NiJ9.bm90IGpzb24.c2lnbmF0dXJl', refresh_token: 'stub-refresh-token', token_type: 'Bearer', expires_in: 300 }));
+      if (mode === 'big-jwt-header') {
+        const header = Buffer.from(JSON.stringify({ alg: 'ES256', x: 'h'.repeat(512 * 1024) })).toString('base64url');
+        const claims = Buffer.from(JSON.stringify({ iss: base, sub: 'alice' })).toString('base64url');
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ access_token: 'opaque-not-a-jwt', id_token: `${header}.${claims}.c2ln`, refresh_token: 'stub-refresh-token', token_type: 'Bearer', expires_in: 300 }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': mode === 'text-plain-token' ? 'text/plain' : 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ access_token: 'opaque-not-a-jwt', id_token: 'eyJhbGciOiJFUzI1NiJ9.bm90IGpzb24.c2lnbmF0dXJl', refresh_token: 'stub-refresh-token', token_type: 'Bearer', expires_in: 300 }));
     } else {
       res.writeHead(404).end();
     }
@@ -76,8 +127,9 @@ test.afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function runAgainstStub(m: Mode, grep: string, scopes = ['openid', '3gpp:mc:ptt_service']): Promise<{ results: Results; exitCode: number; byId: Map<string, Results['requirements'][number]> }> {
+async function runAgainstStub(m: Mode, grep: string, scopes = ['openid', '3gpp:mc:ptt_service']): Promise<{ results: Results; exitCode: number; byId: Map<string, Results['requirements'][number]>; wallMs: number }> {
   mode = m;
+  const started = Date.now();
   const file = join(dir, `${m}.yaml`);
   writeFileSync(
     file,
@@ -98,7 +150,9 @@ async function runAgainstStub(m: Mode, grep: string, scopes = ['openid', '3gpp:m
   const out = await runConformance({ target: file, roles: ['idms'], grep, reportDir: join(dir, `report-${m}`), quiet: true, env: { MCX_HOSTILE_PASSWORD: 'hostile-stub-password' } });
   const results = out.results as Results;
   expect(results, out.output.slice(-3000)).toBeDefined();
-  return { results, exitCode: out.exitCode, byId: new Map(results.requirements.map((r) => [r.id, r])) };
+  const wallMs = Date.now() - started;
+  console.log(`hostile IdMS mode ${m}: ${wallMs} ms`);
+  return { results, exitCode: out.exitCode, byId: new Map(results.requirements.map((r) => [r.id, r])), wallMs };
 }
 
 test('discovery answering HTML: every tested requirement INCONCLUSIVE, naming the HTML answer', async () => {
@@ -154,4 +208,81 @@ test('a refresh with a wider scope answered 200 with no visible scope: B.5.2-01 
   const r = byId.get('MCXSEC-B.5.2-01')!;
   expect(r.verdict).toBe('inconclusive');
   expect(r.reason ?? '').toMatch(/neither the response nor the access token shows the scope granted/);
+});
+
+const tested = (results: Results) => results.requirements.filter((r) => r.verdict !== 'not-applicable' && r.tests.some((t) => t.verdict !== 'not-tested'));
+
+for (const [m, reason] of [
+  ['deep-discovery', /discovery document answered 200: the document nests deeper than the limit of 32 levels/],
+  ['huge-discovery', /discovery document answered 200 with a body that exceeds the 2 MiB limit/],
+  ['jwks-100k-keys', /JWKS answered 200: the document has an array \(keys\) with more than the limit of 1000 elements/],
+] as const) {
+  test(`${m}: every tested requirement INCONCLUSIVE naming the limit, no crash, in bounded time`, async () => {
+    test.setTimeout(180_000);
+    const { results, exitCode, wallMs } = await runAgainstStub(m, '5\\.1\\.2\\.1|B\\.2\\.1|B\\.4\\.2\\.5');
+    expect(results.defects ?? []).toEqual([]);
+    const t = tested(results);
+    expect(t.length).toBeGreaterThan(3);
+    for (const r of t) {
+      expect(r.verdict, r.id).toBe('inconclusive');
+      expect(r.reason ?? '', r.id).toMatch(reason);
+    }
+    expect(exitCode).toBe(1);
+    expect(wallMs).toBeLessThan(HOSTILE_BOUND_MS);
+  });
+}
+
+test('a JWT with a 512 KiB header: the token requirements FAIL naming the JWT header limit', async () => {
+  test.setTimeout(180_000);
+  const { byId, results, wallMs } = await runAgainstStub('big-jwt-header', 'B\\.2\\.1\\.1|B\\.2\\.2 access token');
+  expect(results.defects ?? []).toEqual([]);
+  expect(byId.get('MCXSEC-B.2.1.1-01'), JSON.stringify(byId.get('MCXSEC-B.2.1.1-01'))).toMatchObject({ verdict: 'fail' });
+  expect(JSON.stringify(byId.get('MCXSEC-B.2.1.1-01'))).toMatch(/the JWT header \(\d+ bytes\) exceeds the 16 KiB limit/);
+  expect(wallMs).toBeLessThan(HOSTILE_BOUND_MS);
+});
+
+test('discovery served as text/plain: 5.1.2.1-09 FAIL naming the Content-Type, never PASS', async () => {
+  test.setTimeout(180_000);
+  const { byId, wallMs } = await runAgainstStub('text-plain-discovery', '5\\.1\\.2\\.1 provider metadata');
+  expect(byId.get('MCXSEC-5.1.2.1-09')).toMatchObject({ verdict: 'fail' });
+  expect(JSON.stringify(byId.get('MCXSEC-5.1.2.1-09'))).toMatch(/text\/plain/);
+  expect(wallMs).toBeLessThan(HOSTILE_BOUND_MS);
+});
+
+test('discovery naming issuer twice: 5.1.2.1-10 FAIL naming the member', async () => {
+  test.setTimeout(180_000);
+  const { byId, wallMs } = await runAgainstStub('duplicate-discovery', '5\\.1\\.2\\.1 provider metadata');
+  expect(byId.get('MCXSEC-5.1.2.1-10')).toMatchObject({ verdict: 'fail' });
+  expect(JSON.stringify(byId.get('MCXSEC-5.1.2.1-10'))).toMatch(/member name\(s\) repeated: issuer/);
+  expect(wallMs).toBeLessThan(HOSTILE_BOUND_MS);
+});
+
+test('discovery with a Latin-1 byte: 5.1.2.1-11 FAIL naming the offset, and no slowdown', async () => {
+  test.setTimeout(180_000);
+  const { byId, wallMs } = await runAgainstStub('latin1-discovery', '5\\.1\\.2\\.1 provider metadata');
+  expect(byId.get('MCXSEC-5.1.2.1-11')).toMatchObject({ verdict: 'fail' });
+  expect(JSON.stringify(byId.get('MCXSEC-5.1.2.1-11'))).toMatch(/discovery document: invalid UTF-8 at byte \d+/);
+  expect(wallMs).toBeLessThan(HOSTILE_BOUND_MS);
+});
+
+test('token response served as text/plain: B.4.2.5-06 FAIL naming the Content-Type', async () => {
+  test.setTimeout(180_000);
+  const { byId, wallMs } = await runAgainstStub('text-plain-token', 'B\\.4\\.2\\.5');
+  expect(byId.get('MCXSEC-B.4.2.5-06')).toMatchObject({ verdict: 'fail' });
+  expect(JSON.stringify(byId.get('MCXSEC-B.4.2.5-06'))).toMatch(/text\/plain/);
+  expect(wallMs).toBeLessThan(HOSTILE_BOUND_MS);
+});
+
+test('the whole idms suite: each hostile serialisation finishes within the answering stub run plus 30 s', async () => {
+  test.setTimeout(600_000);
+  // The answering stub (tokens not JWTs, everything else served) is the baseline: same suite, same stub, all tests.
+  const baseline = await runAgainstStub('malformed-jwt', '.');
+  const times: Record<string, number> = { baseline: baseline.wallMs };
+  for (const m of ['deep-discovery', 'huge-discovery', 'jwks-100k-keys', 'latin1-discovery'] as const) {
+    const { wallMs, results } = await runAgainstStub(m, '.');
+    expect(results.defects ?? [], m).toEqual([]);
+    times[m] = wallMs;
+  }
+  console.log(`whole idms suite against the stub, wall ms: ${JSON.stringify(times)}`);
+  for (const [m, ms] of Object.entries(times)) expect(ms, m).toBeLessThan(baseline.wallMs + 30_000);
 });

@@ -27,7 +27,7 @@ const LAUGHS = `<?xml version="1.0"?>
 
 const TRUNCATED = '<?xml version="1.0" encoding="UTF-8"?><KmsResponse xmlns="urn:3gpp:ns:mcsecKMSInterface:1.0" Version="1.1.0"><UserUri>sip:alice@example.org</UserUri><KmsUri>kms.example.org</KmsUri><Time>2026-01-01T00:00:00Z</Time><ClientReqUrl>http://x/init</ClientReqUrl><KmsMessage><KmsInit><KmsCertificate Version="1.1.0" Role="Root"><KmsUri>kms.exa';
 
-type Mode = 'slow' | 'html' | 'truncated' | 'laughs' | 'huge';
+type Mode = 'slow' | 'html' | 'truncated' | 'laughs' | 'huge' | 'deep';
 
 function kmsAnswer(mode: Mode, res: ServerResponse): void {
   res.on('error', () => undefined);
@@ -42,6 +42,10 @@ function kmsAnswer(mode: Mode, res: ServerResponse): void {
       return;
     case 'truncated':
       res.writeHead(200, { 'content-type': 'application/xml' }).end(TRUNCATED);
+      return;
+    case 'deep':
+      // 50,000 nested elements: read by a linear scan, refused by the depth bound, never recursed into.
+      res.writeHead(200, { 'content-type': 'application/xml' }).end(`<?xml version="1.0"?><KmsResponse xmlns="urn:3gpp:ns:mcsecKMSInterface:1.0" Version="1.1.0">${'<a>'.repeat(50_000)}${'</a>'.repeat(50_000)}</KmsResponse>`);
       return;
     case 'laughs':
       res.writeHead(200, { 'content-type': 'application/xml' }).end(LAUGHS);
@@ -88,7 +92,7 @@ function handler(base: () => string) {
       return;
     }
     const mode = url.pathname.split('/')[1] as Mode;
-    if (['slow', 'html', 'truncated', 'laughs', 'huge'].includes(mode)) return kmsAnswer(mode, res);
+    if (['slow', 'html', 'truncated', 'laughs', 'huge', 'deep'].includes(mode)) return kmsAnswer(mode, res);
     res.writeHead(404).end();
   };
 }
@@ -138,6 +142,7 @@ const CASES: { mode: Mode; verdict: 'fail' | 'inconclusive'; reason: RegExp }[] 
   { mode: 'truncated', verdict: 'fail', reason: /truncated/i },
   { mode: 'laughs', verdict: 'fail', reason: /DOCTYPE/ },
   { mode: 'huge', verdict: 'fail', reason: /exceeds the 1 MiB limit/ },
+  { mode: 'deep', verdict: 'fail', reason: /nest|depth/i },
   { mode: 'slow', verdict: 'inconclusive', reason: /no answer: .*(timeout|aborted)/i },
 ];
 
@@ -161,7 +166,9 @@ for (const c of CASES) {
     expect(init.verdict, `${init.reason}\n${out.output.slice(-2000)}`).toBe(c.verdict);
     expect(init.reason ?? '').toMatch(c.reason);
     // Bounded: the suite process is separate; this process only ran the stub and read the reports.
-    expect(Date.now() - started).toBeLessThan(120_000);
+    const wallMs = Date.now() - started;
+    console.log(`hostile KMS mode ${c.mode}: ${wallMs} ms`);
+    expect(wallMs).toBeLessThan(120_000);
     expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
     expect(out.output).not.toMatch(/Unhandled|RangeError: Maximum call stack|heap out of memory/);
   });

@@ -41,6 +41,11 @@ function snapshot(data: unknown): unknown {
   try {
     return structuredClone(data);
   } catch {
-    return JSON.parse(JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)));
+    try {
+      return JSON.parse(JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v)));
+    } catch (err) {
+      // A value too deep to copy (a hostile document): recorded as a marker, never a crash.
+      return `<not recordable: ${(err as Error).message}>`;
+    }
   }
 }

@@ -23,6 +23,9 @@ const SECRET_KEYS = new RegExp(`^(?:${SECRET_PARAM_ALT}|clientSecret|keyHex|trk|
 /** Headers carrying credentials: keep the scheme, drop the rest. */
 const CREDENTIAL_HEADERS = /^(?:authorization|proxy-authorization|cookie|set-cookie)$/i;
 
+/** How deep redactValue descends; deeper values become a marker. */
+export const REDACT_MAX_DEPTH = 100;
+
 export class Redactor {
   private readonly secrets = new Set<string>();
 
@@ -50,7 +53,12 @@ export class Redactor {
     return replaceSecrets(out, spellings, '<redacted>');
   }
 
-  redactValue<T>(value: T, key?: string): T {
+  /**
+   * Depth-bounded: a value nested deeper than REDACT_MAX_DEPTH levels (only a
+   * hostile target's document is) is replaced below that depth by a marker,
+   * so recording evidence can never blow the stack.
+   */
+  redactValue<T>(value: T, key?: string, depth = 0): T {
     if (typeof value === 'string') {
       if (key !== undefined && CREDENTIAL_HEADERS.test(key)) return redactCredentialHeader(value) as T;
       if (key !== undefined && SECRET_KEYS.test(key) && value.length > 0 && !value.startsWith('<redacted')) return '<redacted>' as T;
@@ -58,9 +66,10 @@ export class Redactor {
     }
     if (value === null || typeof value !== 'object') return value;
     if (value instanceof Uint8Array) return `<${value.length} bytes>` as T;
-    if (Array.isArray(value)) return value.map((v) => this.redactValue(v, key)) as T;
+    if (depth >= REDACT_MAX_DEPTH) return `<nested deeper than ${REDACT_MAX_DEPTH} levels: not recorded>` as T;
+    if (Array.isArray(value)) return value.map((v) => this.redactValue(v, key, depth + 1)) as T;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = this.redactValue(v, k);
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = this.redactValue(v, k, depth + 1);
     return out as T;
   }
 }

@@ -1,5 +1,6 @@
 import { Agent, request as undiciRequest } from 'undici';
 import { recordAnswer, recordTimeout, stoppedReason } from './endpoint-health.ts';
+import { invalidUtf8Offset } from './json.ts';
 
 /**
  * The suite's HTTP client: undici with the target's TLS settings, bounded in
@@ -26,6 +27,10 @@ export interface HttpResponse {
   bodyText: string;
   /** The body was cut at maxBodyBytes. */
   truncated: boolean;
+  /** The body-size limit the body was read under (bytes). */
+  maxBodyBytes?: number;
+  /** Offset of the first byte of the body that is not valid UTF-8 (bodyText has U+FFFD there); absent when the body is valid UTF-8. */
+  invalidUtf8At?: number;
   durationMs: number;
 }
 
@@ -99,10 +104,10 @@ export class HttpClient {
         bodyTimeout: timeout,
         signal: deadline,
       });
-      const { text, truncated } = await readBounded(res.body, maxBody, deadline);
+      const { text, truncated, invalidUtf8At } = await readBounded(res.body, maxBody, deadline);
       const flat: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) flat[k] = Array.isArray(v) ? v.join(', ') : String(v ?? '');
-      result = { ok: true, status: res.statusCode, headers: flat, bodyText: text, truncated, durationMs: Date.now() - started };
+      result = { ok: true, status: res.statusCode, headers: flat, bodyText: text, truncated, maxBodyBytes: maxBody, ...(invalidUtf8At !== undefined ? { invalidUtf8At } : {}), durationMs: Date.now() - started };
       recordAnswer(req.url);
     } catch (err) {
       const timedOut = deadline.aborted || isTimeout(err);
@@ -119,7 +124,9 @@ export class HttpClient {
   }
 }
 
-async function readBounded(body: AsyncIterable<Uint8Array> & { destroy?: (err?: Error) => void }, max: number, deadline: AbortSignal): Promise<{ text: string; truncated: boolean }> {
+type BodyRead = { text: string; truncated: boolean; invalidUtf8At?: number };
+
+async function readBounded(body: AsyncIterable<Uint8Array> & { destroy?: (err?: Error) => void }, max: number, deadline: AbortSignal): Promise<BodyRead> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const onAbort = () => body.destroy?.(new Error('the exchange deadline passed while the body was still arriving'));
@@ -131,17 +138,24 @@ async function readBounded(body: AsyncIterable<Uint8Array> & { destroy?: (err?: 
   }
 }
 
-async function readChunks(body: AsyncIterable<Uint8Array> & { destroy?: (err?: Error) => void }, max: number, chunks: Uint8Array[], size: number): Promise<{ text: string; truncated: boolean }> {
+async function readChunks(body: AsyncIterable<Uint8Array> & { destroy?: (err?: Error) => void }, max: number, chunks: Uint8Array[], size: number): Promise<BodyRead> {
   for await (const chunk of body) {
     if (size + chunk.length > max) {
       chunks.push(chunk.subarray(0, max - size));
       body.destroy?.();
-      return { text: Buffer.concat(chunks).toString('utf8'), truncated: true };
+      return decodeBody(Buffer.concat(chunks), true);
     }
     chunks.push(chunk);
     size += chunk.length;
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
+  return decodeBody(Buffer.concat(chunks), false);
+}
+
+/** UTF-8 decoding that remembers where the body was not UTF-8 (a cut body may end mid-character; that is not counted). */
+function decodeBody(bytes: Buffer, truncated: boolean): BodyRead {
+  const at = invalidUtf8Offset(bytes);
+  const counted = at >= 0 && !(truncated && at >= bytes.length - 3);
+  return { text: bytes.toString('utf8'), truncated, ...(counted ? { invalidUtf8At: at } : {}) };
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);

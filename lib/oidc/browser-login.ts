@@ -1,3 +1,4 @@
+import { recordAnswer, recordTimeout, stoppedReason } from '../http/endpoint-health.ts';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import type { AuthorizeOptions, AuthorizeOutcome, LoginDriver } from './login-driver.ts';
 import { isRedirectTo, parseRedirect } from './redirect.ts';
@@ -53,6 +54,10 @@ export class BrowserLoginDriver implements LoginDriver {
   }
 
   async authorize(url: string, options: AuthorizeOptions): Promise<AuthorizeOutcome> {
+    // The browser does not go through lib/http, so it consults and feeds the same per-origin
+    // health record: an IdMS that stopped answering the client is not waited for here either.
+    const stopped = stoppedReason(url);
+    if (stopped) return { kind: 'unreachable', detail: `browser login not attempted: ${stopped}`, steps: [] };
     const page = await this.context.newPage();
     const steps: string[] = [];
     let captured: string | undefined;
@@ -95,10 +100,16 @@ export class BrowserLoginDriver implements LoginDriver {
       if (first instanceof Error && !captured) {
         if (/ERR_CERT|certificate/i.test(first.message)) return { kind: 'unreachable', detail: `browser refused the TLS certificate: ${firstLine(first.message)}`, steps };
         // Any other network or TLS failure (e.g. ERR_SSL_VERSION_OR_CIPHER_MISMATCH): Chromium could not talk to the IdMS.
-        if (/net::ERR_|Timeout/i.test(first.message)) return { kind: 'unreachable', detail: `browser could not load the authorization endpoint: ${firstLine(first.message)}`, steps };
+        if (/net::ERR_|Timeout/i.test(first.message)) {
+          const detail = `browser could not load the authorization endpoint: ${firstLine(first.message)}`;
+          if (/Timeout|TIMED_OUT/i.test(first.message)) recordTimeout(url, detail);
+          return { kind: 'unreachable', detail, steps };
+        }
       } else if (!(first instanceof Error) && first && first.status() >= 400 && !captured) {
+        recordAnswer(url);
         return { kind: 'error', status: first.status(), detail: `${first.status()}: ${await excerpt(page)}`, steps };
       }
+      if (!(first instanceof Error)) recordAnswer(url);
       let loginShown = false;
       let loginsSubmitted = 0;
       let consentShown = false;

@@ -22,7 +22,23 @@ export interface Provider {
   tokenEndpoint: string;
   jwksUri: string;
   jwks: JSONWebKeySet;
+  /** How the discovery document was served: what the media-type, UTF-8 and duplicate-name checks grade. */
+  discoveryAnswer: AnswerShape;
+  jwksAnswer: AnswerShape;
 }
+
+export interface AnswerShape {
+  contentType: string;
+  /** Member names that appear twice in one object (JSON.parse kept the last), as dotted paths. */
+  duplicates: string[];
+  /** Byte offset of the first invalid UTF-8 sequence, when the body is not UTF-8. */
+  invalidUtf8At?: number;
+}
+
+/** The most keys a JWKS may list before the reader refuses it (a provider publishes a handful). */
+export const JWKS_MAX_KEYS = 1000;
+
+const shapeOf = (r: { contentType: string; duplicates: string[]; invalidUtf8At?: number }): AnswerShape => ({ contentType: r.contentType, duplicates: r.duplicates, ...(r.invalidUtf8At !== undefined ? { invalidUtf8At: r.invalidUtf8At } : {}) });
 
 export type DiscoveryResult = { ok: true; provider: Provider } | { ok: false; unreachable: boolean; reason: string };
 
@@ -31,14 +47,14 @@ export function discoveryUrlOf(issuer: string, discoveryUrl?: string): string {
 }
 
 export async function discover(http: HttpClient, discoveryUrl: string): Promise<DiscoveryResult> {
-  const res = readJsonObject(await http.request({ url: discoveryUrl, headers: { accept: 'application/json' } }), 'discovery document');
+  const res = readJsonObject(await http.request({ url: discoveryUrl, headers: { accept: 'application/json' } }), 'discovery document', { maxDepth: 32, maxMembers: 1000 });
   if (!res.ok) return { ok: false, unreachable: res.unreachable, reason: res.reason };
   if (res.status !== 200) return { ok: false, unreachable: false, reason: `discovery document answered ${res.status}` };
   const m = res.value as ProviderMetadata;
   for (const k of ['authorization_endpoint', 'token_endpoint', 'jwks_uri'] as const) {
     if (typeof m[k] !== 'string' || !URL.canParse(m[k] as string)) return { ok: false, unreachable: false, reason: `discovery document has no usable ${k}: ${JSON.stringify(m[k])}` };
   }
-  const jres = readJsonObject(await http.request({ url: m.jwks_uri as string, headers: { accept: 'application/json' } }), 'JWKS');
+  const jres = readJsonObject(await http.request({ url: m.jwks_uri as string, headers: { accept: 'application/json' } }), 'JWKS', { maxMembers: JWKS_MAX_KEYS, maxDepth: 8 });
   if (!jres.ok) return { ok: false, unreachable: jres.unreachable, reason: jres.reason };
   if (!isJwks(jres.value)) return { ok: false, unreachable: false, reason: 'JWKS document has no keys array' };
   return {
@@ -50,6 +66,8 @@ export async function discover(http: HttpClient, discoveryUrl: string): Promise<
       tokenEndpoint: m.token_endpoint as string,
       jwksUri: m.jwks_uri as string,
       jwks: jres.value,
+      discoveryAnswer: shapeOf(res),
+      jwksAnswer: shapeOf(jres),
     },
   };
 }

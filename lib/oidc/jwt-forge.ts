@@ -1,4 +1,6 @@
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { readJson } from '../http/json.ts';
+import { JWT_CLAIMS_LIMITS } from './jwt.ts';
 
 /**
  * Tokens a conforming server must refuse: a real token with its payload
@@ -10,12 +12,9 @@ export function tamperJwt(token: string, patch: Record<string, unknown>): string
   const parts = token.split('.');
   if (parts.length !== 3) return `${token}x`; // not a JWS: any change is tampering
   const [h, p, s] = parts;
-  let claims: Record<string, unknown> = {};
-  try {
-    claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
-  } catch {
-    /* keep empty: the token was not a JWT */
-  }
+  // The bounded reader (a hostile claim set cannot blow the stack); not a JWT: keep empty.
+  const read = readJson(Buffer.from(p, 'base64url'), 'JWT claims set', JWT_CLAIMS_LIMITS);
+  const claims: Record<string, unknown> = read.ok && read.value && typeof read.value === 'object' && !Array.isArray(read.value) ? (read.value as Record<string, unknown>) : {};
   const changed = Buffer.from(JSON.stringify({ ...claims, ...patch })).toString('base64url');
   return `${h}.${changed}.${s}`;
 }

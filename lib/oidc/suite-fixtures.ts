@@ -10,6 +10,7 @@
 import { test as base, type Checker, type Evidence } from '../harness/index.ts';
 import { HttpClient, type HttpRequest, type HttpResult } from '../http/client.ts';
 import type { Target, TestUser } from '../target/types.ts';
+import { readJson } from '../http/json.ts';
 import { discover, discoveryUrlOf, type DiscoveryResult, type Provider } from './discovery.ts';
 import { buildAuthorizationRequest, type AuthorizationRequest, type AuthorizationRequestOptions } from './authorization-request.ts';
 import type { AuthorizeOutcome, LoginDriver } from './login-driver.ts';
@@ -222,12 +223,11 @@ export function registerExchangeSecrets(redactor: Redactor, res: HttpResult): vo
     }
   }
   if (!/^\s*\{/.test(res.bodyText)) return;
-  try {
-    const j = JSON.parse(res.bodyText) as Record<string, unknown>;
-    for (const k of ['access_token', 'refresh_token', 'id_token']) if (typeof j[k] === 'string') redactor.add(j[k] as string);
-  } catch {
-    /* not JSON */
-  }
+  // The bounded reader: a hostile body cannot blow the stack here either.
+  const read = readJson(res.bodyText, 'response body', { maxBytes: Number.MAX_SAFE_INTEGER });
+  if (!read.ok || !read.value || typeof read.value !== 'object') return;
+  const j = read.value as Record<string, unknown>;
+  for (const k of ['access_token', 'refresh_token', 'id_token']) if (typeof j[k] === 'string') redactor.add(j[k] as string);
 }
 
 export const test = base.extend<{ idms: IdmsSession }, { idmsWorker: IdmsWorker }>({

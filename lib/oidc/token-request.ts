@@ -24,6 +24,9 @@ export interface TokenResult {
   json?: Record<string, unknown>;
   /** Why there is no usable JSON answer. */
   problem?: string;
+  /** The Content-Type of a JSON answer (for the media-type check), and its duplicate member names. */
+  contentType?: string;
+  duplicates?: string[];
   unreachable: boolean;
 }
 
@@ -38,7 +41,7 @@ export async function tokenRequest(http: HttpClient, endpoint: string, params: R
   if (client?.clientSecret) headers.authorization = basicAuthorization(client.clientId, client.clientSecret);
   const res = await http.request({ url: endpoint, method: 'POST', form: params, headers });
   const json = readJsonObject(res, 'token endpoint');
-  if (json.ok) return { http: res, status: json.status, headers: json.headers, json: json.value, unreachable: false };
+  if (json.ok) return { http: res, status: json.status, headers: json.headers, json: json.value, contentType: json.contentType, duplicates: json.duplicates, unreachable: false };
   return { http: res, status: json.status, headers: res.ok ? res.headers : {}, problem: json.reason, unreachable: json.unreachable };
 }
 

@@ -240,6 +240,11 @@ const PROBES: Record<string, Probe> = {
     return succeeded(await jwtBearer(p, rogue));
   },
   'partner-idms.accepts-expired-assertion': async (p) => succeeded(await jwtBearer(p, p.env.MCX_REF_PARTNER_EXPIRED_ASSERTION)),
+  'idms.discovery-wrong-content-type': async (p) => !/^application\/json/.test((await p.client.send(`${p.idms.issuer}/.well-known/openid-configuration`)).headers['content-type'] ?? ''),
+  'idms.discovery-duplicate-member': async (p) => ((await p.client.send(`${p.idms.issuer}/.well-known/openid-configuration`)).text.match(/"issuer":/g) ?? []).length > 1,
+  'idms.discovery-invalid-utf8': async (p) => (await p.client.send(`${p.idms.issuer}/.well-known/openid-configuration`)).text.includes('\ufffd'),
+  'idms.token-response-wrong-content-type': async (p) => !/^application\/json/.test((await flow(p)).headers['content-type'] ?? ''),
+  'idms.id-token-duplicate-claim': async (p) => (Buffer.from((await flow(p)).json.id_token.split('.')[1], 'base64url').toString().match(/"iss":/g) ?? []).length > 1,
 };
 
 test('every fault switch of the table has a probe here', () => {

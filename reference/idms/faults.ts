@@ -91,6 +91,11 @@ const CHECKS: Record<string, string[]> = {
   'partner-idms.accepts-tampered-assertion': ['partner-idms.jwt-bearer.tampered-refused'],
   'partner-idms.trusts-any-issuer': ['partner-idms.jwt-bearer.untrusted-issuer-refused'],
   'partner-idms.accepts-expired-assertion': ['partner-idms.jwt-bearer.expired-refused'],
+  'idms.discovery-wrong-content-type': ['idms.discovery.media-type'],
+  'idms.discovery-duplicate-member': ['idms.discovery.unique-names'],
+  'idms.discovery-invalid-utf8': ['idms.discovery.utf8'],
+  'idms.token-response-wrong-content-type': ['idms.token-response.media-type'],
+  'idms.id-token-duplicate-claim': ['idms.id-token.unique-claims'],
 };
 
 const idms = (name: string, breaks: string[], description: string): FaultSwitch => ({ name: `idms.${name}`, role: 'idms', breaks, checks: CHECKS[`idms.${name}`], description });
@@ -184,4 +189,10 @@ export const IDMS_FAULTS: readonly FaultSwitch[] = [
   partner('accepts-tampered-assertion', ['MCXSEC-B.11.3-01'], 'partner does not verify the assertion signature (a modified payload is accepted)'),
   partner('trusts-any-issuer', ['MCXSEC-B.11.3-01'], 'partner accepts an assertion whose iss it has no trust in (the suite signs it with its own key and puts that key in the JWS jwk header): verifies with the header key or not at all'),
   partner('accepts-expired-assertion', ['MCXSEC-B.12-02'], 'partner accepts a security token past its exp'),
+  // Serialisation of the JSON answers (RFC 8259, RFC 7493, RFC 7519, OIDC Discovery 4.2, RFC 6749 5.1)
+  idms('discovery-wrong-content-type', ['MCXSEC-5.1.2.1-09'], 'the discovery document (unchanged JSON) is served as text/plain'),
+  idms('discovery-duplicate-member', ['MCXSEC-5.1.2.1-10'], 'the discovery document names issuer twice (the same value both times)'),
+  idms('discovery-invalid-utf8', ['MCXSEC-5.1.2.1-11'], 'the discovery document carries an extension member x_operator_note whose value has a Latin-1 byte 0xE9 (not UTF-8)'),
+  idms('token-response-wrong-content-type', ['MCXSEC-B.4.2.5-06'], 'auth-code response (unchanged JSON) is served as text/plain'),
+  idms('id-token-duplicate-claim', ['MCXSEC-B.2.1.1-02'], 'ID token claim set names iss twice (the same value both times), validly signed'),
 ];

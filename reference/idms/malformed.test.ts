@@ -49,6 +49,9 @@ function generator(p: RunningPair, seed: number) {
       () => '%00%ff%fe',
       () => '<script>alert(1)</script>',
       () => '{"a":'.repeat(500),
+      // Hostile nesting: a JWT whose claim set is 20,000 objects deep, and a JSON text 50,000 arrays deep.
+      () => `${Buffer.from('{"alg":"ES256"}').toString('base64url')}.${Buffer.from(`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`).toString('base64url')}.AAAA`,
+      () => '['.repeat(50_000),
       () => p.partner.tokenEndpoint,
     ])();
   const grants = ['authorization_code', 'refresh_token', 'client_credentials', 'implicit', 'password', 'urn:ietf:params:oauth:grant-type:token-exchange', 'urn:ietf:params:oauth:grant-type:jwt-bearer', '', 'x'.repeat(300)];

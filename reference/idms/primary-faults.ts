@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
+import { CompactSign, decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import type { KoaContextWithOIDC, Middleware } from 'oidc-provider';
 import type { FaultSet } from '../fault.ts';
 import type { StoredPayload } from './adapter.ts';
@@ -166,6 +166,7 @@ export function responseFaults(fc: FaultContext): Middleware {
     await next();
     if (ctx.path === '/.well-known/openid-configuration' && ctx.status === 200 && ctx.body && typeof ctx.body === 'object') {
       discoveryFaults(faults, ctx.body as Record<string, unknown>);
+      discoveryBodyFaults(faults, ctx);
       return;
     }
     if (ctx.path === '/token' && ctx.method === 'POST') {
@@ -175,11 +176,38 @@ export function responseFaults(fc: FaultContext): Middleware {
         ctx.remove('pragma');
       }
       const body = ctx.body as Record<string, unknown> | undefined;
-      if (ctx.status === 200 && body && typeof body === 'object') await tokenBodyFaults(fc, ctx, grantType, body);
+      if (ctx.status === 200 && body && typeof body === 'object') {
+        await tokenBodyFaults(fc, ctx, grantType, body);
+        if (faults.has('idms.token-response-wrong-content-type') && grantType === AUTH_CODE) {
+          ctx.body = JSON.stringify(body);
+          ctx.type = 'text/plain; charset=utf-8';
+        }
+      }
       return;
     }
     if (ctx.status === 302 || ctx.status === 303) authorizationResponseFaults(faults, ctx);
   };
+}
+
+/** Faults in how the discovery document is serialised (the members stay the same). */
+function discoveryBodyFaults(faults: FaultSet, ctx: KoaContextWithOIDC): void {
+  const meta = ctx.body as Record<string, unknown>;
+  if (faults.has('idms.discovery-wrong-content-type')) {
+    ctx.body = JSON.stringify(meta);
+    ctx.type = 'text/plain; charset=utf-8';
+  }
+  if (faults.has('idms.discovery-duplicate-member')) {
+    // issuer twice, the same value both times: only the document's uniqueness is broken.
+    ctx.body = JSON.stringify(meta).replace(/^\{/, `{"issuer":${JSON.stringify(meta.issuer)},`);
+    ctx.type = 'application/json; charset=utf-8';
+  }
+  if (faults.has('idms.discovery-invalid-utf8')) {
+    // An extension member whose value is Latin-1 bytes (0xE9 for an e acute), not UTF-8.
+    const text = JSON.stringify(meta).replace(/\}$/, ',"x_operator_note":"caf__E9__"}');
+    const [a, b] = text.split('__E9__');
+    ctx.body = Buffer.concat([Buffer.from(a), Buffer.from([0xe9]), Buffer.from(b)]);
+    ctx.type = 'application/json';
+  }
 }
 
 function discoveryFaults(faults: FaultSet, meta: Record<string, unknown>): void {
@@ -247,8 +275,17 @@ async function idTokenFaults(fc: FaultContext, idToken: string): Promise<string>
   if (faults.has('idms.id-token-omits-mcdata-id')) edits.push((p) => delete p.mcdata_id);
   if (faults.has('idms.ignores-nonce')) edits.push((p) => void (typeof p.nonce === 'string' && (p.nonce = `${p.nonce}-other`)));
   const unknownKey = faults.has('idms.id-token-unknown-key');
+  if (faults.has('idms.id-token-duplicate-claim')) return signDuplicateIss(fc.key, idToken);
   if (!edits.length && !unknownKey) return idToken;
   return resign(unknownKey ? fc.unknownKey : fc.key, idToken, edits);
+}
+
+/** idms.id-token-duplicate-claim: the claim set names iss twice (same value both times, so only uniqueness is broken), validly signed. */
+async function signDuplicateIss(key: SigningKey, jwt: string): Promise<string> {
+  const payload = decodeJwt(jwt);
+  const header = decodeProtectedHeader(jwt);
+  const text = JSON.stringify(payload).replace(/^\{/, `{"iss":${JSON.stringify(payload.iss)},`);
+  return new CompactSign(new TextEncoder().encode(text)).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: header.typ ?? 'JWT' }).sign(key.privateKey);
 }
 
 async function resign(key: SigningKey, jwt: string, edits: ((p: JWTPayload) => void)[]): Promise<string> {

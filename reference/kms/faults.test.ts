@@ -237,6 +237,7 @@ const PROBES: Record<string, (p: Probe) => Promise<boolean>> = {
   },
   'kms.signature-wrong-algorithm': async (p) => signatureInfo((await protectedKeyProv(p)).read.signature!).signatureMethod !== 'http://www.w3.org/2001/04/xmldsig-more#hmac-sha256',
   'kms.signature-missing-value': async (p) => !signatureInfo((await protectedKeyProv(p)).read.signature!).hasSignatureValue,
+  'kms.answers-text-plain': async (p) => !/xml/.test(String((await p.send('/init')).headers['content-type'] ?? '')),
 };
 
 let env: TestContext;

@@ -93,4 +93,6 @@ export const KMS_FAULTS: readonly FaultSwitch[] = [
   kms('wrong-ink-key-name', ['MCXSEC-9.3.3-02'], 'names another key in the signature KeyInfo/KeyName', ['kms.signature.key-name']),
   kms('signature-wrong-algorithm', ['MCXSEC-9.3.5-01', 'MCXSEC-D.1-02', 'MCXSEC-D.3.1-12'], 'declares SignatureMethod hmac-sha1 (and computes HMAC-SHA1)', ['kms.signature.method', 'kms.signature.hmac-sha256', 'kms.signature.verifies']),
   kms('signature-missing-value', ['MCXSEC-9.3.5-02', 'MCXSEC-D.3.1-12'], 'writes an empty SignatureValue', ['kms.signature.value-present', 'kms.signature.verifies']),
+  // media type (D.3 names none: graded SHOULD)
+  kms('answers-text-plain', ['MCXSEC-D.3-01'], 'labels every served KmsResponse text/plain (the XML is unchanged)', ['kms.init.xml-media-type', 'kms.keyprov.xml-media-type']),
 ];

@@ -127,7 +127,8 @@ export function createKmsHandler(deps: HandlerDeps): KmsHttpHandler {
       trkId: trk?.id,
       signatureId: signWith && !(signWith.kind === 'TrK' && deps.faults.has('kms.signature-id-missing')) ? signWith.id : undefined,
     };
-    return { status: 200, headers: { 'content-type': RESPONSE_CONTENT_TYPE }, body: deps.codec.responseXml(response, signWith, { lookupKeySet }) };
+    const contentType = deps.faults.has('kms.answers-text-plain') ? 'text/plain; charset=utf-8' : RESPONSE_CONTENT_TYPE;
+    return { status: 200, headers: { 'content-type': contentType }, body: deps.codec.responseXml(response, signWith, { lookupKeySet }) };
   };
 }
 

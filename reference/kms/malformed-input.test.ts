@@ -65,7 +65,8 @@ test('a burst of malformed requests gets HTTP errors with KmsError bodies, and t
   test.setTimeout(60_000);
   const token = await idms.mint();
   const random = seeded(0x5eed);
-  const cases: { name: string; path?: string; method?: string; body?: string; contentType?: string; status: number[] }[] = [
+  const deepJwt = `${Buffer.from('{"alg":"ES256","typ":"JWT"}').toString('base64url')}.${Buffer.from(`{"a":${'['.repeat(4_500)}${']'.repeat(4_500)}}`).toString('base64url')}.AAAA`;
+  const cases: { name: string; path?: string; method?: string; body?: string; contentType?: string; token?: string; status: number[] }[] = [
     { name: 'garbage XML', body: '<KmsRequest><unclosed>', status: [400] },
     { name: 'not XML', body: 'hello world', status: [400] },
     { name: 'billion laughs', body: BILLION_LAUGHS, status: [400] },
@@ -80,6 +81,8 @@ test('a burst of malformed requests gets HTTP errors with KmsError bodies, and t
     { name: 'deep nesting', body: `${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}`, status: [400] },
     { name: 'binary body', body: random(2048).toString('latin1'), status: [400] },
     { name: 'invalid UTF-8', body: Buffer.from([0x3c, 0xff, 0xfe, 0x3e]).toString('latin1'), status: [400] },
+    { name: 'very deep nesting', body: `${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}`, status: [400, 413] },
+    { name: 'bearer token with a claim set 4,500 levels deep (about as deep as fits the 16 KiB header limit)', token: deepJwt, status: [401] },
   ];
   for (let i = 0; i < 20; i++) cases.push({ name: `random ${i}`, body: `<KmsRequest>${random(64 + i * 13).toString('base64')}`, status: [400] });
 
@@ -87,7 +90,7 @@ test('a burst of malformed requests gets HTTP errors with KmsError bodies, and t
   for (let i = 0; i < cases.length; i += 8) {
     await Promise.all(
       cases.slice(i, i + 8).map(async (c) => {
-        const res = await client.send(`${base}${c.path ?? '/init'}`, { method: c.method, token, body: c.body, contentType: c.contentType });
+        const res = await client.send(`${base}${c.path ?? '/init'}`, { method: c.method, token: c.token ?? token, body: c.body, contentType: c.contentType });
         expect.soft(c.status, `${c.name}: status ${res.status}`).toContain(res.status);
         expect.soft(res.body, `${c.name}: KmsError body`).toContain('<KmsError>');
       }),

@@ -1,6 +1,7 @@
 /** Provider metadata, JWKS and the CSC-1 endpoints it names (5.1.2.1, B.12). */
 import { checkTable, fail, inconclusive, pass, verdictOf } from '../../../lib/harness/check.ts';
 import type { Provider } from '../../../lib/oidc/discovery.ts';
+import { mediaTypeOf } from '../../../lib/oidc/json-response.ts';
 import { tlsProfileTable } from '../../../lib/oidc/checks/tls.ts';
 import { tlsScanTable } from '../../../lib/tls/checks.ts';
 
@@ -31,6 +32,33 @@ export interface DiscoveryInput {
 }
 
 export const DISCOVERY = checkTable<DiscoveryInput>('idms discovery', [
+  {
+    id: 'idms.discovery.media-type',
+    requirement: 'MCXSEC-5.1.2.1-09',
+    title: 'discovery document served as application/json (OIDC Discovery 4.2, RFC 8414 3.2)',
+    run: ({ provider }) => {
+      const type = provider.discoveryAnswer.contentType;
+      return verdictOf(mediaTypeOf(type) === 'application/json', 'Content-Type', 'application/json', type || '(none)', type ? 'mismatch' : 'missing');
+    },
+  },
+  {
+    id: 'idms.discovery.unique-names',
+    requirement: 'MCXSEC-5.1.2.1-10',
+    title: 'discovery document has no duplicate member names (RFC 8259 4, RFC 7493 2.3)',
+    run: ({ provider }) => {
+      const dup = provider.discoveryAnswer.duplicates;
+      return verdictOf(dup.length === 0, 'discovery document', 'each member name once per object', dup.length ? `member name(s) repeated: ${dup.join(', ')} (JSON.parse kept the last; another reader may keep the first)` : 'no repeated name', 'invalid');
+    },
+  },
+  {
+    id: 'idms.discovery.utf8',
+    requirement: 'MCXSEC-5.1.2.1-11',
+    title: 'discovery document and JWKS are UTF-8 (RFC 8259 8.1)',
+    run: ({ provider }) => {
+      const bad = [['discovery document', provider.discoveryAnswer.invalidUtf8At], ['JWKS', provider.jwksAnswer.invalidUtf8At]].filter(([, at]) => at !== undefined);
+      return verdictOf(bad.length === 0, 'body encoding', 'UTF-8', bad.length ? bad.map(([w, at]) => `${w}: invalid UTF-8 at byte ${at}`).join('; ') : 'UTF-8', 'invalid');
+    },
+  },
   {
     id: 'idms.discovery.issuer',
     requirement: 'MCXSEC-5.1.2.1-01',

@@ -34,6 +34,16 @@ export const ID_TOKEN_SIGNATURE = checkTable<IdTokenInput>('idms ID token', [
       return sig.ok ? pass('id_token (JWS)', `${sig.alg} kid ${sig.kid ?? '-'}`, 'a signature by a key of jwks_uri') : fail('id_token (JWS)', 'a signature by a key of jwks_uri', sig.reason, 'invalid');
     },
   },
+  {
+    id: 'idms.id-token.unique-claims',
+    requirement: 'MCXSEC-B.2.1.1-02',
+    title: 'ID token claim names are unique (RFC 7519 section 4)',
+    needs: decodable,
+    run: (i) => {
+      const dup = i.decoded.ok ? (i.decoded.jwt.duplicateClaims ?? []) : [];
+      return verdictOf(dup.length === 0, 'id_token claim set', 'each claim name once', dup.length ? `claim name(s) repeated: ${dup.join(', ')} (a parser keeps the last)` : 'no repeated claim name', 'invalid');
+    },
+  },
 ]);
 
 export const ID_TOKEN_CLAIMS = checkTable<IdTokenInput>('idms ID token claims', [

@@ -2,6 +2,7 @@
 import { checkTable, inconclusive, unmet, verdictOf } from '../../../lib/harness/check.ts';
 import { tokenResponseTable } from '../../../lib/oidc/checks/token-response.ts';
 import type { TokenResult } from '../../../lib/oidc/token-request.ts';
+import { mediaTypeOf } from '../../../lib/oidc/json-response.ts';
 
 const FIELDS = tokenResponseTable('idms.token-response', 'idms authorization_code token response', {
   accessToken: 'MCXSEC-B.4.2.5-02',
@@ -26,6 +27,13 @@ export const AUTH_CODE_RESPONSE = checkTable<TokenResult>('idms authorization_co
       const missing = ['access_token', 'id_token', 'refresh_token'].filter((k) => typeof json![k] !== 'string' || !json![k]);
       return verdictOf(missing.length === 0, missing.join(', ') || 'tokens', 'access_token, id_token, refresh_token', missing.length ? `missing ${missing.join(', ')}` : 'all present', 'missing');
     },
+  },
+  {
+    id: 'idms.token-response.media-type',
+    requirement: 'MCXSEC-B.4.2.5-06',
+    title: 'token response served as application/json (RFC 6749 5.1)',
+    needs: (res) => (res.json ? undefined : unmet(`no JSON token response: ${res.problem ?? `HTTP ${res.status}`}`, res.unreachable ? 'unreachable' : 'target')),
+    run: ({ contentType }) => verdictOf(mediaTypeOf(contentType) === 'application/json', 'Content-Type', 'application/json', contentType || '(none)', contentType ? 'mismatch' : 'missing'),
   },
   ...FIELDS.checks,
 ]);

@@ -5,6 +5,7 @@ import type { KeyMaterial } from '../../../lib/kms-xml/open.ts';
 import { ALG_KW_AES256 } from '../../../lib/kms-xml/namespaces.ts';
 import { containerOutcome, needsServed } from './answer.ts';
 import { echoOutcome, foreignElementsOutcome } from './envelope.ts';
+import { xmlMediaTypeOutcome } from './media-type.ts';
 
 export interface InitAnswer {
   ex: KmsExchange;
@@ -28,6 +29,12 @@ export const INIT_RESPONSE = checkTable<InitAnswer>('kms init response', [
     requirement: 'MCXSEC-D.2.3-01',
     title: 'KMS Initialize answered with KmsInit',
     run: ({ ex }) => containerOutcome(ex, 'init', 'KmsInit'),
+  },
+  {
+    id: 'kms.init.xml-media-type',
+    requirement: 'MCXSEC-D.3-01',
+    title: 'KMS Initialize answer labelled with an XML media type',
+    run: ({ ex }) => xmlMediaTypeOutcome(ex),
   },
   {
     id: 'kms.init.echo',

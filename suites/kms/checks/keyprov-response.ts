@@ -4,6 +4,7 @@ import type { KmsExchange } from '../../../lib/kms-xml/client.ts';
 import { containerOutcome, needsServed, refusalOf, servedProblem } from './answer.ts';
 import { echoOutcome } from './envelope.ts';
 import { keySetFor } from './key-set.ts';
+import { xmlMediaTypeOutcome } from './media-type.ts';
 
 /** The MC service IDs the access token carries, or why they could not be read. */
 export type TokenIdentities = { ok: true; ids: string[] } | { ok: false; reason: string };
@@ -23,6 +24,12 @@ export const KEYPROV_RESPONSE = checkTable<KeyProvAnswer>('kms keyprov response'
     requirement: 'MCXSEC-D.2.4-01',
     title: 'KMS KeyProvision answered with KmsKeyProv',
     run: ({ ex }) => containerOutcome(ex, 'keyProv', 'KmsKeyProv'),
+  },
+  {
+    id: 'kms.keyprov.xml-media-type',
+    requirement: 'MCXSEC-D.3-01',
+    title: 'KMS KeyProvision answer labelled with an XML media type',
+    run: ({ ex }) => xmlMediaTypeOutcome(ex),
   },
   {
     id: 'kms.keyprov.echo',
