@@ -240,6 +240,31 @@ const PROBES: Record<string, Probe> = {
     return succeeded(await jwtBearer(p, rogue));
   },
   'partner-idms.accepts-expired-assertion': async (p) => succeeded(await jwtBearer(p, p.env.MCX_REF_PARTNER_EXPIRED_ASSERTION)),
+
+  'idms.omits-access-token': async (p) => {
+    const r = await flow(p);
+    return r.status === 200 && r.json.access_token === undefined && typeof r.json.id_token === 'string' && typeof r.json.refresh_token === 'string';
+  },
+  'idms.omits-id-token': async (p) => {
+    const r = await flow(p);
+    return r.status === 200 && r.json.id_token === undefined && typeof r.json.access_token === 'string';
+  },
+  'idms.refuses-authorization-code-grant': async (p) => {
+    const r = await flow(p);
+    return r.status === 400 && r.json.error === 'unsupported_grant_type';
+  },
+  'idms.authorization-response-without-code': async (p) => {
+    const c = await code(p, { state: 'state-7' });
+    return c.state === 'state-7' && c.code === null;
+  },
+  'idms.exchange-omits-access-token': async (p) => {
+    const r = await exchange(p, (await flow(p)).json.access_token);
+    return r.status === 200 && r.json.access_token === undefined && r.json.issued_token_type === JWT_TYPE;
+  },
+  'partner-idms.omits-access-token': async (p) => {
+    const r = await jwtBearer(p, await securityToken(p));
+    return r.status === 200 && r.json.access_token === undefined && /^bearer$/i.test(r.json.token_type);
+  },
 };
 
 test('every fault switch of the table has a probe here', () => {

@@ -127,6 +127,7 @@ export async function startPartnerIdms(opts: PartnerOptions): Promise<PartnerIdm
     const body: Record<string, unknown> = { access_token: value, token_type: 'Bearer', expires_in: token.expiration, scope: token.scope };
     if (faults.has('partner-idms.token-type-not-bearer')) body.token_type = 'pop';
     if (faults.has('partner-idms.omits-expires-in')) delete body.expires_in;
+    if (faults.has('partner-idms.omits-access-token')) delete body.access_token;
     ctx.body = body;
   }, ['assertion', 'scope']);
 

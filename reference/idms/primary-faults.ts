@@ -174,6 +174,12 @@ export function responseFaults(fc: FaultContext): Middleware {
         ctx.remove('cache-control');
         ctx.remove('pragma');
       }
+      if (faults.has('idms.refuses-authorization-code-grant') && grantType === AUTH_CODE) {
+        // The provider redeemed the code; the client is told the grant type is not supported.
+        ctx.status = 400;
+        ctx.body = { error: 'unsupported_grant_type', error_description: 'unsupported grant_type requested' };
+        return;
+      }
       const body = ctx.body as Record<string, unknown> | undefined;
       if (ctx.status === 200 && body && typeof body === 'object') await tokenBodyFaults(fc, ctx, grantType, body);
       return;
@@ -198,6 +204,7 @@ function authorizationResponseFaults(faults: FaultSet, ctx: KoaContextWithOIDC):
     url.hash = url.search.slice(1);
     url.search = '';
   }
+  if (faults.has('idms.authorization-response-without-code')) url.searchParams.delete('code');
   ctx.set('location', url.toString());
 }
 
@@ -208,6 +215,8 @@ async function tokenBodyFaults(fc: FaultContext, ctx: KoaContextWithOIDC, grantT
     if (faults.has('idms.expires-in-mismatch') && typeof body.expires_in === 'number') body.expires_in *= 6;
     if (faults.has('idms.omits-expires-in')) delete body.expires_in;
     if (faults.has('idms.omits-refresh-token')) delete body.refresh_token;
+    if (faults.has('idms.omits-access-token')) delete body.access_token;
+    if (faults.has('idms.omits-id-token')) delete body.id_token;
   }
   if (grantType === REFRESH) {
     if (faults.has('idms.refresh-allows-wider-scope') && typeof ctx.oidc?.params?.scope === 'string') body.scope = ctx.oidc.params.scope;
@@ -219,6 +228,7 @@ async function tokenBodyFaults(fc: FaultContext, ctx: KoaContextWithOIDC, grantT
     if (faults.has('idms.exchange-wrong-issued-token-type')) body.issued_token_type = 'urn:ietf:params:oauth:token-type:access_token';
     if (faults.has('idms.exchange-token-type-not-bearer')) body.token_type = 'N_A';
     if (faults.has('idms.exchange-omits-expires-in')) delete body.expires_in;
+    if (faults.has('idms.exchange-omits-access-token')) delete body.access_token;
     return;
   }
   if (typeof body.access_token === 'string') {
