@@ -261,6 +261,12 @@ const PROBES: Record<string, Probe> = {
     const r = await exchange(p, (await flow(p)).json.access_token);
     return r.status === 200 && r.json.access_token === undefined && r.json.issued_token_type === JWT_TYPE;
   },
+  'idms.exchange-refuses-jwt-subject-token-type': async (p) => {
+    const at = (await flow(p)).json.access_token;
+    const jwtTyped = await exchange(p, at);
+    const accessTyped = await token(p, { grant_type: EXCHANGE, subject_token: at, subject_token_type: 'urn:ietf:params:oauth:token-type:access_token', resource: p.partner.tokenEndpoint });
+    return jwtTyped.status === 400 && jwtTyped.json.error === 'invalid_request' && succeeded(accessTyped);
+  },
   'partner-idms.omits-access-token': async (p) => {
     const r = await jwtBearer(p, await securityToken(p));
     return r.status === 200 && r.json.access_token === undefined && /^bearer$/i.test(r.json.token_type);

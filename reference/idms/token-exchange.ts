@@ -44,6 +44,9 @@ export function tokenExchangeHandler(opts: TokenExchangeOptions) {
     }
     const resource: string | undefined = params.resource || undefined;
     if (resource !== undefined && !isAbsoluteUriWithoutFragment(resource)) throw new errors.InvalidTarget('resource must be an absolute URI without a fragment');
+    if (faults.has('idms.exchange-refuses-jwt-subject-token-type') && params.subject_token_type === JWT_TOKEN_TYPE) {
+      throw new errors.InvalidRequest(`unsupported subject_token_type; use ${ACCESS_TOKEN_TYPE}`);
+    }
     if (params.subject_token_type !== JWT_TOKEN_TYPE && params.subject_token_type !== ACCESS_TOKEN_TYPE) {
       throw new errors.InvalidRequest(`unsupported subject_token_type; use ${JWT_TOKEN_TYPE}`);
     }
