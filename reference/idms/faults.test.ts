@@ -267,6 +267,7 @@ const PROBES: Record<string, Probe> = {
     const accessTyped = await token(p, { grant_type: EXCHANGE, subject_token: at, subject_token_type: 'urn:ietf:params:oauth:token-type:access_token', resource: p.partner.tokenEndpoint });
     return jwtTyped.status === 400 && jwtTyped.json.error === 'invalid_request' && succeeded(accessTyped);
   },
+  'partner-idms.plain-http': async (p) => p.partner.tokenEndpoint.startsWith('http:') && succeeded(await jwtBearer(p, await securityToken(p))),
   'partner-idms.omits-access-token': async (p) => {
     const r = await jwtBearer(p, await securityToken(p));
     return r.status === 200 && r.json.access_token === undefined && /^bearer$/i.test(r.json.token_type);

@@ -98,6 +98,7 @@ const CHECKS: Record<string, string[]> = {
   'idms.exchange-omits-access-token': ['idms.token-exchange.offered', 'idms.token-exchange.returns-security-token', 'idms.token-exchange-response.access-token'],
   'partner-idms.omits-access-token': ['partner-idms.jwt-bearer.issues-access-token', 'partner-idms.jwt-bearer-response.access-token'],
   'idms.exchange-refuses-jwt-subject-token-type': ['idms.token-exchange.accepted', 'idms.token-exchange.subject-token-type'],
+  'partner-idms.plain-http': ['partner-idms.tls.https'],
 };
 
 const idms = (name: string, breaks: string[], description: string): FaultSwitch => ({ name: `idms.${name}`, role: 'idms', breaks, checks: CHECKS[`idms.${name}`], description });
@@ -199,4 +200,5 @@ export const IDMS_FAULTS: readonly FaultSwitch[] = [
   { ...idms('exchange-omits-access-token', ['MCXSEC-5.1.4.2-04', 'MCXSEC-B.7.3-01', 'MCXSEC-B.7.3-02'], 'token exchange response (200) has no access_token (issued_token_type, token_type and expires_in still present)'), blocks: ['MCXSEC-5.1.4.2-05', 'MCXSEC-5.1.4.2-06', 'MCXSEC-B.11.3-01', 'MCXSEC-B.12-02', 'MCXSEC-B.7.4-03', 'MCXSEC-B.7.4-05', 'MCXSEC-B.7.5-01', 'MCXSEC-B.7.5-02', 'MCXSEC-B.7.5-03', 'MCXSEC-B.8-01', 'MCXSEC-B.8-02', 'MCXSEC-B.8-03', 'MCXSEC-B.8-04', 'MCXSEC-B.8-05', 'MCXSEC-B.9-01'] },
   { ...partner('omits-access-token', ['MCXSEC-5.1.4.2-06', 'MCXSEC-B.7.5-01'], 'JWT-bearer response (200) has no access_token'), blocks: ['MCXSEC-B.7.4-05', 'MCXSEC-B.9-01'] },
   { ...idms('exchange-refuses-jwt-subject-token-type', ['MCXSEC-B.7.2-01', 'MCXSEC-B.7.2-04'], 'token exchange answers 400 invalid_request to subject_token_type urn:ietf:params:oauth:token-type:jwt (the same token is exchanged under ...:access_token)'), blocks: ['MCXSEC-5.1.4.2-04', 'MCXSEC-5.1.4.2-05', 'MCXSEC-5.1.4.2-06', 'MCXSEC-B.11.3-01', 'MCXSEC-B.12-02', 'MCXSEC-B.7.2-02', 'MCXSEC-B.7.2-03', 'MCXSEC-B.7.3-01', 'MCXSEC-B.7.3-02', 'MCXSEC-B.7.3-03', 'MCXSEC-B.7.3-04', 'MCXSEC-B.7.3-05', 'MCXSEC-B.7.4-03', 'MCXSEC-B.7.4-05', 'MCXSEC-B.7.5-01', 'MCXSEC-B.7.5-02', 'MCXSEC-B.7.5-03', 'MCXSEC-B.8-01', 'MCXSEC-B.8-02', 'MCXSEC-B.8-03', 'MCXSEC-B.8-04', 'MCXSEC-B.8-05', 'MCXSEC-B.9-01'] },
+  { ...partner('plain-http', ['MCXSEC-5.1.4.2-01'], 'the partner token endpoint (the URL the target document names) is served over plain HTTP (http://), the JWT-bearer grant works there'), blocks: ['MCXSEC-B.12-04', 'MCXSEC-B.12-05'] },
 ];
