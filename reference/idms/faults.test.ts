@@ -307,3 +307,47 @@ for (const fault of IDMS_FAULTS) {
     }
   });
 }
+
+/**
+ * Pure faults: a switch that changes the access tokens issued changes nothing
+ * else. The token exchange still refuses every subject token it refused
+ * without the switch, and now also the switch's own defective token (the
+ * IdMS validates it as it would any other): no relaxed validation rides along.
+ */
+const ACCESS_TOKEN_FAULTS = ['idms.access-token-unknown-key', 'idms.access-token-omits-exp', 'idms.access-token-omits-client-id'];
+
+async function exchangeAnswers(p: RunningPair) {
+  const at = (await flow(p)).json.access_token as string;
+  return {
+    own: succeeded(await exchange(p, at)),
+    garbage: succeeded(await exchange(p, 'this-is-not-a-jwt')),
+    tampered: succeeded(await exchange(p, tamper(at, (c) => (c.sub = 'bob-0001')))),
+    expired: succeeded(await exchange(p, p.env.MCX_REF_IDMS_EXPIRED_ACCESS_TOKEN)),
+    withoutResource: succeeded(await exchange(p, at, null)),
+  };
+}
+
+test.describe('access-token faults leave the token exchange validation as it was', () => {
+  let baseline: Awaited<ReturnType<typeof exchangeAnswers>>;
+  test.beforeAll(async () => {
+    const pair = await startPair();
+    try {
+      baseline = await exchangeAnswers(pair);
+    } finally {
+      await pair.stop();
+    }
+  });
+  test('baseline: only the valid access token is exchanged', () => {
+    expect(baseline).toEqual({ own: true, garbage: false, tampered: false, expired: false, withoutResource: false });
+  });
+  for (const name of ACCESS_TOKEN_FAULTS) {
+    test(`${name}: the exchange refuses what it refused before, and the defective token too`, async () => {
+      const pair = await startPair([name]);
+      try {
+        expect(await exchangeAnswers(pair)).toEqual({ ...baseline, own: false });
+      } finally {
+        await pair.stop();
+      }
+    });
+  }
+});
