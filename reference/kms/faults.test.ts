@@ -237,6 +237,10 @@ const PROBES: Record<string, (p: Probe) => Promise<boolean>> = {
   },
   'kms.signature-wrong-algorithm': async (p) => signatureInfo((await protectedKeyProv(p)).read.signature!).signatureMethod !== 'http://www.w3.org/2001/04/xmldsig-more#hmac-sha256',
   'kms.signature-missing-value': async (p) => !signatureInfo((await protectedKeyProv(p)).read.signature!).hasSignatureValue,
+  'kms.keyprov-answers-init': async (p) => {
+    const m = readResponse((await p.send('/keyprov')).body).message;
+    return !!m?.init && !m.keyProv;
+  },
 };
 
 let env: TestContext;
