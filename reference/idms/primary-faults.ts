@@ -22,7 +22,7 @@ export interface FaultContext {
   key: SigningKey;
   /** A key of the right algorithm that the JWKS does not publish. */
   unknownKey: SigningKey;
-  clients: { clientId: string; clientSecret: string }[];
+  clients: { clientId: string; clientSecret?: string }[];
   userServiceIds: (accountId: string) => Record<string, string> | undefined;
   /** Opaque stand-ins handed out by `idms.opaque-access-token`, mapped to the real JWT. */
   opaqueAccessTokens: Map<string, string>;
@@ -106,10 +106,13 @@ export async function rewriteTokenRequest(fc: FaultContext, req: IncomingMessage
   const basicId = basicClientId(req.headers.authorization);
   if (ignoreClientId && basicId !== undefined && form.has('client_id') && form.get('client_id') !== basicId) form.delete('client_id');
   if (skipAuth && form.get('grant_type') === AUTH_CODE) {
-    const client = fc.clients.find((c) => c.clientId === (form.get('client_id') ?? basicId)) ?? fc.clients[0];
-    form.delete('client_id');
-    form.delete('client_secret');
-    req.headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`;
+    const client = fc.clients.find((c) => c.clientId === (form.get('client_id') ?? basicId));
+    if (client?.clientSecret || !client) {
+      const confidential = client ?? fc.clients.find((c) => c.clientSecret)!;
+      form.delete('client_id');
+      form.delete('client_secret');
+      req.headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(confidential.clientId)}:${encodeURIComponent(confidential.clientSecret ?? '')}`).toString('base64')}`;
+    }
   }
   (req as IncomingMessage & { body?: string }).body = form.toString();
 }
