@@ -16,6 +16,11 @@ const WITHOUT_CONTROL: Record<string, string> = {
   // single-service-provider IdMS may), so the requirement is not-applicable against it and no fault
   // can turn it FAIL. A control needs a reference that claims and implements a consent page.
   'MCXSEC-C.1-01': 'idms.consent-page is not claimed by the reference IdMS: the requirement is not-applicable there',
+  // Every KMS exchange of the suite carries the bearer token in the Authorization header: a KMS that does not take it
+  // there refuses every request, so no fault fails B.10-01 alone; every other KMS check loses its input, and several
+  // KMS tables grade a refusal as their own failure. A control needs the KMS suite to judge "every request refused"
+  // once (B.10-01) and leave the rest inconclusive (suites/kms, not this change).
+  'MCXSEC-B.10-01': 'a KMS refusing the Authorization bearer header refuses every request: no fault isolates it yet (suites/kms)',
 };
 
 test('every covered requirement of idms, partner-idms and kms has a negative control', async () => {
