@@ -105,6 +105,8 @@ function problemsOf(variant: Variant, doc: Record<string, unknown>, results: Res
   for (const r of results.requirements) {
     if (r.tests.length === 0) continue;
     const entry = catalog.byId.get(r.id);
+    // A requirement of a role the variant does not run (a cross-role check) is rightly not tested.
+    if (r.verdict === 'not-tested' && variant.roles && !entry?.roles.some((role) => variant.roles!.includes(role))) continue;
     const gated = entry?.ics !== undefined && ics[entry.ics] !== true;
     const why = variant.notPass?.[r.id];
     const ok = gated ? r.verdict === 'not-applicable' : why !== undefined ? r.verdict === 'inconclusive' || r.verdict === 'not-applicable' : r.verdict === 'pass' || r.verdict === 'not-applicable';
