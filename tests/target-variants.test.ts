@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { runConformance } from '../cli/commands/run.ts';
 import { startReferenceDomain } from '../reference/domain.ts';
+import { PUBLIC_CLIENT_ID } from '../reference/idms/index.ts';
 import { loadCatalog } from '../lib/requirements/catalog.ts';
 import type { Results } from '../lib/report/types.ts';
 
@@ -25,6 +26,8 @@ interface Variant {
   notPass?: Record<string, string>;
   /** Roles to run (default: every role of the target). */
   roles?: string[];
+  /** Requirement IDs that must come out not-applicable here (and must have a test). */
+  notApplicable?: string[];
 }
 
 /**
@@ -49,11 +52,11 @@ const VARIANTS: Variant[] = [
     change(doc) {
       (doc as Doc).tls!.verify = false;
     },
-    // With verification off the suite sees HTTPS but cannot say whose certificate it was.
+    // Every requirement that a verified server certificate proves: unverified, the suite saw a TLS session with someone.
     notPass: {
-      'MCXSEC-D.1-01': 'the KMS certificate was not verified',
-      'MCXSEC-5.3.2-01': 'the KMS certificate was not verified',
-      'MCXSEC-B.12-04': 'the partner token endpoint certificate was not verified',
+      'MCXSEC-B.12-04': 'TLS protection with an authenticated IdM server: the partner certificate was not verified',
+      'MCXSEC-D.1-01': 'HTTPS to the KMS: its certificate was not verified',
+      'MCXSEC-5.3.2-01': 'HTTPS from the KM client to the KMS: its certificate was not verified',
     },
   },
   {
@@ -65,6 +68,33 @@ const VARIANTS: Variant[] = [
     // The KMS suite takes its access tokens through form logins only (the target-file issue gives it its own token source).
     roles: ['idms', 'partner-idms'],
   },
+  {
+    name: 'no external KMS',
+    change(doc) {
+      const kms = (doc as Doc).kms!;
+      delete kms.externalKmsUris;
+      (doc as Doc).ics!['kms.external-kms'] = false;
+    },
+    roles: ['kms'],
+    notApplicable: ['MCXSEC-D.3.1-04', 'MCXSEC-5.3.1.2-03'],
+    // The D.2.6 test asks Cert for the first External KMS of the target; with none it cannot run. (suites/kms could make it
+    // depend on kms.external-kms too, and these would be not-applicable rather than inconclusive.)
+    notPass: {
+      'MCXSEC-D.2.6-01': 'Cert for an External KMS: the target names none (kms.externalKmsUris)',
+      'MCXSEC-D.3.1-05': 'judged on the Cert answer for an External KMS, which cannot be asked',
+      'MCXSEC-D.3.2.2-02': 'the External certificate role is judged on the Cert answer, which cannot be asked',
+    },
+  },
+  {
+    name: 'no client secret (a public client, PKCE only)',
+    change(doc) {
+      const idms = (doc as Doc).idms!;
+      idms.clientId = PUBLIC_CLIENT_ID;
+      delete idms.clientSecret;
+      (doc as Doc).ics!['idms.client-secret'] = false;
+    },
+    notApplicable: ['MCXSEC-B.4.2.1-02', 'MCXSEC-B.4.2.4-01'],
+  },
 ];
 
 const catalog = loadCatalog();
@@ -75,12 +105,16 @@ function problemsOf(variant: Variant, doc: Record<string, unknown>, results: Res
   for (const r of results.requirements) {
     if (r.tests.length === 0) continue;
     const entry = catalog.byId.get(r.id);
-    // A check of a role the variant does not run is not judged (not-tested, "role not under test").
-    if (variant.roles && entry && !entry.roles.some((role) => variant.roles!.includes(role))) continue;
+    // A requirement of a role the variant does not run (a cross-role check) is rightly not tested.
+    if (r.verdict === 'not-tested' && variant.roles && !entry?.roles.some((role) => variant.roles!.includes(role))) continue;
     const gated = entry?.ics !== undefined && ics[entry.ics] !== true;
     const why = variant.notPass?.[r.id];
     const ok = gated ? r.verdict === 'not-applicable' : why !== undefined ? r.verdict === 'inconclusive' || r.verdict === 'not-applicable' : r.verdict === 'pass' || r.verdict === 'not-applicable';
     if (!ok) problems.push(`${r.id} ${r.verdict}${gated ? ` (its feature ${entry!.ics} is not claimed: expected not-applicable)` : why ? ` (must not pass: ${why})` : ''}: ${r.reason ?? ''}`);
+  }
+  for (const id of variant.notApplicable ?? []) {
+    const r = results.requirements.find((x) => x.id === id);
+    if (r?.verdict !== 'not-applicable' || r.tests.length === 0) problems.push(`${id} must be not-applicable under '${variant.name}' (with a test), got ${r?.verdict ?? 'no verdict'} with ${r?.tests.length ?? 0} test(s)`);
   }
   return problems;
 }

@@ -8,8 +8,8 @@ const HELP = `usage: mcx-conformance catalog [--json]
 
 Prints, per role, per clause group and in total, how many TS 33.180 statements are catalogued,
 how many are testable by a black box, how many at least one conformance test
-covers, and how many of those have a negative control (a fault switch of the
-reference domain that breaks them).
+covers, how many of those have a negative control (a fault switch of the
+reference domain that breaks them) and how many have none (listed by ID).
 `;
 
 export const catalogCommand: Command = {
@@ -33,7 +33,7 @@ export const catalogCommand: Command = {
     for (const e of listed.errors) process.stderr.write(`warning: a suite could not be listed: ${e.split('\n')[0]}\n`);
     const coverage = computeCoverage(catalog, requirementUses(listed.tests), FAULTS.flatMap((f) => f.breaks));
     if (values.json) process.stdout.write(JSON.stringify(coverage, null, 2) + '\n');
-    else process.stdout.write(`statements catalogued, testable, covered by >= 1 test, covered by a test with a negative control:\n\n${formatCoverage(coverage)}`);
+    else process.stdout.write(`statements catalogued, testable, covered by >= 1 test, covered by a test with a negative control, covered without one:\n\n${formatCoverage(coverage)}`);
     return 0;
   },
 };

@@ -245,6 +245,38 @@ const PROBES: Record<string, Probe> = {
   'idms.discovery-invalid-utf8': async (p) => (await p.client.send(`${p.idms.issuer}/.well-known/openid-configuration`)).text.includes('\ufffd'),
   'idms.token-response-wrong-content-type': async (p) => !/^application\/json/.test((await flow(p)).headers['content-type'] ?? ''),
   'idms.id-token-duplicate-claim': async (p) => (Buffer.from((await flow(p)).json.id_token.split('.')[1], 'base64url').toString().match(/"iss":/g) ?? []).length > 1,
+
+  'idms.omits-access-token': async (p) => {
+    const r = await flow(p);
+    return r.status === 200 && r.json.access_token === undefined && typeof r.json.id_token === 'string' && typeof r.json.refresh_token === 'string';
+  },
+  'idms.omits-id-token': async (p) => {
+    const r = await flow(p);
+    return r.status === 200 && r.json.id_token === undefined && typeof r.json.access_token === 'string';
+  },
+  'idms.refuses-authorization-code-grant': async (p) => {
+    const r = await flow(p);
+    return r.status === 400 && r.json.error === 'unsupported_grant_type';
+  },
+  'idms.authorization-response-without-code': async (p) => {
+    const c = await code(p, { state: 'state-7' });
+    return c.state === 'state-7' && c.code === null;
+  },
+  'idms.exchange-omits-access-token': async (p) => {
+    const r = await exchange(p, (await flow(p)).json.access_token);
+    return r.status === 200 && r.json.access_token === undefined && r.json.issued_token_type === JWT_TYPE;
+  },
+  'idms.exchange-refuses-jwt-subject-token-type': async (p) => {
+    const at = (await flow(p)).json.access_token;
+    const jwtTyped = await exchange(p, at);
+    const accessTyped = await token(p, { grant_type: EXCHANGE, subject_token: at, subject_token_type: 'urn:ietf:params:oauth:token-type:access_token', resource: p.partner.tokenEndpoint });
+    return jwtTyped.status === 400 && jwtTyped.json.error === 'invalid_request' && succeeded(accessTyped);
+  },
+  'partner-idms.plain-http': async (p) => p.partner.tokenEndpoint.startsWith('http:') && succeeded(await jwtBearer(p, await securityToken(p))),
+  'partner-idms.omits-access-token': async (p) => {
+    const r = await jwtBearer(p, await securityToken(p));
+    return r.status === 200 && r.json.access_token === undefined && /^bearer$/i.test(r.json.token_type);
+  },
 };
 
 test('every fault switch of the table has a probe here', () => {
@@ -280,3 +312,47 @@ for (const fault of IDMS_FAULTS) {
     }
   });
 }
+
+/**
+ * Pure faults: a switch that changes the access tokens issued changes nothing
+ * else. The token exchange still refuses every subject token it refused
+ * without the switch, and now also the switch's own defective token (the
+ * IdMS validates it as it would any other): no relaxed validation rides along.
+ */
+const ACCESS_TOKEN_FAULTS = ['idms.access-token-unknown-key', 'idms.access-token-omits-exp', 'idms.access-token-omits-client-id'];
+
+async function exchangeAnswers(p: RunningPair) {
+  const at = (await flow(p)).json.access_token as string;
+  return {
+    own: succeeded(await exchange(p, at)),
+    garbage: succeeded(await exchange(p, 'this-is-not-a-jwt')),
+    tampered: succeeded(await exchange(p, tamper(at, (c) => (c.sub = 'bob-0001')))),
+    expired: succeeded(await exchange(p, p.env.MCX_REF_IDMS_EXPIRED_ACCESS_TOKEN)),
+    withoutResource: succeeded(await exchange(p, at, null)),
+  };
+}
+
+test.describe('access-token faults leave the token exchange validation as it was', () => {
+  let baseline: Awaited<ReturnType<typeof exchangeAnswers>>;
+  test.beforeAll(async () => {
+    const pair = await startPair();
+    try {
+      baseline = await exchangeAnswers(pair);
+    } finally {
+      await pair.stop();
+    }
+  });
+  test('baseline: only the valid access token is exchanged', () => {
+    expect(baseline).toEqual({ own: true, garbage: false, tampered: false, expired: false, withoutResource: false });
+  });
+  for (const name of ACCESS_TOKEN_FAULTS) {
+    test(`${name}: the exchange refuses what it refused before, and the defective token too`, async () => {
+      const pair = await startPair([name]);
+      try {
+        expect(await exchangeAnswers(pair)).toEqual({ ...baseline, own: false });
+      } finally {
+        await pair.stop();
+      }
+    });
+  }
+});

@@ -15,6 +15,8 @@ export interface KmsTrust {
 }
 
 export const CLIENT_ID = 'mcx-client';
+/** A second registration of the MCX client as a public client: PKCE only, no secret (a target file may name it instead). */
+export const PUBLIC_CLIENT_ID = 'mcx-public-client';
 const CLIENT_SECRET_ENV = 'MCX_REF_IDMS_CLIENT_SECRET';
 const EXPIRED_ACCESS_TOKEN_ENV = 'MCX_REF_IDMS_EXPIRED_ACCESS_TOKEN';
 const EXPIRED_ASSERTION_ENV = 'MCX_REF_PARTNER_EXPIRED_ASSERTION';
@@ -38,7 +40,7 @@ export async function startIdmsPair(ctx: ComponentContext): Promise<{ components
     key,
     unknownKey,
     accounts,
-    clients: [{ clientId: CLIENT_ID, clientSecret }],
+    clients: [{ clientId: CLIENT_ID, clientSecret }, { clientId: PUBLIC_CLIENT_ID }],
     cookieKey: randomSecret(32),
   });
   let partner: PartnerIdms;

@@ -6,7 +6,9 @@ import type { ServerTls } from '../component.ts';
 import type { FaultSet } from '../fault.ts';
 import { ModelStore } from './adapter.ts';
 import type { SigningKey } from './keys.ts';
-import { jsonNotFound, listenHttps, type HttpsEndpoint } from './https-server.ts';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { jsonNotFound, listenHttps, type Handler, type HttpsEndpoint } from './https-server.ts';
 import { page } from './login.ts';
 import { PARTNER_SCOPES, serviceIdClaimsFor, splitScope } from './scopes.ts';
 
@@ -42,9 +44,14 @@ const PARTNER_CLAIMS = Symbol('partner service id claims');
 export async function startPartnerIdms(opts: PartnerOptions): Promise<PartnerIdms> {
   const { faults, key } = opts;
   const trustedKeys = await fetchJwks(opts.trustedIssuer, opts.tls.caPem);
-  const endpoint = await listenHttps(opts.tls);
-  const issuer = endpoint.origin;
-  const tokenEndpoint = `${issuer}/token`;
+  const tlsEndpoint = await listenHttps(opts.tls);
+  const issuer = tlsEndpoint.origin;
+  // `partner-idms.plain-http`: the token endpoint (the one the target document names) is served over plain HTTP.
+  const plain = faults.has('partner-idms.plain-http') ? await listenPlainHttp() : undefined;
+  const endpoint: HttpsEndpoint = plain
+    ? { origin: issuer, handle: (h) => (tlsEndpoint.handle(h), plain.handle(h)), close: async () => void (await Promise.all([tlsEndpoint.close(), plain.close()])) }
+    : tlsEndpoint;
+  const tokenEndpoint = `${plain?.origin ?? issuer}/token`;
   const resource = `${issuer}/resource-servers/mcx`;
   const store = new ModelStore();
 
@@ -127,6 +134,7 @@ export async function startPartnerIdms(opts: PartnerOptions): Promise<PartnerIdm
     const body: Record<string, unknown> = { access_token: value, token_type: 'Bearer', expires_in: token.expiration, scope: token.scope };
     if (faults.has('partner-idms.token-type-not-bearer')) body.token_type = 'pop';
     if (faults.has('partner-idms.omits-expires-in')) delete body.expires_in;
+    if (faults.has('partner-idms.omits-access-token')) delete body.access_token;
     ctx.body = body;
   }, ['assertion', 'scope']);
 
@@ -175,6 +183,22 @@ export async function startPartnerIdms(opts: PartnerOptions): Promise<PartnerIdm
   for (const ev of ['server_error', 'grant.error']) provider.on(ev, () => undefined);
   endpoint.handle(provider.callback());
   return { issuer, tokenEndpoint, resource, provider, endpoint };
+}
+
+/** A plain-HTTP listener on 127.0.0.1 (the `partner-idms.plain-http` fault only). */
+async function listenPlainHttp(): Promise<HttpsEndpoint> {
+  let handler: Handler = (_req, res) => void res.writeHead(503).end();
+  const server = createHttpServer({ requestTimeout: 15_000, headersTimeout: 10_000 }, (req, res) => void Promise.resolve(handler(req, res)).catch(() => res.destroy()));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    handle: (h) => void (handler = h),
+    close: () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections())),
+  };
 }
 
 function hasHeaderJwk(jwt: string): boolean {

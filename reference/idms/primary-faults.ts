@@ -22,7 +22,7 @@ export interface FaultContext {
   key: SigningKey;
   /** A key of the right algorithm that the JWKS does not publish. */
   unknownKey: SigningKey;
-  clients: { clientId: string; clientSecret: string }[];
+  clients: { clientId: string; clientSecret?: string }[];
   userServiceIds: (accountId: string) => Record<string, string> | undefined;
   /** Opaque stand-ins handed out by `idms.opaque-access-token`, mapped to the real JWT. */
   opaqueAccessTokens: Map<string, string>;
@@ -106,10 +106,13 @@ export async function rewriteTokenRequest(fc: FaultContext, req: IncomingMessage
   const basicId = basicClientId(req.headers.authorization);
   if (ignoreClientId && basicId !== undefined && form.has('client_id') && form.get('client_id') !== basicId) form.delete('client_id');
   if (skipAuth && form.get('grant_type') === AUTH_CODE) {
-    const client = fc.clients.find((c) => c.clientId === (form.get('client_id') ?? basicId)) ?? fc.clients[0];
-    form.delete('client_id');
-    form.delete('client_secret');
-    req.headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`;
+    const client = fc.clients.find((c) => c.clientId === (form.get('client_id') ?? basicId));
+    if (client?.clientSecret || !client) {
+      const confidential = client ?? fc.clients.find((c) => c.clientSecret)!;
+      form.delete('client_id');
+      form.delete('client_secret');
+      req.headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(confidential.clientId)}:${encodeURIComponent(confidential.clientSecret ?? '')}`).toString('base64')}`;
+    }
   }
   (req as IncomingMessage & { body?: string }).body = form.toString();
 }
@@ -175,6 +178,12 @@ export function responseFaults(fc: FaultContext): Middleware {
         ctx.remove('cache-control');
         ctx.remove('pragma');
       }
+      if (faults.has('idms.refuses-authorization-code-grant') && grantType === AUTH_CODE) {
+        // The provider redeemed the code; the client is told the grant type is not supported.
+        ctx.status = 400;
+        ctx.body = { error: 'unsupported_grant_type', error_description: 'unsupported grant_type requested' };
+        return;
+      }
       const body = ctx.body as Record<string, unknown> | undefined;
       if (ctx.status === 200 && body && typeof body === 'object') {
         await tokenBodyFaults(fc, ctx, grantType, body);
@@ -226,6 +235,7 @@ function authorizationResponseFaults(faults: FaultSet, ctx: KoaContextWithOIDC):
     url.hash = url.search.slice(1);
     url.search = '';
   }
+  if (faults.has('idms.authorization-response-without-code')) url.searchParams.delete('code');
   ctx.set('location', url.toString());
 }
 
@@ -236,6 +246,8 @@ async function tokenBodyFaults(fc: FaultContext, ctx: KoaContextWithOIDC, grantT
     if (faults.has('idms.expires-in-mismatch') && typeof body.expires_in === 'number') body.expires_in *= 6;
     if (faults.has('idms.omits-expires-in')) delete body.expires_in;
     if (faults.has('idms.omits-refresh-token')) delete body.refresh_token;
+    if (faults.has('idms.omits-access-token')) delete body.access_token;
+    if (faults.has('idms.omits-id-token')) delete body.id_token;
   }
   if (grantType === REFRESH) {
     if (faults.has('idms.refresh-allows-wider-scope') && typeof ctx.oidc?.params?.scope === 'string') body.scope = ctx.oidc.params.scope;
@@ -247,6 +259,7 @@ async function tokenBodyFaults(fc: FaultContext, ctx: KoaContextWithOIDC, grantT
     if (faults.has('idms.exchange-wrong-issued-token-type')) body.issued_token_type = 'urn:ietf:params:oauth:token-type:access_token';
     if (faults.has('idms.exchange-token-type-not-bearer')) body.token_type = 'N_A';
     if (faults.has('idms.exchange-omits-expires-in')) delete body.expires_in;
+    if (faults.has('idms.exchange-omits-access-token')) delete body.access_token;
     return;
   }
   if (typeof body.access_token === 'string') {

@@ -19,7 +19,8 @@ import type { ServerTls } from '../component.ts';
  */
 export interface PrimaryClient {
   clientId: string;
-  clientSecret: string;
+  /** Without one, a public client (B.4.2.1: PKCE only, no client authentication at the token endpoint). */
+  clientSecret?: string;
 }
 
 export interface PrimaryOptions {
@@ -80,13 +81,13 @@ export async function startPrimaryIdms(opts: PrimaryOptions): Promise<PrimaryIdm
     adapter: store.adapterFor,
     clients: opts.clients.map((c) => ({
       client_id: c.clientId,
-      client_secret: c.clientSecret,
-      client_name: 'MCX client (reference)',
+      ...(c.clientSecret ? { client_secret: c.clientSecret } : {}),
+      client_name: c.clientSecret ? 'MCX client (reference)' : 'MCX public client (reference, PKCE only)',
       application_type: 'web',
       redirect_uris: [redirectUri],
       response_types: ['code'],
       grant_types: ['authorization_code', 'refresh_token', TOKEN_EXCHANGE_GRANT],
-      token_endpoint_auth_method: 'client_secret_basic',
+      token_endpoint_auth_method: c.clientSecret ? 'client_secret_basic' : 'none',
       id_token_signed_response_alg: key.alg,
     })),
     jwks: { keys: [key.privateJwk] },

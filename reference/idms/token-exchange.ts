@@ -28,8 +28,9 @@ export interface TokenExchangeOptions {
 export function tokenExchangeHandler(opts: TokenExchangeOptions) {
   const { issuer, accounts, fc } = opts;
   const { faults, key } = fc;
-  // `idms.access-token-unknown-key` signs access tokens with a key the JWKS lacks; the exchange keeps accepting them.
-  const ownKeys = createLocalJWKSet({ keys: faults.has('idms.access-token-unknown-key') ? [key.publicJwk, fc.unknownKey.publicJwk] : [key.publicJwk] });
+  // Only the published key: the access-token faults change the tokens issued, never what the exchange accepts
+  // (a token signed with an unknown key, without exp or without client_id is refused, as from any other IdMS).
+  const ownKeys = createLocalJWKSet({ keys: [key.publicJwk] });
 
   return async function tokenExchange(ctx: KoaContextWithOIDC): Promise<void> {
     if (faults.has('idms.token-exchange-unsupported')) throw new errors.CustomOIDCProviderError('unsupported_grant_type', 'unsupported grant_type requested');
@@ -44,6 +45,9 @@ export function tokenExchangeHandler(opts: TokenExchangeOptions) {
     }
     const resource: string | undefined = params.resource || undefined;
     if (resource !== undefined && !isAbsoluteUriWithoutFragment(resource)) throw new errors.InvalidTarget('resource must be an absolute URI without a fragment');
+    if (faults.has('idms.exchange-refuses-jwt-subject-token-type') && params.subject_token_type === JWT_TOKEN_TYPE) {
+      throw new errors.InvalidRequest(`unsupported subject_token_type; use ${ACCESS_TOKEN_TYPE}`);
+    }
     if (params.subject_token_type !== JWT_TOKEN_TYPE && params.subject_token_type !== ACCESS_TOKEN_TYPE) {
       throw new errors.InvalidRequest(`unsupported subject_token_type; use ${JWT_TOKEN_TYPE}`);
     }
@@ -86,7 +90,7 @@ export function tokenExchangeHandler(opts: TokenExchangeOptions) {
         issuer,
         typ: 'at+jwt',
         algorithms: [key.alg],
-        requiredClaims: faults.has('idms.access-token-omits-exp') ? ['sub'] : ['exp', 'sub'],
+        requiredClaims: ['exp', 'sub'],
         currentDate: faults.has('idms.accepts-expired-subject-token') ? new Date(0) : undefined,
       }));
     } catch (err) {
@@ -94,7 +98,7 @@ export function tokenExchangeHandler(opts: TokenExchangeOptions) {
       else if (faults.has('idms.accepts-invalid-subject-token') && !looksLikeJwt(token)) subject = { sub: accounts.users[0].accountId, client_id: clientId };
       else throw invalidGrant('subject_token is invalid or expired');
     }
-    if (subject.client_id !== clientId && !faults.has('idms.access-token-omits-client-id')) throw invalidGrant('subject_token was issued to another client');
+    if (subject.client_id !== clientId) throw invalidGrant('subject_token was issued to another client');
     if (typeof subject.sub !== 'string' || !accounts.byId(subject.sub)) throw invalidGrant('subject_token names an unknown user');
     return subject;
   }

@@ -24,6 +24,8 @@ export function applyCertificateFaults(cert: KmsCertificate, where: 'init' | 'ca
     if (faults.has('kms.gateway-wrong-version')) out.isSecurityGateway = 'true';
     if (faults.has('kms.cert-expired')) out.validTo = new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
     if (faults.has('kms.cert-parameter-set')) out.parameterSet = '2';
+    // The UID conversion loses its format element (the KMS keeps computing UIDs the F.2.1 way).
+    if (faults.has('kms.cert-omits-user-id-format')) delete (out as Partial<KmsCertificate>).userIdFormat;
   }
   return out;
 }

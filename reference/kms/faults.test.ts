@@ -238,6 +238,14 @@ const PROBES: Record<string, (p: Probe) => Promise<boolean>> = {
   'kms.signature-wrong-algorithm': async (p) => signatureInfo((await protectedKeyProv(p)).read.signature!).signatureMethod !== 'http://www.w3.org/2001/04/xmldsig-more#hmac-sha256',
   'kms.signature-missing-value': async (p) => !signatureInfo((await protectedKeyProv(p)).read.signature!).hasSignatureValue,
   'kms.answers-text-plain': async (p) => !/xml/.test(String((await p.send('/init')).headers['content-type'] ?? '')),
+  'kms.cert-omits-user-id-format': async (p) => {
+    const body = (await p.send('/init')).body;
+    return !!readResponse(body).message?.init && !/UserIdFormat/.test(body) && /UserKeyOffset/.test(body);
+  },
+  'kms.keyprov-answers-init': async (p) => {
+    const m = readResponse((await p.send('/keyprov')).body).message;
+    return !!m?.init && !m.keyProv;
+  },
 };
 
 let env: TestContext;

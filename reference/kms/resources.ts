@@ -83,6 +83,8 @@ function init(c: ResourceContext): ResourceResult {
 /** D.2.4, D.3.3: one key set per entitled identity for the current key period, or the named identity and time. */
 function keyProv(c: ResourceContext, route: Extract<KmsRoute, { kind: 'keyprov' }>): ResourceResult {
   const { faults, keyStore } = c;
+  // kms.keyprov-answers-init: a plain KeyProvision (no identity or time in the path) gets what KMS Initialize gets.
+  if (faults.has('kms.keyprov-answers-init') && route.identity === undefined && !faults.has('kms.init-answers-keyprov')) return init(c);
   const entitled = entitledIdentities(c.grant, faults);
   // kms.keyprov-omits-identity drops the plain identities after the first; Authorised Identities stay (9.6.3.2 is not its fault).
   let identities = faults.has('kms.keyprov-omits-identity') ? entitled.filter((id, i) => i === 0 || !c.grant.identities.includes(id)) : entitled;

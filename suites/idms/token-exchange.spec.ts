@@ -4,7 +4,7 @@ import { tamperJwt } from '../../lib/oidc/jwt-forge.ts';
 import { decodeJwtSafe, nowSeconds } from '../../lib/oidc/jwt.ts';
 import { MAX_SKEW_S } from '../../lib/oidc/claims.ts';
 import { accessTokenDefect } from '../../lib/oidc/token-defects.ts';
-import { EXCHANGE, EXPIRED_SUBJECT, GARBAGE_SUBJECT, NO_RESOURCE, TAMPERED_SUBJECT } from './checks/token-exchange.ts';
+import { EXCHANGE, EXPIRED_SUBJECT, GARBAGE_SUBJECT, NO_RESOURCE, TAMPERED_SUBJECT, TOKEN_TYPE_ACCESS_TOKEN } from './checks/token-exchange.ts';
 
 // Token exchange at the primary IdMS (5.1.4.2, B.7.2, B.7.3, B.8).
 
@@ -19,7 +19,12 @@ test('B.7.3 token exchange returns a JWT security token for the partner (B.8 cla
   if (!ex.ok && !ex.result) return verify.stop(ex.reason, ex.unreachable ? 'unreachable' : 'precondition');
   const res = ex.ok ? ex.result : ex.result!;
   const securityToken = ex.ok ? ex.securityToken : { decoded: decodeJwtSafe(undefined), signature: undefined };
-  await verify.run(EXCHANGE, { res, securityToken, issuer: target.idms!.issuer, clientId: target.idms!.clientId, resource, receivedAt: ex.ok ? ex.receivedAt : nowSeconds() });
+  // Refused: is it the subject_token_type (B.7.2-04)? The same token under the RFC 8693 access_token type tells.
+  const otherType =
+    res.status !== undefined && res.status >= 400 && res.status < 500
+      ? await idms.token({ grant_type: GRANT_TOKEN_EXCHANGE, resource, subject_token: flow.accessToken.raw, subject_token_type: TOKEN_TYPE_ACCESS_TOKEN, client_id: target.idms!.clientId }, primaryClient(target))
+      : undefined;
+  await verify.run(EXCHANGE, { res, securityToken, issuer: target.idms!.issuer, clientId: target.idms!.clientId, resource, receivedAt: ex.ok ? ex.receivedAt : nowSeconds(), otherType });
 });
 
 /** A correct exchange must work first, or a refusal proves nothing. */

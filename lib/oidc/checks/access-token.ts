@@ -47,6 +47,8 @@ export function accessTokenTable(idPrefix: string, exchange: string, ids: Access
       id: jwtId,
       requirement: ids.jwt,
       title: 'access token is a JWT (RFC 7519)',
+      // An answer without any access token is graded by the token response's own access_token check.
+      needs: (i) => (!i.decoded.ok && /\(undefined\)$/.test(i.decoded.reason) ? { reason: 'no access token in the answer (judged by the token response check)', blame: 'target' } : undefined),
       run: (i) => (i.decoded.ok ? pass('access_token', `alg ${String(i.decoded.jwt.header.alg)}`, 'a JWT') : fail('access_token', 'a JWT', i.decoded.reason, 'invalid')),
     },
     {

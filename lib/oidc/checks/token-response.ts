@@ -16,7 +16,8 @@ export interface TokenResponseRequirements {
 }
 
 /** A JSON token response to read; without one the checks are inconclusive (the status check of the caller grades the refusal). */
-const answered = (res: TokenResult) => (res.json ? undefined : unmet(`no JSON token response: ${res.problem ?? `HTTP ${res.status}`}`, res.unreachable ? 'unreachable' : 'target'));
+const answered = (res: TokenResult) =>
+  res.json && res.status === 200 ? undefined : unmet(res.json ? `no token response: HTTP ${res.status}${typeof res.json.error === 'string' ? ` error=${res.json.error}` : ''}` : `no JSON token response: ${res.problem ?? `HTTP ${res.status}`}`, res.unreachable ? 'unreachable' : 'target');
 
 /** `idPrefix` names the exchange, e.g. `idms.token-response` or `partner-idms.jwt-bearer-response`. */
 export function tokenResponseTable(idPrefix: string, exchange: string, ids: TokenResponseRequirements): CheckTable<TokenResult> {

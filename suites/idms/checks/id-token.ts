@@ -27,6 +27,8 @@ export const ID_TOKEN_SIGNATURE = checkTable<IdTokenInput>('idms ID token', [
     id: 'idms.id-token.signature',
     requirement: 'MCXSEC-B.2.1.1-01',
     title: 'ID token is a JWS verifying with the provider JWKS',
+    // A token response without any ID token is graded by idms.token-request.id-token-for-scopes.
+    needs: (i) => (!i.decoded.ok && /\(undefined\)$/.test(i.decoded.reason) ? { reason: 'no ID token in the token response (judged by idms.token-request.id-token-for-scopes)', blame: 'target' } : undefined),
     run: (i) => {
       if (!i.decoded.ok) return fail('id_token', 'a JWS', `not a decodable JWT: ${i.decoded.reason}`, 'invalid');
       const sig = i.signature;

@@ -52,7 +52,8 @@ export const LOGIN = checkTable<LoginInput>('idms login and authentication respo
     id: 'idms.authorization-response.code-in-query',
     requirement: 'MCXSEC-B.4.2.3-01',
     title: 'code in the query of the redirect URI',
-    needs: redirected,
+    // Where the code is, once there is one: a response without any code is graded by idms.authorization-response.code.
+    needs: (i) => redirected(i) ?? (redirectOf(i).query.code || redirectOf(i).fragment.code ? undefined : unmet('no code in the authentication response (judged by idms.authorization-response.code)', 'target')),
     run: (i) => {
       const { query, fragment } = redirectOf(i);
       if (query.code) return pass('redirect query code', 'present', 'a code');

@@ -14,7 +14,11 @@ export interface ExchangeInput {
   clientId: string;
   resource: string;
   receivedAt: number;
+  /** When the JWT-typed exchange was refused: the same exchange with subject_token_type access_token (a control). */
+  otherType?: TokenResult;
 }
+
+export const TOKEN_TYPE_ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
 
 const ACCEPTED = 'idms.token-exchange.accepted';
 const issued = (i: ExchangeInput) => (typeof i.res.json?.access_token === 'string' ? undefined : unmet('no access_token in the exchange response (judged by idms.token-exchange-response.access-token)', 'target'));
@@ -36,8 +40,14 @@ export const EXCHANGE = checkTable<ExchangeInput>('idms token exchange', [
     id: 'idms.token-exchange.subject-token-type',
     requirement: 'MCXSEC-B.7.2-04',
     title: 'subject_token_type urn:ietf:params:oauth:token-type:jwt accepted',
-    after: [ACCEPTED],
-    run: ({ res }) => pass('status', res.status, 200),
+    // A refusal is this requirement's failure only when the same token is accepted under another type.
+    run: ({ res, otherType }) => {
+      if (res.status === 200) return pass('subject_token_type', `${TOKEN_TYPE_JWT} accepted`, `${TOKEN_TYPE_JWT} accepted`);
+      if (otherType?.status === 200) {
+        return fail('subject_token_type', `${TOKEN_TYPE_JWT} accepted`, `refused (${res.status}${typeof res.json?.error === 'string' ? ` error=${res.json.error}` : ''}) while ${TOKEN_TYPE_ACCESS_TOKEN} is accepted for the same token`, 'check_failed');
+      }
+      return inconclusive(`the exchange is refused whatever the subject_token_type (judged by ${ACCEPTED})`, res.unreachable ? 'unreachable' : 'target');
+    },
   },
   { id: 'idms.token-exchange.offered', requirement: 'MCXSEC-5.1.4.2-04', title: 'the primary IdMS issues a security token by token exchange', after: [ACCEPTED], run: (i) => verdictOf(!issued(i), 'access_token', 'a security token', typeof i.res.json?.access_token, 'missing') },
   { id: 'idms.token-exchange.returns-security-token', requirement: 'MCXSEC-B.7.3-01', title: 'the token exchange response carries a security token', after: [ACCEPTED], run: (i) => verdictOf(!issued(i), 'access_token', 'a security token', typeof i.res.json?.access_token, 'missing') },

@@ -22,7 +22,7 @@ export const AUTH_CODE_RESPONSE = checkTable<TokenResult>('idms authorization_co
     id: 'idms.token-response.all-tokens',
     requirement: 'MCXSEC-B.4.2.5-01',
     title: 'ID token, access token and refresh token all returned',
-    needs: (res) => (res.json ? undefined : unmet(`no JSON token response: ${res.problem ?? `HTTP ${res.status}`}`, res.unreachable ? 'unreachable' : 'target')),
+    needs: (res) => (res.json && res.status === 200 ? undefined : unmet(`no token response: ${res.problem ?? `HTTP ${res.status}`} (the status is judged by idms.token-request.grant-authorization-code)`, res.unreachable ? 'unreachable' : 'target')),
     run: ({ json }) => {
       const missing = ['access_token', 'id_token', 'refresh_token'].filter((k) => typeof json![k] !== 'string' || !json![k]);
       return verdictOf(missing.length === 0, missing.join(', ') || 'tokens', 'access_token, id_token, refresh_token', missing.length ? `missing ${missing.join(', ')}` : 'all present', 'missing');
