@@ -128,7 +128,7 @@ test('a target that accepts connections and never answers: the run ends at its d
     expect(results.requirements.filter((r) => r.verdict === 'pass' || r.verdict === 'fail').map((r) => r.id)).toEqual([]);
     const reasons = results.requirements.filter((r) => r.verdict === 'inconclusive').map((r) => r.reason ?? '');
     expect(reasons.length).toBeGreaterThan(0);
-    expect(reasons.every((r) => /run deadline of 15 s|no complete answer within|target stopped answering|no access token/.test(r)), reasons.join('\n')).toBe(true);
+    expect(reasons.every((r) => /run deadline of 15 s|no complete answer within|target stopped answering|no access token|the target file gives no/.test(r)), reasons.join('\n')).toBe(true);
     expect(out.exitCode).toBe(1);
   } finally {
     for (const s of sockets) s.destroy();

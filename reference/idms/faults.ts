@@ -19,7 +19,8 @@ const CHECKS: Record<string, string[]> = {
   'idms.rejects-every-password': ['idms.login.password-form'],
   'idms.discovery-issuer-mismatch': ['idms.discovery.issuer'],
   'idms.discovery-omits-signing-alg': ['idms.discovery.signing-alg'],
-  'idms.same-endpoint-url': ['idms.endpoints.separate'],
+  // A client that follows the metadata posts its token request to the authorization endpoint: the code flow's token step fails with it (declared).
+  'idms.same-endpoint-url': ['idms.endpoints.separate', 'idms.token-request.pkce-redeemed', 'idms.token-request.id-token-for-scopes', 'idms.token-request.grant-authorization-code'],
   'idms.http-token-endpoint': ['idms.endpoints.token-https', 'idms.endpoints.token-tls'],
   'idms.tls-cbc-cipher': ['idms.tls.authorization-endpoint-profile', 'idms.tls.token-endpoint-profile', 'idms.tls.authorization-endpoint-scan', 'idms.tls.token-endpoint-scan'],
   'idms.tls-also-accepts-cbc': ['idms.tls.authorization-endpoint-scan', 'idms.tls.token-endpoint-scan'],
@@ -36,7 +37,8 @@ const CHECKS: Record<string, string[]> = {
   'idms.reusable-code': ['idms.token-request.code-single-use'],
   'idms.ignores-token-client-id': ['idms.token-request.client-id-must-match'],
   'idms.ignores-token-redirect-uri': ['idms.token-request.redirect-uri-must-match'],
-  'idms.skips-client-authentication': ['idms.token-request.basic-auth', 'idms.token-request.no-client-auth-refused', 'idms.token-request.wrong-secret-refused'],
+  // Without client authentication the endpoint cannot tell which client asks, so the body client_id goes unchecked too (declared, B.4.2.4-04).
+  'idms.skips-client-authentication': ['idms.token-request.basic-auth', 'idms.token-request.no-client-auth-refused', 'idms.token-request.wrong-secret-refused', 'idms.token-request.client-id-must-match'],
   'idms.no-cache-control': ['idms.token-response.no-store'],
   'idms.token-type-not-bearer': ['idms.token-response.token-type'],
   'idms.omits-expires-in': ['idms.token-response.expires-in'],
@@ -113,7 +115,7 @@ export const IDMS_FAULTS: readonly FaultSwitch[] = [
   // Discovery and transport (5.1.2.1, B.12)
   idms('discovery-issuer-mismatch', ['MCXSEC-5.1.2.1-01'], 'provider metadata names an issuer other than the real one (tokens keep the real iss)'),
   idms('discovery-omits-signing-alg', ['MCXSEC-5.1.2.1-01'], 'id_token_signing_alg_values_supported in the metadata omits the alg the ID tokens are signed with'),
-  idms('same-endpoint-url', ['MCXSEC-5.1.2.1-03'], 'metadata advertises the authorization endpoint URL as token_endpoint too'),
+  idms('same-endpoint-url', ['MCXSEC-5.1.2.1-03', 'MCXSEC-B.4.2.1-01', 'MCXSEC-B.4.2.2-03', 'MCXSEC-B.4.2.4-02'], 'metadata advertises the authorization endpoint URL as token_endpoint too (so a client following it cannot redeem its code there)'),
   idms('http-token-endpoint', ['MCXSEC-5.1.2.1-04', 'MCXSEC-B.12-04'], 'metadata advertises token_endpoint with scheme http:// (same host and port)'),
   idms('tls-cbc-cipher', ['MCXSEC-B.12-05'], 'the primary IdMS TLS server negotiates TLS 1.2 only, with a CBC suite without AEAD (e.g. ECDHE-ECDSA-AES128-SHA / AES128-SHA)'),
   idms('tls-also-accepts-cbc', ['MCXSEC-B.12-05'], 'the primary IdMS TLS server prefers AEAD suites (the ordinary handshake is on the profile) but completes a TLS 1.2 handshake with a client that offers only CBC suites'),
@@ -134,7 +136,7 @@ export const IDMS_FAULTS: readonly FaultSwitch[] = [
   idms('reusable-code', ['MCXSEC-B.4.2.4-03'], 'an authorization code can be exchanged more than once'),
   idms('ignores-token-client-id', ['MCXSEC-B.4.2.4-04'], 'token endpoint ignores a client_id parameter naming another (unregistered) client; the code is redeemed for the authenticated client'),
   idms('ignores-token-redirect-uri', ['MCXSEC-B.4.2.4-05'], 'token endpoint ignores a redirect_uri that differs from the authentication request'),
-  idms('skips-client-authentication', ['MCXSEC-B.4.2.1-02', 'MCXSEC-B.4.2.4-01'], 'token endpoint accepts authorization_code requests of the confidential client without or with a wrong client secret (needs ICS idms.client-secret)'),
+  idms('skips-client-authentication', ['MCXSEC-B.4.2.1-02', 'MCXSEC-B.4.2.4-01', 'MCXSEC-B.4.2.4-04'], 'token endpoint accepts authorization_code requests of the confidential client without or with a wrong client secret, and so also one naming another client_id (needs ICS idms.client-secret)'),
   // Token response (B.4.2.5)
   idms('no-cache-control', ['MCXSEC-B.4.2.5-05'], 'auth-code response sent without Cache-Control: no-store'),
   idms('token-type-not-bearer', ['MCXSEC-B.4.2.5-03'], "auth-code response token_type is 'pop'"),

@@ -98,7 +98,9 @@ export const ENCRYPTION = checkTable<ProtectedAnswer>('kms response encryption',
     run: (i) => {
       const r = o(i);
       const clear = r.keySets.flatMap((s) => ([['UserDecryptKey', s.rsk], ['UserSigningKeySSK', s.ssk], ['UserPubTokenPVT', s.pvt]] as [string, KeyMaterial][]).filter(([, m]) => m.form === 'clear').map(([n]) => `${s.set.userUri} ${n}`));
-      return verdictOf(clear.length === 0 && r.keySets.length > 0, 'KmsKeySet/UserDecryptKey, UserSigningKeySSK, UserPubTokenPVT', 'EncKeyContentType (xenc:EncryptedKey) for every key field', r.keySets.length === 0 ? 'no key sets' : clear.length ? `in clear: ${clear.join(', ')}` : 'all encrypted');
+      // An answer without key sets has nothing to encrypt: whether it should have carried some is graded by the request's own checks.
+      if (r.keySets.length === 0) return inconclusive('the answer carries no key sets, so there is no key material to judge', 'target');
+      return verdictOf(clear.length === 0, 'KmsKeySet/UserDecryptKey, UserSigningKeySSK, UserPubTokenPVT', 'EncKeyContentType (xenc:EncryptedKey) for every key field', clear.length ? `in clear: ${clear.join(', ')}` : 'all encrypted');
     },
   },
   {
