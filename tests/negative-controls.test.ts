@@ -111,7 +111,7 @@ for (const role of SUITE_ROLES) {
       }
       if (undeclaredBlocks.length) {
         test.info().annotations.push({ type: 'undeclared blocks', description: `${undeclaredBlocks.length} result(s) lost to a removed precondition that reference/fault-blocks.ts does not declare yet:\n${undeclaredBlocks.join('\n')}` });
-        writeFileSync(join(test.info().outputDir, 'undeclared-blocks.txt'), undeclaredBlocks.join('\n') + '\n');
+        await test.info().attach('undeclared-blocks.txt', { body: undeclaredBlocks.join('\n') + '\n', contentType: 'text/plain' });
       }
       expect(problems, `negative-control problems for the faults of ${role} (${checked.length} fault(s) against ${suites.join(', ')}):\n${problems.join('\n')}`).toEqual([]);
     } finally {
