@@ -41,7 +41,8 @@ export const KMS_FAULTS: readonly FaultSwitch[] = [
   kms('cert-parameter-set', ['MCXSEC-D.3.2.2-09'], 'writes ParameterSet 2', ['kms.certificate.parameter-set']),
   // KeyProvision (D.2.4, D.3.1, D.3.3, 5.3.6, F.2.1)
   kms('keyprov-omits-identity', ['MCXSEC-D.3.1-03'], 'issues plain key sets only for the first MC service ID of the access token (Authorised Identities still issued)', ['kms.keyprov.key-set-per-identity']),
-  kms('keyprov-ignores-named-identity', ['MCXSEC-D.2.4-02'], 'answers keyprov/<identity> with an empty KmsKeyProv', ['kms.keyprov-named.key-set']),
+  // keyprov/<identity>/<time> names an identity too, so it gets the same empty answer (declared).
+  kms('keyprov-ignores-named-identity', ['MCXSEC-D.2.4-02', 'MCXSEC-D.2.4-03'], 'answers keyprov/<identity> (with or without a time) with an empty KmsKeyProv', ['kms.keyprov-named.key-set', 'kms.keyprov-time.key-set']),
   kms('keyprov-ignores-requested-time', ['MCXSEC-D.2.4-03'], 'answers keyprov/<identity>/<ntp time> with the current period\'s key set', ['kms.keyprov-time.key-set']),
   kms('keyprov-issues-foreign-identity', ['MCXSEC-5.3.1.2-02'], 'issues keys for an identity named in the path even when the access token does not carry it', ['kms.keyprov-foreign.no-key-set']),
   kms('wrong-uid', ['MCXSEC-F.2.1-01'], 'writes a UserID computed with KeyPeriodNo+1 (keys themselves issued for the right UID)', ['kms.keyset.uid']),

@@ -64,9 +64,10 @@ export function compareControl(fault: Pick<FaultSwitch, 'name' | 'breaks' | 'che
     if (!was) continue;
     if (was.verdict !== after.verdict) {
       const text = `${id} in '${title}' turned ${after.verdict.toUpperCase()} (baseline ${was.verdict})${after.reason ? `: ${after.reason}` : ''}`;
-      // Losing a result to a removed precondition is a block; anything else (a FAIL, a suite error, a pass from nothing) is damage.
-      if (after.verdict === 'inconclusive' && was.verdict === 'pass') blocked(text);
-      else p(text);
+      // A result lost or changed because the fault changed the answer a check reads (pass, not-applicable and
+      // inconclusive trading places) is a block to review; a FAIL or a suite error is damage.
+      if (after.verdict === 'fail' || after.verdict === 'error') p(text);
+      else blocked(text);
       continue;
     }
     const now = passedChecks(after);
