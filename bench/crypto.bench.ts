@@ -7,6 +7,7 @@ import { protectRtp, unprotectRtp, protectRtcp, unprotectRtcp } from '../lib/cry
 import { SrtpReceiver } from '../lib/crypto/srtp/receiver.ts';
 import { unwrapKey, wrapKey } from '../lib/crypto/keywrap.ts';
 import { protectPayload, unprotectPayload } from '../lib/crypto/mcdata-payload.ts';
+import { rtpPacket } from './rtp-packet.ts';
 
 /**
  * Symmetric crypto figures (issue 2): SRTP unprotect throughput (floor:
@@ -17,16 +18,6 @@ const key = new Uint8Array(32).fill(7);
 const BATCH = 1000;
 const PACKETS = 2000;
 
-function rtpPacket(seq: number, payloadBytes: number): Uint8Array {
-  const p = new Uint8Array(12 + payloadBytes);
-  p[0] = 0x80;
-  p[1] = 96;
-  p[2] = seq >> 8;
-  p[3] = seq & 0xff;
-  p.set([0xca, 0xfe, 0x00, 0x01], 8);
-  for (let i = 12; i < p.length; i++) p[i] = i & 0xff;
-  return p;
-}
 
 /** A 20 ms AMR-WB-sized voice frame (~60 octets) and a 1000-octet video packet, GMK profile (8-octet MKI, ROC in every packet). */
 function srtpStream(payloadBytes: number) {

@@ -9,6 +9,7 @@ import { sakkeGenerateKms, sakkeIssueRsk, sakkeEncapsulate, sakkeDecapsulate } f
 import { deriveSessionKeys } from '../lib/crypto/srtp/kdf.ts';
 import { protectRtp } from '../lib/crypto/srtp/aead.ts';
 import { SrtpKeyRing } from '../lib/crypto/srtp/keyring.ts';
+import { rtpPacket } from './rtp-packet.ts';
 
 /**
  * Side-by-side rows of `npm run bench`: each of our operations beside the
@@ -80,16 +81,6 @@ const message = new Uint8Array(600).map((_, k) => k & 0xff); // an I_MESSAGE-siz
 const RECEIVERS = 32;
 const PACKETS = 2000;
 
-function rtpPacket(seq: number, payloadBytes: number): Uint8Array {
-  const p = new Uint8Array(12 + payloadBytes);
-  p[0] = 0x80;
-  p[1] = 96;
-  p[2] = seq >> 8;
-  p[3] = seq & 0xff;
-  p.set([0xca, 0xfe, 0x00, 0x01], 8);
-  for (let i = 12; i < p.length; i++) p[i] = i & 0xff;
-  return p;
-}
 
 export async function sideBySideRows(): Promise<{ rows: SideBySideRow[]; cleanup: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'mcx-native-bench-'));
