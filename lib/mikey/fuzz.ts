@@ -10,25 +10,8 @@ import { KeyTypeValue, STATUS_NOT_REVOKED, type KeyKind } from './constants.ts';
 import { encodeKeyParameters, parseKeyParameters, parseProtectedPayload, protectPayload } from './key-params.ts';
 import { MUTATIONS } from './mutate.ts';
 import { validateIMessage } from './validate.ts';
+import { seededRandom as prng } from '../fuzz/seeded-random.ts';
 
-/** mulberry32: small seeded PRNG so every run sees the same inputs. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const bytes = (n: number) => {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = int(256);
-    return out;
-  };
-  return { next, int, bytes };
-}
 
 function bases(): Uint8Array[] {
   const r = prng(7);

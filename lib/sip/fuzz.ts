@@ -18,25 +18,8 @@ import { mikeyOffer, parseSdp } from './sdp.ts';
 import { serialize } from './serialize.ts';
 import { registerWithMultipart } from './test-messages.ts';
 import type { Deviation } from './deviation.ts';
+import { seededRandom as prng } from '../fuzz/seeded-random.ts';
 
-/** mulberry32, as lib/mikey/fuzz.ts: every run sees the same inputs. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const bytes = (n: number) => {
-    const out = Buffer.alloc(n);
-    for (let i = 0; i < n; i++) out[i] = int(256);
-    return out;
-  };
-  return { next, int, bytes };
-}
 
 function bases(): Buffer[] {
   const invite = buildRequest({
