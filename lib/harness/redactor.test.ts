@@ -33,3 +33,26 @@ test.describe('Redactor: always-secret shapes', () => {
     expect(r.redactValue({ password: 'pw1234', keyHex: 'a1b2', user: 'alice' })).toEqual({ password: '<redacted>', keyHex: '<redacted>', user: 'alice' });
   });
 });
+
+test.describe('Redactor: SIP message text', () => {
+  const r = new Redactor();
+
+  test('Authorization and Proxy-Authorization lines: Digest keeps what explains the exchange, other schemes only their name', () => {
+    const text = 'REGISTER sip:mcx.example.org SIP/2.0\r\nAuthorization: Digest username="alice", realm="mcx", nonce="n1", uri="sip:mcx.example.org", response="6629fae49393a05397450978507c4ef1", cnonce="0a4f113b", qop=auth, nc=00000001\r\nproxy-authorization:Bearer tok.en-value\r\nVia: SIP/2.0/UDP h\r\n\r\n';
+    const out = r.redactText(text);
+    expect(out).toContain('Authorization: Digest username="alice", realm="mcx", nonce="n1", uri="sip:mcx.example.org", response="<redacted>", cnonce="<redacted>", qop=auth, nc=00000001\r\n');
+    expect(out).toContain('proxy-authorization:Bearer <redacted>\r\n');
+    expect(out).toContain('Via: SIP/2.0/UDP h\r\n');
+    expect(out).not.toContain('6629fae4');
+    expect(r.redactText(out)).toBe(out);
+  });
+
+  test('the content of an mcptt/mcdata/mcvideo access-token element', () => {
+    const xml = '<mcpttinfo><mcptt-Params>\r\n<mcptt-access-token type="Normal"><mcpttString>opaque-token-123</mcpttString></mcptt-access-token>\r\n<mcptt-client-id type="Normal"><mcpttString>client-a</mcpttString></mcptt-client-id>\r\n<mcdata-access-token>bare</mcdata-access-token></mcptt-Params></mcpttinfo>';
+    const out = r.redactText(xml);
+    expect(out).toContain('<mcptt-access-token type="Normal"><mcpttString><redacted></mcpttString></mcptt-access-token>');
+    expect(out).toContain('<mcpttString>client-a</mcpttString>');
+    expect(out).toContain('<mcdata-access-token><redacted></mcdata-access-token>');
+    expect(r.redactText(out)).toBe(out);
+  });
+});

@@ -23,6 +23,19 @@ const SECRET_KEYS = new RegExp(`^(?:${SECRET_PARAM_ALT}|clientSecret|keyHex|trk|
 /** Headers carrying credentials: keep the scheme, drop the rest. */
 const CREDENTIAL_HEADERS = /^(?:authorization|proxy-authorization|cookie|set-cookie)$/i;
 
+/**
+ * SIP messages are recorded as their text (lib/harness/sip-evidence.ts), so
+ * their credentials are found by shape in text: an Authorization or
+ * Proxy-Authorization header line (RFC 3261 20.7 / 20.28; only unfolded
+ * lines: a credential folded over several lines is not recognised), and the
+ * content of an mcptt/mcdata/mcvideo access-token element (TS 24.379
+ * mcptt-info, carried in SIP bodies under TS 33.180 5.1.3.2).
+ */
+const SIP_CREDENTIAL_LINE = /(^|\n)((?:authorization|proxy-authorization)[ \t]*:[ \t]*)([^\r\n]*)/gi;
+const MC_ACCESS_TOKEN = /(<(mc(?:ptt|data|video))-access-token\b[^>]*>)([\s\S]*?)(<\/\2-access-token>)/gi;
+/** Digest parameters a certifier needs to follow a challenge; every other value (response, cnonce, auts) is redacted. */
+const DIGEST_KEPT = /^(?:username|realm|nonce|uri|algorithm|qop|nc|opaque)$/i;
+
 /** How deep redactValue descends; deeper values become a marker. */
 export const REDACT_MAX_DEPTH = 100;
 
@@ -48,7 +61,9 @@ export class Redactor {
     let out = text
       .replace(JWT_SHAPE, (jwt) => `<redacted jwt ${jwt.length} chars>`)
       .replace(JSON_MEMBER, (_m, pre: string, value: string, post: string) => (value.startsWith('<redacted') ? `${pre}${value}${post}` : `${pre}<redacted>${post}`))
-      .replace(FORM_PARAM, (_m, pre: string, value: string) => (value.startsWith('<redacted') || value.startsWith('%3Credacted') ? `${pre}${value}` : `${pre}<redacted>`));
+      .replace(FORM_PARAM, (_m, pre: string, value: string) => (value.startsWith('<redacted') || value.startsWith('%3Credacted') ? `${pre}${value}` : `${pre}<redacted>`))
+      .replace(SIP_CREDENTIAL_LINE, (_m, start: string, name: string, value: string) => `${start}${name}${redactSipCredentials(value)}`)
+      .replace(MC_ACCESS_TOKEN, (_m, open: string, _svc: string, inner: string, close: string) => `${open}${redactElementText(inner)}${close}`);
     const spellings = [...this.secrets].flatMap((s) => (s.toLowerCase() === s ? [s] : [s, s.toLowerCase()]));
     return replaceSecrets(out, spellings, '<redacted>');
   }
@@ -80,4 +95,18 @@ function redactCredentialHeader(value: string): string {
   if (scheme) return `${scheme[1]} <redacted>`;
   if (value.includes('=')) return value.replace(/(^|[;,]\s*)([^=;,\s]+)=([^;,]*)/g, (_m, sep: string, name: string, v: string) => (/^(path|domain|expires|max-age|samesite|secure|httponly)$/i.test(name) ? `${sep}${name}=${v}` : `${sep}${name}=<redacted>`));
   return '<redacted>';
+}
+
+/** `Digest username="alice", response="..."` keeps the parameters that explain the exchange; any other scheme keeps only its name. */
+function redactSipCredentials(value: string): string {
+  const digest = /^(\s*Digest\s+)(.*)$/is.exec(value);
+  if (!digest) return redactCredentialHeader(value.trim());
+  return digest[1] + digest[2].replace(/([A-Za-z0-9_-]+)(\s*=\s*)("(?:[^"\\]|\\.)*"|[^,\s]*)/g, (m, name: string, eq: string, v: string) =>
+    DIGEST_KEPT.test(name) ? m : `${name}${eq}${v.startsWith('"') ? '"<redacted>"' : '<redacted>'}`);
+}
+
+/** The text between tags of an element's content (`<mcpttString>tok</mcpttString>` -> `<mcpttString><redacted></mcpttString>`). */
+function redactElementText(inner: string): string {
+  if (!/</.test(inner)) return inner.trim() ? '<redacted>' : inner;
+  return inner.replace(/>([^<]*\S[^<]*)</g, (m, text: string) => (text.startsWith('<redacted') ? m : '><redacted><'));
 }
