@@ -1,5 +1,4 @@
 import { test, expect } from '@playwright/test';
-import { chromium } from 'playwright-core';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,7 @@ import { compileSchema, describeAjvErrors } from '../lib/target/schema.ts';
 import type { Results } from '../lib/report/types.ts';
 import resultsSchema from '../schemas/results.schema.json' with { type: 'json' };
 import { filesContaining } from './support/scan.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium.ts';
+import { withReportPage } from './support/report-page.ts';
 
 /**
  * Runs tests/fixtures/engine-suite (one test per verdict path) through the
@@ -109,15 +108,8 @@ test('no report file carries a secret (password, JWT)', () => {
 
 test('report.html renders in headless Chromium, filters and shows evidence', async () => {
   test.setTimeout(60_000);
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    // Self-contained: any request other than the file itself is a defect.
-    const requests: string[] = [];
-    page.on('request', (r) => requests.push(r.url()));
-    await page.goto(`file://${join(dir, 'report', 'report.html')}`);
+  // Self-contained and free of script errors: withReportPage asserts both.
+  await withReportPage(join(dir, 'report', 'report.html'), async (page) => {
     await expect(page.locator('#reqs tbody tr.req')).toHaveCount(11);
     await expect(page.locator('#summary')).toContainText('fail: 2');
     await expect(page.locator('#warnings')).toContainText('Suite defect (silent-check)');
@@ -135,9 +127,5 @@ test('report.html renders in headless Chromium, filters and shows evidence', asy
     const shot = await page.screenshot({ fullPage: true });
     await test.info().attach('report.html', { body: shot, contentType: 'image/png' });
     expect(shot.length).toBeGreaterThan(10_000);
-    expect(errors).toEqual([]);
-    expect(requests.filter((u) => !u.startsWith('file://'))).toEqual([]);
-  } finally {
-    await browser.close();
-  }
+  });
 });

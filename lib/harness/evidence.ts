@@ -15,22 +15,28 @@ export type EvidenceKind = 'http' | 'sip' | 'jwt' | 'xml' | 'mikey' | 'tls' | 't
  * after the exchange that carried it has been recorded.
  */
 export class Evidence {
-  private readonly pending: { kind: EvidenceKind; label: string; data: unknown }[] = [];
+  private readonly pending: { kind: EvidenceKind; label: string; data: unknown; afterRedaction?: (redacted: any) => unknown }[] = [];
 
   constructor(
     private readonly testInfo: TestInfo,
     readonly redactor: Redactor,
   ) {}
 
-  record(kind: EvidenceKind, label: string, data: unknown): void {
+  /**
+   * `afterRedaction` shapes the redacted value before it is attached (e.g.
+   * caps long texts): cutting before redaction could split a secret and
+   * leave half of it unrecognised.
+   */
+  record(kind: EvidenceKind, label: string, data: unknown, afterRedaction?: (redacted: any) => unknown): void {
     // Copy now: the caller may mutate the object after recording it.
-    this.pending.push({ kind, label, data: snapshot(data) });
+    this.pending.push({ kind, label, data: snapshot(data), afterRedaction });
   }
 
   /** Attach everything recorded, redacted with every secret known by now. Called by the fixture at teardown. */
   async flush(): Promise<void> {
     for (const item of this.pending.splice(0)) {
-      const body = JSON.stringify(this.redactor.redactValue(item.data), null, 2) ?? 'null';
+      const redacted = this.redactor.redactValue(item.data);
+      const body = JSON.stringify(item.afterRedaction ? item.afterRedaction(redacted) : redacted, null, 2) ?? 'null';
       await this.testInfo.attach(`${EVIDENCE_ATTACHMENT_PREFIX}${item.kind}:${this.redactor.redactText(item.label)}`, { body, contentType: 'application/json' });
     }
   }

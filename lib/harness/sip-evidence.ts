@@ -20,9 +20,12 @@ export interface SipWireMessage {
   from: string;
   to: string;
   startLine: string;
-  /** The octets as text (latin1, so every octet survives); redacted at flush like all evidence. */
+  /** The octets as text (latin1, so every octet survives); redacted at flush like all evidence, then capped (SIP_TEXT_CAP). */
   text: string;
+  /** Octets of the whole message, also when `text` was cut. */
   octets: number;
+  /** Set when `text` was cut at SIP_TEXT_CAP characters (the marker line says so too). */
+  truncated?: boolean;
   /** Set on the message a failing check points at. */
   highlight?: { field?: string; reason: string };
 }
@@ -63,7 +66,25 @@ export function sipDialogue(records: readonly WireRecord[], names: Record<string
   return { parties: [...parties].map(([addr, name]) => ({ address: addr, name })), messages };
 }
 
-/** Records one SIP dialogue in the test's evidence (redacted when the test ends). */
+/**
+ * Characters of one message's text kept in the evidence: a 64 KiB message
+ * (a hostile target's, or a fuzz case) must not make results.json and
+ * report.html grow by its size times the messages of a run.
+ */
+export const SIP_TEXT_CAP = 16 * 1024;
+
+/** Marker line ending a cut text; `octets` keeps the full count. */
+export const truncationMarker = (kept: number, octets: number) => `\r\n[truncated by the suite: ${kept} of ${octets} octets shown]`;
+
+/** The redacted dialogue with each text cut at SIP_TEXT_CAP (applied after redaction: a cut secret would no longer be recognised). */
+export function capSipTexts(d: SipDialogueEvidence, cap = SIP_TEXT_CAP): SipDialogueEvidence {
+  return {
+    ...d,
+    messages: d.messages.map((m) => (m.text.length <= cap ? m : { ...m, text: m.text.slice(0, cap) + truncationMarker(cap, m.octets), truncated: true })),
+  };
+}
+
+/** Records one SIP dialogue in the test's evidence (redacted when the test ends, then capped). */
 export function recordSipDialogue(evidence: Evidence, label: string, records: readonly WireRecord[], names?: Record<string, string>, highlights?: readonly SipHighlight[]): void {
-  evidence.record('sip', label, sipDialogue(records, names, highlights));
+  evidence.record('sip', label, sipDialogue(records, names, highlights), (redacted: SipDialogueEvidence) => capSipTexts(redacted));
 }

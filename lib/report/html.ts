@@ -1,4 +1,5 @@
 import type { EvidenceItem, Results } from './types.ts';
+import { sipEvidenceForReport } from './sip-view.ts';
 
 /**
  * report.html: one self-contained file (no external resources) a certifier
@@ -13,7 +14,8 @@ export function toHtml(results: Results): string {
     ...r,
     tests: r.tests.map((t) => {
       const key = `${t.file}::${t.title}`;
-      evidence[key] ??= t.evidence;
+      // SIP dialogues get their parsed views and finding links here (lib/report/sip-view.ts).
+      evidence[key] ??= sipEvidenceForReport(t.evidence, t.findings);
       const { evidence: _omit, ...rest } = t;
       return { ...rest, evidenceKey: key };
     }),
@@ -74,6 +76,25 @@ pre{background:#f4f4f6;padding:8px;overflow:auto;max-height:420px;white-space:pr
 details{margin:2px 0}summary{cursor:pointer}
 .findings td{font-size:12px}.mono{font-family:ui-monospace,monospace;font-size:12px}
 .tree{margin-left:16px}
+.ladder{font-size:12px;overflow:auto;max-height:80vh;margin:4px 0;border:1px solid #eee}
+.ladder .lhead{display:flex;position:sticky;top:0;background:#fff;z-index:1;border-bottom:1px solid #ddd}
+.ladder .party{text-align:center;font-weight:600;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;padding:2px 4px}
+.ladder .party small{display:block;font-weight:400;color:#666;font-family:ui-monospace,monospace}
+.ladder .gutter{flex:none;width:96px;text-align:right;padding-right:8px;color:#666;font-family:ui-monospace,monospace}
+.ladder .row{display:flex;height:26px;cursor:pointer}.ladder .row:hover{background:#f3f3fa}
+.ladder .row .gutter{line-height:26px}
+.ladder .lane{position:relative;flex:none}
+.ladder .lane svg{position:absolute;left:0;top:0}
+.ladder .lbl{position:absolute;top:1px;font-family:ui-monospace,monospace;font-size:11px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;text-align:center}
+.ladder .row.hl{background:#fdecec}.ladder .row.hl .lbl{color:#a00;font-weight:700}
+.ladder .row.open{background:#eef}
+.ladder .hlwhy{flex:1 1 0;min-width:120px;line-height:26px;padding-left:8px;color:#a00;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.jumps button{font:11px ui-monospace,monospace;margin:2px 6px 2px 0;color:#a00;background:#fdecec;border:1px solid #e7b4b4;border-radius:3px;cursor:pointer}
+.ladder .msg{margin:0 0 8px 96px;border:1px solid #ccd;border-radius:4px;padding:6px 10px;background:#fbfbfe;cursor:auto}
+.ladder .msg .why{color:#a00;font-weight:600}
+.ladder .hline{background:#fbd5d5;display:block}
+.ladder table.hdrs td{font-family:ui-monospace,monospace;font-size:12px;padding:1px 6px}
+.ladder table.hdrs tr.hline td{background:#fbd5d5}
 `;
 
 // Plain browser JavaScript (no framework), kept as a string so the report has no dependencies.
@@ -158,6 +179,91 @@ const SCRIPT = String.raw`
     d.appendChild(box);
     return d;
   }
+  // A SIP dialogue as a ladder: one lane per party, one row per message in time order.
+  var LANE = 300, ROW = 26, SVGNS = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs) { var e = document.createElementNS(SVGNS, tag); for (var k in attrs) e.setAttribute(k, attrs[k]); return e; }
+  function canon(n) { n = String(n).trim().toLowerCase(); var c = { i: 'call-id', m: 'contact', e: 'content-encoding', l: 'content-length', c: 'content-type', f: 'from', s: 'subject', k: 'supported', t: 'to', v: 'via', o: 'event', r: 'refer-to', u: 'allow-events', x: 'session-expires' }; return c[n] || n; }
+  // The header or body part a highlight's field names: first word, as lib/report/sip-view.ts links them.
+  function fieldWord(f) { var w = String(f || '').trim().split(/[\s;\[]/)[0].replace(/:$/, ''); return w; }
+  function isFieldLine(line, word) {
+    if (!word || word.indexOf('/') >= 0 || word.toLowerCase() === 'body') return false;
+    var m = /^([^:\s]+)\s*:/.exec(line); return !!m && canon(m[1]) === canon(word);
+  }
+  function messageDetail(m) {
+    var word = m.highlight ? fieldWord(m.highlight.field) : '';
+    var box = el('div', { 'class': 'msg' });
+    box.addEventListener('click', function (e) { e.stopPropagation(); });
+    box.appendChild(el('div', { 'class': 'mono', text: m.direction + ' ' + m.transport + ' ' + m.from + ' -> ' + m.to + ' at +' + m.atMs + ' ms, ' + m.octets + ' octets' + (m.truncated ? ' (text cut)' : '') }));
+    if (m.highlight) box.appendChild(el('div', { 'class': 'why', text: 'Highlighted' + (m.highlight.field ? ' field ' + m.highlight.field : '') + ': ' + m.highlight.reason }));
+    // Exact text, line by line, the highlighted header's lines marked.
+    var raw = el('pre', { 'class': 'raw' });
+    var inHl = false;
+    String(m.text).split('\n').forEach(function (line, i, all) {
+      var hl = isFieldLine(line, word) || (inHl && /^[ \t]/.test(line));
+      inHl = hl;
+      raw.appendChild(el('span', hl ? { 'class': 'hline', text: line + (i < all.length - 1 ? '\n' : '') } : { text: line + (i < all.length - 1 ? '\n' : '') }));
+    });
+    box.appendChild(el('details', { open: '' }, [el('summary', { text: 'message text (exact, latin1)' }), raw]));
+    if (m.parsed) {
+      var t = el('table', { 'class': 'hdrs' });
+      m.parsed.headers.forEach(function (h) { t.appendChild(el('tr', word && canon(h[0]) === canon(word) ? { 'class': 'hline' } : null, [el('td', { text: h[0] }), el('td', { text: h[1] })])); });
+      var parsed = [el('summary', { text: 'parsed: ' + m.parsed.headers.length + ' headers, ' + m.parsed.parts.length + ' body parts' + (m.parsed.deviations.length ? ', ' + m.parsed.deviations.length + ' deviations' : '') }), t];
+      m.parsed.parts.forEach(function (p) {
+        var pw = word.toLowerCase(), hit = pw === 'body' || (pw.indexOf('/') >= 0 && p.contentType.toLowerCase().indexOf(pw) >= 0);
+        parsed.push(el('div', { 'class': 'mono' + (hit ? ' hline' : ''), text: 'body part ' + p.contentType + (p.headers.length ? ' [' + p.headers.map(function (h) { return h[0] + ': ' + h[1]; }).join('; ') + ']' : '') }));
+        if (p.text) parsed.push(pre(/^\s*</.test(p.text) ? formatXml(p.text) : p.text));
+      });
+      if (m.parsed.note) parsed.push(el('div', { 'class': 'mono', text: m.parsed.note }));
+      if (m.parsed.deviations.length) parsed.push(el('div', { 'class': 'mono', text: 'deviations: ' + m.parsed.deviations.join('; ') }));
+      box.appendChild(el('details', null, parsed));
+    } else if (m.unparsed) box.appendChild(el('div', { 'class': 'mono', text: 'parsed view: ' + m.unparsed }));
+    return box;
+  }
+  function renderSip(d) {
+    var parties = (d.parties || []).slice(), index = {};
+    parties.forEach(function (p, i) { index[p.address] = i; });
+    (d.messages || []).forEach(function (m) { [m.from, m.to].forEach(function (a) { if (!(a in index)) { index[a] = parties.length; parties.push({ address: a, name: a }); } }); });
+    var width = parties.length * LANE;
+    var box = el('div', { 'class': 'ladder' });
+    box.appendChild(el('div', { 'class': 'lhead' }, [el('div', { 'class': 'gutter', text: 'time' })].concat(parties.map(function (p) {
+      return el('div', { 'class': 'party', style: 'width:' + LANE + 'px', title: p.address }, [p.name, el('small', { text: p.address })]);
+    }))));
+    var hls = (d.messages || []).filter(function (m) { return m.highlight; }).length;
+    (d.messages || []).forEach(function (m, k) {
+      var a = index[m.from], b = index[m.to], x1 = a * LANE + LANE / 2, x2 = b * LANE + LANE / 2;
+      var lane = el('div', { 'class': 'lane', style: 'width:' + width + 'px;height:' + ROW + 'px' });
+      var s = svg('svg', { width: width, height: ROW });
+      parties.forEach(function (_p, i) { s.appendChild(svg('line', { x1: i * LANE + LANE / 2, y1: 0, x2: i * LANE + LANE / 2, y2: ROW, stroke: '#aab', 'stroke-width': 1 })); });
+      var color = m.highlight ? '#c00' : (m.direction === 'sent' ? '#2456a8' : '#3a7d2c'), y = ROW - 6;
+      if (a === b) s.appendChild(svg('path', { d: 'M' + x1 + ' ' + (y - 6) + ' h30 v6 h-26', fill: 'none', stroke: color, 'stroke-width': 1.5 }));
+      else {
+        s.appendChild(svg('line', { x1: x1, y1: y, x2: x2, y2: y, stroke: color, 'stroke-width': m.highlight ? 2.5 : 1.5 }));
+        var dir = x2 > x1 ? -1 : 1;
+        s.appendChild(svg('path', { d: 'M' + x2 + ' ' + y + ' l' + (dir * 8) + ' -4 v8 z', fill: color }));
+      }
+      lane.appendChild(s);
+      var left = Math.min(x1, x2) + 4, w = Math.max(Math.abs(x2 - x1) - 8, 120);
+      lane.appendChild(el('div', { 'class': 'lbl', style: 'left:' + left + 'px;width:' + w + 'px', title: m.startLine, text: (m.highlight ? '\u26a0 ' : '') + m.startLine }));
+      var why = m.highlight ? el('div', { 'class': 'hlwhy', title: m.highlight.reason, text: (m.highlight.field ? m.highlight.field + ': ' : '') + m.highlight.reason }) : null;
+      var row = el('div', { 'class': 'row' + (m.highlight ? ' hl' : ''), 'data-index': String(k) }, [el('div', { 'class': 'gutter', text: '+' + Number(m.atMs).toFixed(1) + ' ms' }), lane, why]);
+      var open = null;
+      row.addEventListener('click', function () {
+        if (open) { open.remove(); open = null; row.classList.remove('open'); return; }
+        open = messageDetail(m); row.after(open); row.classList.add('open');
+      });
+      box.appendChild(row);
+    });
+    var note = (d.messages || []).length + ' messages between ' + parties.length + ' parties' + (hls ? ', ' + hls + ' highlighted' : '') + '; click a message for its text and parsed view.';
+    // In a long dialogue the highlighted messages are one click away.
+    var jumps = el('div', { 'class': 'jumps' });
+    box.querySelectorAll('.row.hl').forEach(function (row) {
+      var m = d.messages[Number(row.getAttribute('data-index'))];
+      var b = el('button', { type: 'button', text: '\u2192 #' + (Number(row.getAttribute('data-index')) + 1) + ' ' + m.startLine });
+      b.addEventListener('click', function () { box.scrollTop = row.offsetTop - box.firstChild.offsetHeight; row.scrollIntoView({ block: 'nearest' }); });
+      jumps.appendChild(b);
+    });
+    return el('div', null, [el('div', { 'class': 'mono', text: note }), jumps, box]);
+  }
   function renderEvidence(item) {
     var body;
     try {
@@ -165,9 +271,11 @@ const SCRIPT = String.raw`
       else if (item.kind === 'jwt') body = renderJwt(item.data);
       else if (item.kind === 'xml') body = renderXml(item.data);
       else if (item.kind === 'mikey') body = tree(item.data, 'MIKEY');
+      else if (item.kind === 'sip') body = renderSip(item.data);
       else body = pre(pretty(item.data));
     } catch (e) { body = pre(pretty(item.data)); }
-    return el('details', null, [el('summary', { text: '[' + item.kind + '] ' + item.label }), body]);
+    // A SIP ladder is the test's story: shown open.
+    return el('details', item.kind === 'sip' ? { open: '' } : null, [el('summary', { text: '[' + item.kind + '] ' + item.label }), body]);
   }
   function renderFindings(fs) {
     if (!fs.length) return null;
