@@ -58,16 +58,16 @@ export function parsedView(m: SipWireMessage): SipMessageView {
  * Linking a failed finding to the dialogue, deliberately simple: the first
  * word of the finding's `field` (up to a space, ';' or '[') names either a
  * header (compared as SIP compares names: case, compact forms) or, when it
- * holds a '/', a body part's content type ('body' names any body). The
- * message it marks: the one a check already highlighted, else the last
- * received message that carries that header or part. Anything else is not
+ * is a media type (type/subtype), a body part's content type ('body' names
+ * any body). The message it marks: the one a check already highlighted,
+ * else the last received message that carries that header or part. Anything else is not
  * linked (the findings table still shows it).
  */
 export function fieldTarget(field: string | undefined): { header?: string; part?: string } | undefined {
   const word = field?.trim().split(/[\s;[]/, 1)[0]?.replace(/:$/, '');
   if (!word) return undefined;
   if (word.toLowerCase() === 'body') return { part: '' };
-  if (word.includes('/')) return { part: word.toLowerCase() };
+  if (/^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+-]+$/.test(word)) return { part: word.toLowerCase() };
   if (/^[A-Za-z][A-Za-z0-9.!%*_+`'~-]*$/.test(word)) return { header: canonicalName(word) };
   return undefined;
 }
