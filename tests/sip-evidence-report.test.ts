@@ -174,6 +174,8 @@ for (const [name, pad] of [['six messages', 0], ['124 messages', 59]] as const) 
       await reg.locator('summary', { hasText: 'parsed:' }).click();
       await expect(reg.locator('summary', { hasText: 'parsed:' })).toContainText('2 body parts');
       await expect(reg).toContainText('body part application/vnd.3gpp.mcptt-info+xml');
+      await expect(reg).toContainText(/body part application\/mikey \[Content-Type: application\/mikey\] \(binary, hex\)/);
+      await expect(reg).toContainText('07070707');
       await expect(reg).toContainText('Authorization');
       const expanded = await page.screenshot({ fullPage: true });
       await test.info().attach(`sip-ladder-${pad}-expanded.png`, { body: expanded, contentType: 'image/png' });

@@ -210,7 +210,7 @@ const SCRIPT = String.raw`
       var parsed = [el('summary', { text: 'parsed: ' + m.parsed.headers.length + ' headers, ' + m.parsed.parts.length + ' body parts' + (m.parsed.deviations.length ? ', ' + m.parsed.deviations.length + ' deviations' : '') }), t];
       m.parsed.parts.forEach(function (p) {
         var pw = word.toLowerCase(), hit = pw === 'body' || (pw.indexOf('/') >= 0 && p.contentType.toLowerCase().indexOf(pw) >= 0);
-        parsed.push(el('div', { 'class': 'mono' + (hit ? ' hline' : ''), text: 'body part ' + p.contentType + (p.headers.length ? ' [' + p.headers.map(function (h) { return h[0] + ': ' + h[1]; }).join('; ') + ']' : '') }));
+        parsed.push(el('div', { 'class': 'mono' + (hit ? ' hline' : ''), text: 'body part ' + p.contentType + (p.headers.length ? ' [' + p.headers.map(function (h) { return h[0] + ': ' + h[1]; }).join('; ') + ']' : '') + (p.hex ? ' (binary, hex)' : '') }));
         if (p.text) parsed.push(pre(/^\s*</.test(p.text) ? formatXml(p.text) : p.text));
       });
       if (m.parsed.note) parsed.push(el('div', { 'class': 'mono', text: m.parsed.note }));

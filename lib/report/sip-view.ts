@@ -14,8 +14,10 @@ import type { EvidenceItem } from './types.ts';
 export interface SipPartView {
   contentType: string;
   headers: [string, string][];
-  /** Part body as latin1 text (nested multiparts flattened: their parts follow, path in `contentType`). */
+  /** Part body as latin1 text, or hex when it is binary (nested multiparts flattened: their parts follow, path in `contentType`). */
   text: string;
+  /** Set when `text` is hex: the part holds octets that are not text (a MIKEY message). */
+  hex?: true;
 }
 
 export interface SipMessageView extends SipWireMessage {
@@ -25,11 +27,19 @@ export interface SipMessageView extends SipWireMessage {
 }
 
 const latin1 = (b: Uint8Array) => Buffer.from(b).toString('latin1');
+/** Octets other than printable ASCII, tab, CR, LF and UTF-8-range high octets mark a binary part. */
+const BINARY = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+
+function partView(contentType: string, headers: [string, string][], body: Uint8Array): SipPartView {
+  const text = latin1(body);
+  return BINARY.test(text) ? { contentType, headers, text: Buffer.from(body).toString('hex').replace(/(.{64})/g, '$1\n').trimEnd(), hex: true } : { contentType, headers, text };
+}
 
 function flatten(parts: BodyPart[], prefix = ''): SipPartView[] {
   return parts.flatMap((p) => {
     const contentType = prefix + (p.contentType || '(no Content-Type)');
-    const here: SipPartView = { contentType, headers: p.headers.map((h) => [h.name, h.value.trim()]), text: p.parts ? '' : latin1(p.body) };
+    const headers = p.headers.map((h): [string, string] => [h.name, h.value.trim()]);
+    const here: SipPartView = p.parts ? { contentType, headers, text: '' } : partView(contentType, headers, p.body);
     return [here, ...(p.parts ? flatten(p.parts, `${contentType} > `) : [])];
   });
 }
@@ -49,7 +59,7 @@ export function parsedView(m: SipWireMessage): SipMessageView {
       const mp = parseMultipart(body, contentType);
       parts = flatten(mp.parts);
       devs.push(...mp.deviations.map((d) => `${d.rule} at body offset ${d.offset}`));
-    } else parts = [{ contentType: contentType || '(no Content-Type)', headers: [], text: latin1(body) }];
+    } else parts = [partView(contentType || '(no Content-Type)', [], body)];
   }
   return { ...m, parsed: { headers: message.headers.map((h) => [h.name, h.value.trim()]), parts, deviations: devs, ...(redacted ? { note: 'the text was redacted: Content-Length is not compared' } : {}) } };
 }
