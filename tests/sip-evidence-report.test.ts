@@ -11,6 +11,8 @@ import { toHtml } from '../lib/report/html.ts';
 import { toJunitXml } from '../lib/report/junit.ts';
 import type { EvidenceItem, Results } from '../lib/report/types.ts';
 import { withReportPage } from './support/report-page.ts';
+import { compileSchema, describeAjvErrors } from '../lib/target/schema.ts';
+import resultsSchema from '../schemas/results.schema.json' with { type: 'json' };
 import { filesContaining } from './support/scan.ts';
 
 /**
@@ -114,6 +116,9 @@ test('secrets in SIP bodies and Authorization headers never reach results.json, 
   writeFileSync(join(out, 'junit.xml'), toJunitXml(results));
   writeFileSync(join(out, 'report.html'), toHtml(results));
   for (const secret of [REGISTERED_TOKEN, ELEMENT_TOKEN, BEARER, DIGEST_RESPONSE]) expect(filesContaining(out, secret), secret).toEqual([]);
+  // SIP evidence is carried in results.json like any other kind.
+  const validate = compileSchema(resultsSchema);
+  expect(validate(JSON.parse(JSON.stringify(results))), describeAjvErrors(validate.errors).join('\n')).toBe(true);
   // What stays shows what happened.
   const d = items[0]!.data as SipDialogueEvidence;
   expect(d.messages.map((m) => m.startLine)).toEqual(['REGISTER sip:mcx.example.org SIP/2.0', 'SIP/2.0 401 Unauthorized', 'REGISTER sip:mcx.example.org SIP/2.0', 'SIP/2.0 200 OK', 'PUBLISH sip:mcx.example.org SIP/2.0', 'SIP/2.0 403 Forbidden']);
