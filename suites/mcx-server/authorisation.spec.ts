@@ -6,7 +6,8 @@
  * mcxServer.bindingObservation. Bad tokens: expired (idms.expiredAccessToken),
  * forged (a valid token re-signed with a key the IdMS never published),
  * without the service scope (a login without 3gpp:mc:ptt_service).
- * The tests share the server's binding state, so they run one after another.
+ * The tests share the server's binding state, so they run one after another
+ * (mode default: in order, a failure skips nothing).
  */
 import { test, type McxSuite } from './fixture.ts';
 import { declare } from '../../lib/harness/index.ts';
@@ -14,7 +15,8 @@ import type { Checker } from '../../lib/harness/checker.ts';
 import { badTokenTable, REBIND, REGISTER_NO_TOKEN, validTokenTable, type BadTokenKind, type TokenPath } from './checks/authorisation.ts';
 import type { SipAnswer } from './ue.ts';
 
-test.describe.configure({ mode: 'serial' });
+// In order in one worker (the binding state is shared), and a failure does not skip the tests after it.
+test.describe.configure({ mode: 'default' });
 
 const ICS: Record<TokenPath, 'mcx-server.token-in-register' | 'mcx-server.token-in-publish'> = { register: 'mcx-server.token-in-register', publish: 'mcx-server.token-in-publish' };
 
