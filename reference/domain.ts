@@ -10,8 +10,8 @@ import { startSipDomain } from './sip/index.ts';
 import type { RunningComponent } from './component.ts';
 
 /**
- * The embedded reference MCX domain: IdMS, partner IdMS and KMS on
- * 127.0.0.1, with fault switches. `mcx-conformance run` without --target
+ * The embedded reference MCX domain: IdMS, partner IdMS, KMS, SIP core and
+ * MCX server on 127.0.0.1, with fault switches. `mcx-conformance run` without --target
  * starts it and tests it; `mcx-conformance reference` starts it by hand.
  */
 export interface ReferenceDomainOptions {
