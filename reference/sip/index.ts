@@ -8,7 +8,7 @@ export const SIP_DOMAIN = 'mcx.reference.test';
 
 /**
  * The reference SIP side of the domain: SIP core and MCX server on
- * 127.0.0.1 (UDP and TCP), the server trusting the reference IdMS's keys.
+ * 127.0.0.1 (UDP and TCP; the SIP core also TLS), the server trusting the reference IdMS's keys.
  * Its target section is `mcxServer`, with the SIP core as entry point.
  */
 export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idmsUsers: string[]): Promise<RunningComponent> {
@@ -16,7 +16,7 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
   const server = await startMcxServer(SIP_DOMAIN, verify, ctx.faults);
   let core;
   try {
-    core = await startSipCore(SIP_DOMAIN, server.udp, (uri) => Object.values(server.psis).includes(uri.split(';')[0]!));
+    core = await startSipCore(SIP_DOMAIN, server.udp, (uri) => Object.values(server.psis).includes(uri.split(';')[0]!), { key: ctx.tls.keyPem, cert: ctx.tls.certPem });
   } catch (err) {
     await server.stop();
     throw err;
@@ -37,6 +37,7 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
     endpoints: {
       'SIP core (UDP)': `${core.udp.address}:${core.udp.port}`,
       'SIP core (TCP)': `${core.tcp.address}:${core.tcp.port}`,
+      ...(core.tls ? { 'SIP core (TLS)': `${core.tls.address}:${core.tls.port}` } : {}),
       'MCX server (UDP, third-party REGISTER and PSIs)': `${server.udp.address}:${server.udp.port}`,
       'MCX server PSIs': Object.values(server.psis).join(' '),
     },

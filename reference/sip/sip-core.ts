@@ -1,9 +1,10 @@
-import { buildRequest, headerValue, methodOf, requestUri, SipEndpoint, statusOf, UdpChannel, type Endpoint, type ServerTransaction, type SipMessage } from '../../lib/sip/index.ts';
+import { buildRequest, type TlsServerMaterial, headerValue, methodOf, requestUri, SipEndpoint, statusOf, UdpChannel, type Endpoint, type ServerTransaction, type SipMessage } from '../../lib/sip/index.ts';
 import { uriOf } from './mc-info-body.ts';
 import { REFERENCE_TIMERS, serveSip, type SipService } from './serve.ts';
 
 /**
  * The reference SIP core: registrar and proxy in front of the MCX server.
+ * UE side on UDP, TCP and TLS (the domain's certificate for 127.0.0.1).
  * Simplifications, on purpose (the suites test the MCX server, not IMS):
  * - no IMS AKA / digest: every REGISTER is taken as authenticated, and
  *   every request from the UE gets a P-Asserted-Identity of its From URI;
@@ -24,7 +25,7 @@ export interface SipCore extends SipService {
 
 const FORWARDED = ['content-type', 'event', 'expires', 'sip-if-match'];
 
-export async function startSipCore(domain: string, mcxServer: Endpoint, isPsi: (uri: string) => boolean): Promise<SipCore> {
+export async function startSipCore(domain: string, mcxServer: Endpoint, isPsi: (uri: string) => boolean, tls?: TlsServerMaterial): Promise<SipCore> {
   const upstream = await UdpChannel.open({ remote: mcxServer });
   const forwarder = new SipEndpoint(upstream, { timers: REFERENCE_TIMERS, remote: mcxServer });
   const registrations = new Map<string, { contact: string; expiresAt: number }>();
@@ -87,7 +88,7 @@ export async function startSipCore(domain: string, mcxServer: Endpoint, isPsi: (
     if (!answer) return tx.reply(408);
     const [, code, ...reason] = answer.startLine.split(' ');
     return tx.reply(Number(code), { reason: reason.join(' '), headers: ['sip-etag', 'expires'].flatMap((h) => (headerValue(answer, h) !== undefined ? [[canonical(h), headerValue(answer, h)!] as [string, string]] : [])) });
-  });
+  }, tls);
   return {
     ...service,
     registrations,

@@ -15,6 +15,8 @@ const UE_TIMERS: Partial<TimerConfig> = { T1: 150, T2: 600, T4: 750 };
 
 export class SuiteUe {
   private cseq = 1;
+  /** Set when a request got no final response: later requests of the test are not sent (each would wait Timer F again). */
+  private silent: string | undefined;
   private constructor(readonly channel: SipChannel, private readonly endpoint: SipEndpoint, private readonly target: McxServerTarget) {}
 
   static async open(target: McxServerTarget, caPem: string | undefined): Promise<SuiteUe | { error: string }> {
@@ -38,6 +40,7 @@ export class SuiteUe {
   }
 
   private async send(method: string, uri: string, from: string, headers: Array<[string, string]>, body?: { contentType: string; octets: string }): Promise<SipAnswer> {
+    if (this.silent) return { kind: 'none', detail: `not sent: an earlier request got no final response (${this.silent})` };
     const local = this.channel.local;
     const req = buildRequest({
       method,
@@ -55,6 +58,7 @@ export class SuiteUe {
       const [, , ...reason] = final.message.startLine.split(' ');
       return { kind: 'final', status: statusOf(final.message) ?? 0, reason: reason.join(' ') };
     } catch (err) {
+      this.silent = `${method}: ${(err as Error).message}`;
       return { kind: 'none', detail: (err as Error).message };
     }
   }
