@@ -98,6 +98,14 @@ test('MCX server: binding, refusal and the binding faults', async () => {
     expect(await send('PUBLISH', 'sip:a@ue', bad)).toBe(403);
     expect(await send('PUBLISH', 'sip:a@ue')).toBe(200);
   });
+  await withServer(['mcx-server.never-binds'], async (send) => {
+    expect(await send('REGISTER', 'sip:a@ue', 'good')).toBe(200);
+    expect(await send('PUBLISH', 'sip:a@ue')).toBe(403);
+  });
+  await withServer(['mcx-server.refuses-valid-publish'], async (send) => {
+    expect(await send('PUBLISH', 'sip:a@ue', 'good')).toBe(403);
+    expect(await send('PUBLISH', 'sip:a@ue')).toBe(200);
+  });
   await withServer(['mcx-server.keeps-old-binding'], async (send) => {
     await send('REGISTER', 'sip:a@ue', 'good');
     await send('REGISTER', 'sip:b@ue', 'good');

@@ -30,6 +30,21 @@ export const MCX_SERVER_FAULTS: FaultSwitch[] = [
     description: 'The MCX server binds on a token without the service scope (3gpp:mc:ptt_service).',
   },
   {
+    name: 'mcx-server.never-binds',
+    role: 'mcx-server',
+    breaks: ['MCXSEC-5.1.3.2.2-01', 'MCXSEC-5.1.3.2.3-01'],
+    checks: ['mcx-server.register-valid-token.binds', 'mcx-server.publish-valid-token.binds'],
+    blocks: ['MCXSEC-5.1.3.2.1-03'],
+    description: 'The MCX server accepts a valid access token (200) but binds nothing (the re-binding checks lose their first binding).',
+  },
+  {
+    name: 'mcx-server.refuses-valid-publish',
+    role: 'mcx-server',
+    breaks: ['MCXSEC-5.1.3.2.3-01'],
+    checks: ['mcx-server.publish-valid-token.accepted'],
+    description: 'The MCX server answers a PUBLISH with a valid access token 403, although it binds the IMPU.',
+  },
+  {
     name: 'mcx-server.binds-on-refusal',
     role: 'mcx-server',
     breaks: ['MCXSEC-5.1.3.2.2-02', 'MCXSEC-5.1.3.2.3-03'],

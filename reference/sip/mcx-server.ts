@@ -31,6 +31,7 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
   const serviceOfUri = (uri: string) => (Object.keys(psis) as McService[]).find((s) => uri.split(';')[0] === psis[s]);
 
   const bind = (service: McService, impu: string, serviceId: string) => {
+    if (faults.has('mcx-server.never-binds')) return;
     const table = bindings.get(service)!;
     // Re-binding (5.1.3.2.1): the MC service ID now belongs to this IMPU only.
     if (!faults.has('mcx-server.keeps-old-binding')) for (const [other, id] of table) if (id === serviceId && other !== impu) table.delete(other);
@@ -54,6 +55,9 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
     return status;
   };
 
+  /** mcx-server.refuses-valid-publish: the PUBLISH answer says 403 whatever the check said. */
+  const refusesValid = (status: number) => (faults.has('mcx-server.refuses-valid-publish') ? 403 : status);
+
   const service = await serveSip(async (tx: ServerTransaction) => {
     const m = tx.request.message;
     const method = methodOf(m);
@@ -75,7 +79,7 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
     if (method === 'PUBLISH') {
       if ((headerValue(m, 'event') ?? '').split(';')[0]!.trim().toLowerCase() !== 'poc-settings') return tx.reply(489, { reason: 'Bad Event' });
       const tokens = tokensOf(m);
-      if (tokens.length) return tx.reply(await authorise(impu, tokens), { headers: [['Expires', headerValue(m, 'expires') ?? '3600'], ['SIP-ETag', `e${Date.now()}`]] });
+      if (tokens.length) return tx.reply(refusesValid(await authorise(impu, tokens)), { headers: [['Expires', headerValue(m, 'expires') ?? '3600'], ['SIP-ETag', `e${Date.now()}`]] });
     } else if (method !== 'MESSAGE') return tx.reply(405);
     return tx.reply(bindings.get(target)!.has(impu) ? 200 : 403);
   });
