@@ -14,7 +14,7 @@ import type { ControlOption } from './lib/harness/fixtures.ts';
  *   reference domain started with those faults (by the negative-control
  *   test, which passes its target file, or else by the worker).
  */
-export const ROLES = ['idms', 'partner-idms', 'kms'] as const;
+export const ROLES = ['idms', 'partner-idms', 'kms', 'mcx-server'] as const;
 
 interface ControlProject extends ControlOption {
   name: string;

@@ -6,11 +6,12 @@ import { checkFaultNames } from './faults.ts';
 import { createServerTls } from './tls.ts';
 import { startIdmsPair } from './idms/index.ts';
 import { startKms } from './kms/index.ts';
+import { startSipDomain } from './sip/index.ts';
 import type { RunningComponent } from './component.ts';
 
 /**
- * The embedded reference MCX domain: IdMS, partner IdMS and KMS on
- * 127.0.0.1, with fault switches. `mcx-conformance run` without --target
+ * The embedded reference MCX domain: IdMS, partner IdMS, KMS, SIP core and
+ * MCX server on 127.0.0.1, with fault switches. `mcx-conformance run` without --target
  * starts it and tests it; `mcx-conformance reference` starts it by hand.
  */
 export interface ReferenceDomainOptions {
@@ -47,6 +48,10 @@ export async function startReferenceDomain(options: ReferenceDomainOptions = {})
     started.push(...idms.components);
     const kms = await startKms(ctx, idms.kmsTrust);
     started.push(kms);
+    if (idms.kmsTrust) {
+      const users = ((idms.components[0]?.target.idms as { users?: Array<{ label: string }> } | undefined)?.users ?? []).map((u) => u.label);
+      started.push(await startSipDomain(ctx, idms.kmsTrust, users));
+    }
   } catch (err) {
     await stop();
     throw err;

@@ -126,7 +126,7 @@ export async function runConformance(opts: RunOptions): Promise<RunOutcome> {
     let roles = opts.roles?.length ? opts.roles : rolesOfTarget(targetDoc);
     // The reference domain grows role by role; until it serves a role's section, run every suite.
     if (roles.length === 0 && domain) roles = [...SUITE_ROLES];
-    if (roles.length === 0) throw new UsageError('no role to test: the target file has no idms, partnerIdms or kms section and --roles was not given');
+    if (roles.length === 0) throw new UsageError('no role to test: the target file has no idms, partnerIdms, kms or mcxServer section and --roles was not given');
 
     mkdirSync(reportDir, { recursive: true });
     rmSync(join(reportDir, RESULTS_FILE), { force: true });

@@ -47,6 +47,8 @@ export const ICS_FEATURES = {
   'gms.shared-gmk': 'One GMK is assigned to several MC group IDs through the key parameters (5.7.1, E.6.3)',
   'gms.rekey-on-removal': 'The GMS distributes a new GMK when a member leaves the group (5.7.3)',
   'emergency.clear-fallback': 'Operator policy lets emergency, imminent peril and emergency alert calls fall back to clear media (7.3.6-7.3.8)',
+  'mcx-server.token-in-register': 'The MCX server takes the access token from the third-party REGISTER the SIP core sends (5.1.3.2.1, 5.1.3.2.2)',
+  'mcx-server.token-in-publish': 'The MCX server takes the access token from a SIP PUBLISH routed through the SIP core (5.1.3.2.1, 5.1.3.2.3)',
 } as const;
 
 export type IcsFeature = keyof typeof ICS_FEATURES;

@@ -37,3 +37,25 @@ test('verification off is a report warning', () => {
   expect(targetWarnings({ tls: { verify: false } })[0]).toContain('verification is OFF');
   expect(targetWarnings({ tls: {} })).toEqual([]);
 });
+
+test('mcxServer: one problem per bad field, naming it', () => {
+  const problems = (mcxServer: Record<string, unknown>, extra: Record<string, unknown> = {}): string[] => {
+    try {
+      resolveTargetDocument({ name: 'x', mcxServer, ...extra }, ENV);
+      return [];
+    } catch (err) {
+      return (err as TargetFileError).problems;
+    }
+  };
+  const good = { entry: { uri: 'sip:core.example', transport: 'udp', address: '127.0.0.1', port: 5060 }, domain: 'example', services: { mcptt: { psi: 'sip:ptt@example' } }, users: [{ idmsUser: 'alice', impu: 'sip:a@example' }] };
+  const idms = { idms: { issuer: 'https://i', clientId: 'c', redirectUri: 'https://r', login: { mode: 'form' }, scopes: ['openid'], users: [{ label: 'alice', username: 'alice', password: { env: 'ACME_ALICE_PASSWORD' } }] } };
+  expect(problems(good, idms)).toEqual([]);
+  expect(problems({ ...good, entry: { ...good.entry, transport: 'sctp' } }, idms)).toEqual(['mcxServer.entry.transport: expected one of "udp", "tcp", "tls"']);
+  expect(problems({ ...good, entry: { ...good.entry, port: 0 } }, idms)).toEqual(['mcxServer.entry.port: must be >= 1']);
+  expect(problems({ ...good, services: { mcptt: { psi: 'http://x' } } }, idms)).toEqual(['mcxServer.services.mcptt.psi: expected a SIP URI (sip:... or sips:...)']);
+  expect(problems({ ...good, bindingObservation: 'guess' }, idms)).toEqual(['mcxServer.bindingObservation: expected one of "publish-poc-settings", "message"']);
+  expect(problems({ ...good, users: [{ idmsUser: 'carol', impu: 'sip:c@example' }] }, idms)).toEqual(["mcxServer.users[0].idmsUser: 'carol' is not the label of an idms.users entry"]);
+  expect(problems({ ...good, spareImpu: 'sip:a@example' }, idms)).toEqual(['mcxServer.spareImpu: expected an IMPU no test user registers']);
+  const { domain: _d, ...noDomain } = good;
+  expect(problems(noDomain, idms)).toEqual(['mcxServer.domain: is required']);
+});

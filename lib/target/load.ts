@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Target } from './types.ts';
 import { ICS_FEATURES, isIcsFeature } from './ics.ts';
 import { compileSchema, describeAjvErrors } from './schema.ts';
+import { checkMcxServerSection, withMcxServerSection } from './mcx-server.ts';
 import targetSchema from '../../schemas/target.schema.json' with { type: 'json' };
 
 /**
@@ -18,7 +19,7 @@ export class TargetFileError extends Error {
   }
 }
 
-const validateTarget = compileSchema(targetSchema, { useDefaults: true });
+const validateTarget = compileSchema(withMcxServerSection(targetSchema), { useDefaults: true });
 
 /** Parses a target file's YAML (secrets still as `{ env: NAME }`). */
 export function readTargetDocument(path: string): Record<string, unknown> {
@@ -44,6 +45,7 @@ export function checkTargetDocument(doc: Record<string, unknown>): string[] {
   }
   const tls = doc.tls as { caFile?: string; caPem?: string } | undefined;
   if (tls?.caFile && tls.caPem) problems.push('tls: expected caFile or caPem, not both');
+  if (problems.length === 0) problems.push(...checkMcxServerSection(doc));
   return problems;
 }
 

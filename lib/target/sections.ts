@@ -7,6 +7,7 @@ export const ROLE_SECTIONS = {
   idms: 'idms',
   'partner-idms': 'partnerIdms',
   kms: 'kms',
+  'mcx-server': 'mcxServer',
 } as const;
 
 export type SuiteRole = keyof typeof ROLE_SECTIONS;

@@ -1,4 +1,5 @@
 import type { Ics } from './ics.ts';
+import type { McxServerTarget } from './mcx-server.ts';
 
 /**
  * The system under test as the suites see it, after the target file has been
@@ -14,6 +15,7 @@ export interface Target {
   idms?: IdmsTarget;
   partnerIdms?: PartnerIdmsTarget;
   kms?: KmsTarget;
+  mcxServer?: McxServerTarget;
 }
 
 export interface TargetTls {

@@ -1,0 +1,108 @@
+/**
+ * The `mcxServer` section of a target file (role mcx-server): how the suite,
+ * acting as an MC client, reaches the MCX server through the SIP core
+ * (5.1.3.2), which PSIs the server has, which IMPUs the test users register,
+ * and how the server shows that an IMPU is bound to an MC service ID.
+ * Its JSON Schema is merged into schemas/target.schema.json's at load.
+ */
+export type McxService = 'mcptt' | 'mcvideo' | 'mcdata';
+
+export interface SipEntryPoint {
+  /** The SIP URI of the entry point (the SIP core / P-CSCF), for Route and logs. */
+  uri: string;
+  transport: 'udp' | 'tcp' | 'tls';
+  address: string;
+  port: number;
+  /** TLS: the name the certificate must carry (defaults to address); the CA is the target's tls CA. */
+  serverName?: string;
+}
+
+/**
+ * How the MCX server shows binding, black-box: a service request from the
+ * IMPU to the service PSI is answered 2xx when the IMPU is bound to an MC
+ * service ID and 403 when it is not.
+ * - publish-poc-settings: a PUBLISH (Event: poc-settings) without access token;
+ * - message: a SIP MESSAGE to the PSI.
+ */
+export type BindingObservation = 'publish-poc-settings' | 'message';
+
+export interface McxServerUser {
+  /** The label of the idms.users entry whose login gives this user's tokens. */
+  idmsUser: string;
+  /** The IMPU the suite registers for this user. */
+  impu: string;
+}
+
+export interface McxServerTarget {
+  entry: SipEntryPoint;
+  /** The home domain: the REGISTER Request-URI is sip:<domain>. */
+  domain: string;
+  /** PSI per service the server offers; the suite tests each service listed. */
+  services: Partial<Record<McxService, { psi: string }>>;
+  /** The MC service domain's MDSI, when the deployment uses one (informative). */
+  mdsi?: string;
+  users: McxServerUser[];
+  /** An IMPU no test user registers, used to show re-binding when the IMPU changes (5.1.3.2.1). */
+  spareImpu?: string;
+  /** Absent: binding checks are INCONCLUSIVE (configuration). */
+  bindingObservation?: BindingObservation;
+}
+
+const SIP_URI = { type: 'string', pattern: '^sips?:[^\\s]+$', 'x-expected': 'a SIP URI (sip:... or sips:...)' };
+
+export const MCX_SERVER_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['entry', 'domain', 'services', 'users'],
+  properties: {
+    entry: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['uri', 'transport', 'address', 'port'],
+      properties: {
+        uri: SIP_URI,
+        transport: { enum: ['udp', 'tcp', 'tls'] },
+        address: { type: 'string', minLength: 1 },
+        port: { type: 'integer', minimum: 1, maximum: 65535 },
+        serverName: { type: 'string', minLength: 1 },
+      },
+    },
+    domain: { type: 'string', minLength: 1 },
+    services: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: Object.fromEntries(['mcptt', 'mcvideo', 'mcdata'].map((s) => [s, { type: 'object', additionalProperties: false, required: ['psi'], properties: { psi: SIP_URI } }])),
+    },
+    mdsi: { type: 'string', minLength: 1 },
+    users: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'object', additionalProperties: false, required: ['idmsUser', 'impu'], properties: { idmsUser: { type: 'string', minLength: 1 }, impu: SIP_URI } },
+    },
+    spareImpu: SIP_URI,
+    bindingObservation: { enum: ['publish-poc-settings', 'message'] },
+  },
+} as const;
+
+/** The target schema with the mcxServer section added (the published JSON file stays the other sections' source). */
+export function withMcxServerSection<S extends { properties: Record<string, unknown> }>(schema: S): S {
+  return { ...schema, properties: { ...schema.properties, mcxServer: MCX_SERVER_SCHEMA } };
+}
+
+/** Problems the schema cannot express, one per field. */
+export function checkMcxServerSection(doc: Record<string, unknown>): string[] {
+  const s = doc.mcxServer as { users?: Array<{ idmsUser?: unknown; impu?: unknown }>; spareImpu?: unknown } | undefined;
+  if (!s || typeof s !== 'object' || !Array.isArray(s.users)) return [];
+  const problems: string[] = [];
+  const idmsUsers = ((doc.idms as { users?: Array<{ label?: unknown }> } | undefined)?.users ?? []).map((u) => u?.label);
+  s.users.forEach((u, i) => {
+    if (typeof u?.idmsUser === 'string' && !idmsUsers.includes(u.idmsUser)) problems.push(`mcxServer.users[${i}].idmsUser: '${u.idmsUser}' is not the label of an idms.users entry`);
+  });
+  const impus = s.users.map((u) => u?.impu);
+  impus.forEach((impu, i) => {
+    if (typeof impu === 'string' && impus.indexOf(impu) !== i) problems.push(`mcxServer.users[${i}].impu: repeats the IMPU of users[${impus.indexOf(impu)}]`);
+  });
+  if (typeof s.spareImpu === 'string' && impus.includes(s.spareImpu)) problems.push('mcxServer.spareImpu: expected an IMPU no test user registers');
+  return problems;
+}

@@ -1,0 +1,49 @@
+import type { ComponentContext, RunningComponent } from '../component.ts';
+import type { KmsTrust } from '../idms/index.ts';
+import { startMcxServer } from './mcx-server.ts';
+import { startSipCore } from './sip-core.ts';
+import { createServiceTokenVerifier } from './token-check.ts';
+
+export const SIP_DOMAIN = 'mcx.reference.test';
+
+/**
+ * The reference SIP side of the domain: SIP core and MCX server on
+ * 127.0.0.1 (UDP and TCP; the SIP core also TLS), the server trusting the reference IdMS's keys.
+ * Its target section is `mcxServer`, with the SIP core as entry point.
+ */
+export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idmsUsers: string[]): Promise<RunningComponent> {
+  const verify = createServiceTokenVerifier(trust, ctx.tls.caPem, ctx.faults);
+  const server = await startMcxServer(SIP_DOMAIN, verify, ctx.faults);
+  let core;
+  try {
+    core = await startSipCore(SIP_DOMAIN, server.udp, (uri) => Object.values(server.psis).includes(uri.split(';')[0]!), { key: ctx.tls.keyPem, cert: ctx.tls.certPem });
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  return {
+    target: {
+      mcxServer: {
+        entry: { uri: `sip:${core.udp.address}:${core.udp.port}`, transport: 'udp', address: core.udp.address, port: core.udp.port },
+        domain: SIP_DOMAIN,
+        services: Object.fromEntries(Object.entries(server.psis).map(([s, psi]) => [s, { psi }])),
+        users: idmsUsers.map((u) => ({ idmsUser: u, impu: `sip:${u}@${SIP_DOMAIN}` })),
+        spareImpu: `sip:spare-ue@${SIP_DOMAIN}`,
+        bindingObservation: 'publish-poc-settings',
+      },
+    },
+    secretEnv: {},
+    ics: { 'mcx-server.token-in-register': true, 'mcx-server.token-in-publish': true },
+    endpoints: {
+      'SIP core (UDP)': `${core.udp.address}:${core.udp.port}`,
+      'SIP core (TCP)': `${core.tcp.address}:${core.tcp.port}`,
+      ...(core.tls ? { 'SIP core (TLS)': `${core.tls.address}:${core.tls.port}` } : {}),
+      'MCX server (UDP, third-party REGISTER and PSIs)': `${server.udp.address}:${server.udp.port}`,
+      'MCX server PSIs': Object.values(server.psis).join(' '),
+    },
+    async stop() {
+      await core.stop();
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The mcx-server suite's fixture: the target's mcxServer section, the
+ * service under test (the first of mcptt, mcvideo, mcdata the target
+ * lists), access tokens from the target's IdMS (lib/oidc/suite-tokens.ts),
+ * a UE channel per test whose every message becomes SIP evidence at
+ * teardown, and the binding observation the target file names.
+ */
+import { test as base, expect } from '../../lib/harness/index.ts';
+import { recordSipDialogue } from '../../lib/harness/sip-evidence.ts';
+import type { McService } from '../../lib/sip/index.ts';
+import type { McxServerTarget } from '../../lib/target/mcx-server.ts';
+import type { TestUser } from '../../lib/target/types.ts';
+import { accessToken, resignWithUnknownKey } from '../../lib/oidc/suite-tokens.ts';
+import { SuiteUe, type SipAnswer } from './ue.ts';
+import { observationOf, type Observation } from './checks/authorisation.ts';
+
+/** B.4.2.2 service scope per MC service: the scope the MCX server of that service needs (5.1.3.1). */
+export const SERVICE_SCOPE: Record<McService, string> = { mcptt: '3gpp:mc:ptt_service', mcvideo: '3gpp:mc:video_service', mcdata: '3gpp:mc:data_service' };
+
+export interface McxUser {
+  impu: string;
+  login: TestUser;
+}
+
+export interface McxSuite {
+  target: McxServerTarget;
+  service: McService;
+  users: McxUser[];
+  ue: SuiteUe;
+  /** A token of `kind` for `user` (default: the first); stops the test INCONCLUSIVE when there is none. */
+  token(kind: 'valid' | 'expired' | 'forged' | 'no-scope', user?: McxUser): Promise<string>;
+  /** Whether `impu` is bound, per mcxServer.bindingObservation (unknown when the field is absent). */
+  observe(impu: string): Promise<Observation>;
+  /** Why binding cannot be observed, or undefined. */
+  noObservation: string | undefined;
+  /** De-registers `impu` (Expires 0), releasing its bindings. */
+  deregister(impu: string): Promise<SipAnswer>;
+}
+
+const NO_OBSERVATION =
+  'the target file gives no mcxServer.bindingObservation: say how the MCX server shows that an IMPU is bound (publish-poc-settings: a PUBLISH poc-settings without token is answered 2xx when bound, 403 when not; message: the same for a SIP MESSAGE to the PSI)';
+
+export const test = base.extend<{ mcx: McxSuite }>({
+  mcx: async ({ target, verify, evidence, redactor, http }, use, testInfo) => {
+    const section = target.mcxServer;
+    if (!section) {
+      testInfo.skip(true, 'not-applicable: the target file has no mcxServer section');
+      return;
+    }
+    const service = (['mcptt', 'mcvideo', 'mcdata'] as const).find((s) => section.services[s]);
+    if (!service) return verify.stop('mcxServer.services names no service (mcptt, mcvideo or mcdata)', 'configuration');
+    const users: McxUser[] = [];
+    for (const [i, u] of section.users.entries()) {
+      const login = target.idms?.users.find((x) => x.label === u.idmsUser);
+      if (!login) return verify.stop(`mcxServer.users[${i}].idmsUser '${u.idmsUser}' names no idms.users entry: the suite needs its login for tokens`, 'configuration');
+      users.push({ impu: u.impu, login });
+    }
+    const opened = await SuiteUe.open(section, target.tls.caPem);
+    if ('error' in opened) return verify.stop(opened.error, 'unreachable');
+    const ue = opened;
+    const noObservation = section.bindingObservation ? undefined : NO_OBSERVATION;
+    const suite: McxSuite = {
+      target: section,
+      service,
+      users,
+      ue,
+      noObservation,
+      async token(kind, user = users[0]!) {
+        const idms = target.idms;
+        if (kind === 'expired') {
+          const expired = idms?.expiredAccessToken;
+          if (!expired) return verify.stop('the target file gives no idms.expiredAccessToken (an access token of this IdMS whose exp is past)', 'configuration');
+          redactor.add(expired);
+          return expired;
+        }
+        const all = idms?.scopes ?? [];
+        const scopes = kind === 'no-scope' ? all.filter((s) => s !== SERVICE_SCOPE[service]) : all;
+        if (kind !== 'no-scope' && !all.includes(SERVICE_SCOPE[service])) return verify.stop(`idms.scopes lacks ${SERVICE_SCOPE[service]}, the scope the ${service} server needs (B.4.2.2)`, 'configuration');
+        const outcome = await accessToken(http, idms, scopes, user.login);
+        if (!outcome.ok) return verify.stop(`no access token from the IdMS: ${outcome.reason}`, 'precondition');
+        redactor.add(outcome.accessToken);
+        if (kind === 'no-scope' && outcome.scope.includes(SERVICE_SCOPE[service])) return verify.stop(`the IdMS granted ${SERVICE_SCOPE[service]} although it was not asked for`, 'precondition');
+        if (kind !== 'forged') return outcome.accessToken;
+        const forged = await resignWithUnknownKey(outcome.accessToken);
+        if (!forged.ok) return verify.stop(forged.reason, 'precondition');
+        redactor.add(forged.token);
+        return forged.token;
+      },
+      async observe(impu) {
+        if (!section.bindingObservation) return { kind: 'unknown', reason: NO_OBSERVATION, blame: 'configuration' };
+        return observationOf(section.bindingObservation === 'message' ? await ue.message(impu, service) : await ue.publish(impu, service, undefined));
+      },
+      deregister: (impu) => ue.register(impu, service, undefined, 0),
+    };
+    try {
+      await use(suite);
+    } finally {
+      const names: Record<string, string> = { [`${ue.channel.local.address}:${ue.channel.local.port}`]: 'suite (UE)', [`${section.entry.address}:${section.entry.port}`]: 'SIP core (entry point)' };
+      if (ue.records.length) recordSipDialogue(evidence, `SIP: ${testInfo.title}`, ue.records, names);
+      await ue.close();
+    }
+  },
+});
+
+export { expect };

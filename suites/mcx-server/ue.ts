@@ -1,0 +1,93 @@
+/**
+ * The suite as an MC client (UE) in front of the target's SIP core: one
+ * channel per test (UDP, TCP or TLS with the target's CA), lib/sip's
+ * transactions with short timers, and every message kept for the evidence.
+ * A request that gets no final response ends as `none` with the exact
+ * reason (Timer F, transport error), never as a refusal.
+ */
+import { buildMcInfo, buildRequest, connectStream, mcInfoContentType, SipEndpoint, statusOf, UdpChannel, type McService, type SipChannel, type TimerConfig } from '../../lib/sip/index.ts';
+import type { McxServerTarget } from '../../lib/target/mcx-server.ts';
+
+export type SipAnswer = { kind: 'final'; status: number; reason: string } | { kind: 'none'; detail: string };
+
+/** T1 of 150 ms: Timer F (no answer) ends a request after 9.6 s. */
+const UE_TIMERS: Partial<TimerConfig> = { T1: 150, T2: 600, T4: 750 };
+
+export class SuiteUe {
+  private cseq = 1;
+  /** Set when a request got no final response: later requests of the test are not sent (each would wait Timer F again). */
+  private silent: string | undefined;
+  private constructor(readonly channel: SipChannel, private readonly endpoint: SipEndpoint, private readonly target: McxServerTarget) {}
+
+  static async open(target: McxServerTarget, caPem: string | undefined): Promise<SuiteUe | { error: string }> {
+    const to = { address: target.entry.address, port: target.entry.port };
+    try {
+      let channel: SipChannel;
+      if (target.entry.transport === 'udp') channel = await UdpChannel.open({ remote: to });
+      else if (target.entry.transport === 'tcp') channel = await connectStream('tcp', to, { timeoutMs: 5_000 });
+      else {
+        if (!caPem) return { error: 'the target file gives no tls.caPem / tls.caFile: a TLS entry point needs the CA of its certificate' };
+        channel = await connectStream('tls', to, { timeoutMs: 5_000, tls: { ca: caPem, servername: target.entry.serverName ?? target.entry.address } });
+      }
+      return new SuiteUe(channel, new SipEndpoint(channel, { timers: UE_TIMERS, remote: to }), target);
+    } catch (err) {
+      return { error: `cannot reach the SIP entry point ${to.address}:${to.port} (${target.entry.transport}): ${(err as Error).message}` };
+    }
+  }
+
+  get records() {
+    return this.channel.records;
+  }
+
+  private async send(method: string, uri: string, from: string, headers: Array<[string, string]>, body?: { contentType: string; octets: string }): Promise<SipAnswer> {
+    if (this.silent) return { kind: 'none', detail: `not sent: an earlier request got no final response (${this.silent})` };
+    const local = this.channel.local;
+    const req = buildRequest({
+      method,
+      uri,
+      from,
+      to: method === 'REGISTER' ? from : uri,
+      cseq: this.cseq++,
+      via: { transport: this.channel.kind, host: local.address, port: local.port, rport: true },
+      contact: `<sip:ue@${local.address}:${local.port};transport=${this.channel.kind}>`,
+      headers: [['Route', `<${this.target.entry.uri};lr>`], ...headers],
+      body,
+    });
+    try {
+      const final = await this.endpoint.sendRequest(req).final;
+      const [, , ...reason] = final.message.startLine.split(' ');
+      return { kind: 'final', status: statusOf(final.message) ?? 0, reason: reason.join(' ') };
+    } catch (err) {
+      this.silent = `${method}: ${(err as Error).message}`;
+      return { kind: 'none', detail: (err as Error).message };
+    }
+  }
+
+  /** REGISTER of `impu` at the home domain, with the token in the service's info body when given (5.1.3.2.2 step 5). */
+  register(impu: string, service: McService, token: string | undefined, expires = 600): Promise<SipAnswer> {
+    return this.send('REGISTER', `sip:${this.target.domain}`, impu, [['Expires', String(expires)]], token ? infoBody(service, token) : undefined);
+  }
+
+  /** PUBLISH poc-settings to the service PSI, with the token when given (5.1.3.2.3 step 1). */
+  publish(impu: string, service: McService, token: string | undefined): Promise<SipAnswer> {
+    const psi = this.target.services[service]!.psi;
+    const body = token ? infoBody(service, token) : { contentType: 'application/poc-settings+xml', octets: POC_SETTINGS };
+    return this.send('PUBLISH', psi, impu, [['Event', 'poc-settings'], ['Expires', '600']], body);
+  }
+
+  /** A SIP MESSAGE to the service PSI (one of the binding observations). */
+  message(impu: string, service: McService): Promise<SipAnswer> {
+    return this.send('MESSAGE', this.target.services[service]!.psi, impu, [], { contentType: 'text/plain', octets: 'mcx-conformance binding probe' });
+  }
+
+  async close(): Promise<void> {
+    this.endpoint.stop();
+    await this.channel.close().catch(() => undefined);
+  }
+}
+
+function infoBody(service: McService, token: string) {
+  return { contentType: mcInfoContentType(service), octets: buildMcInfo({ service, accessToken: { value: token, type: 'Normal' } }) };
+}
+
+const POC_SETTINGS = '<?xml version="1.0" encoding="UTF-8"?>\r\n<poc-settings xmlns="urn:oma:xml:poc:poc-settings"/>\r\n';
