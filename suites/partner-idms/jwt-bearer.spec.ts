@@ -5,7 +5,7 @@ import { GRANT_JWT_BEARER } from '../../lib/oidc/token-request.ts';
 import { decodeJwtSafe, nowSeconds } from '../../lib/oidc/jwt.ts';
 import { mintUntrustedAssertion, tamperJwt } from '../../lib/oidc/jwt-forge.ts';
 import { probeTls } from '../../lib/oidc/tls-probe.ts';
-import { EXPIRED_ASSERTION, FOREIGN_AUDIENCE, JWT_BEARER, PARTNER_TLS, TAMPERED_ASSERTION, UNTRUSTED_ISSUER } from './checks/jwt-bearer.ts';
+import { EXPIRED_ASSERTION, FOREIGN_AUDIENCE, JWT_BEARER, PARTNER_TLS, TAMPERED_ASSERTION, UNREGISTERED_CLIENT, UNTRUSTED_ISSUER } from './checks/jwt-bearer.ts';
 
 // The partner IdMS (5.1.4.2, B.7.4, B.7.5, B.9, B.11.3): the security token
 // of the primary exchanged for a partner access token, and assertions the
@@ -43,12 +43,14 @@ test('5.1.4.2 the partner token endpoint is reached directly over HTTPS with the
   await verify.run(PARTNER_TLS, { url, probe, verifyTls: target.tls.verify });
 });
 
-async function presentAssertion(idms: IdmsSession, assertion: string) {
+/** A JWT-bearer request with `assertion`; `clientId` (no credentials then) replaces the registered client. */
+async function presentAssertion(idms: IdmsSession, assertion: string, clientId?: string) {
   const target = idms.target;
   idms.worker.redactor.add(assertion);
   const g = await idms.worker.partnerGrant();
   const scope = g.ok ? g.scope : partnerRequestScopes(target.partnerIdms!.scopes);
-  return idms.token({ grant_type: GRANT_JWT_BEARER, assertion, client_id: target.partnerIdms!.clientId, scope: scope.join(' ') }, partnerClient(target), target.partnerIdms!.tokenEndpoint);
+  const client = clientId === undefined ? partnerClient(target) : null;
+  return idms.token({ grant_type: GRANT_JWT_BEARER, assertion, client_id: clientId ?? target.partnerIdms!.clientId, scope: scope.join(' ') }, client, target.partnerIdms!.tokenEndpoint);
 }
 
 /** Refusal tests only mean something when the partner accepts the genuine assertion. */
@@ -74,7 +76,7 @@ test('B.11.3 an assertion whose aud names another IdMS is refused', { annotation
   await verify.run(FOREIGN_AUDIENCE, await presentAssertion(idms, ex.securityToken.raw), { label: `aud ${JSON.stringify(aud)}` });
 });
 
-test('B.11.3 a tampered assertion is refused', { annotation: declare(TAMPERED_ASSERTION), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs }) => {
+test('B.11.3 a tampered assertion is refused (B.7.4 the security token is authenticated)', { annotation: declare(TAMPERED_ASSERTION), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs }) => {
   requireIcs('partner-idms.jwt-bearer');
   if (!target.partnerIdms) return verify.stop('the target has no partnerIdms section', 'configuration');
   const { assertion } = await requireWorkingGrant(idms, (r, b) => verify.stop(r, b ?? 'precondition'));
@@ -82,7 +84,14 @@ test('B.11.3 a tampered assertion is refused', { annotation: declare(TAMPERED_AS
   await verify.run(TAMPERED_ASSERTION, await presentAssertion(idms, tampered));
 });
 
-test('B.11.3 an assertion from an issuer the partner does not trust is refused', { annotation: declare(UNTRUSTED_ISSUER), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs, evidence }) => {
+test('B.7.4 a JWT-bearer request whose client_id the partner has not registered is refused', { annotation: declare(UNREGISTERED_CLIENT), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs }) => {
+  requireIcs('partner-idms.jwt-bearer');
+  if (!target.partnerIdms) return verify.stop('the target has no partnerIdms section', 'configuration');
+  const { assertion } = await requireWorkingGrant(idms, (r, b) => verify.stop(r, b ?? 'precondition'));
+  await verify.run(UNREGISTERED_CLIENT, await presentAssertion(idms, assertion, 'mcx-conformance-unregistered-client'));
+});
+
+test('B.11.3 an assertion from an issuer the partner does not trust is refused (B.7.4 the security token is authenticated)', { annotation: declare(UNTRUSTED_ISSUER), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs, evidence }) => {
   requireIcs('partner-idms.jwt-bearer');
   if (!target.partnerIdms) return verify.stop('the target has no partnerIdms section', 'configuration');
   const { claims } = await requireWorkingGrant(idms, (r, b) => verify.stop(r, b ?? 'precondition'));
