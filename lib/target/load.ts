@@ -44,21 +44,7 @@ export function checkTargetDocument(doc: Record<string, unknown>): string[] {
   }
   const tls = doc.tls as { caFile?: string; caPem?: string } | undefined;
   if (tls?.caFile && tls.caPem) problems.push('tls: expected caFile or caPem, not both');
-  problems.push(...partnerClientProblems(doc));
   return problems;
-}
-
-/**
- * B.8: the security token's aud carries the client_id of the MCX client, and
- * B.7.4: the client presents it to the partner under the client_id it is
- * registered with there. One MCX client, one client_id: the partner tests
- * send partnerIdms.clientId and judge the aud by idms.clientId.
- */
-function partnerClientProblems(doc: Record<string, unknown>): string[] {
-  const idms = doc.idms as { clientId?: unknown } | undefined;
-  const partner = doc.partnerIdms as { clientId?: unknown } | undefined;
-  if (typeof idms?.clientId !== 'string' || typeof partner?.clientId !== 'string' || idms.clientId === partner.clientId) return [];
-  return [`partnerIdms.clientId: expected the same value as idms.clientId (${JSON.stringify(idms.clientId)}, not ${JSON.stringify(partner.clientId)}): the security token's aud carries the MCX client's client_id (B.8) and the partner token request names that client (B.7.4)`];
 }
 
 /** The known ICS feature closest to `name` (edit distance, ties in ics.ts order). */
