@@ -13,10 +13,10 @@ import { AUTH_CODE_RESPONSE } from '../suites/idms/checks/token-response.ts';
 import { CLIENT_AUTH, CODE_REUSE, NO_VERIFIER, OTHER_CLIENT_ID, OTHER_REDIRECT_URI, WRONG_VERIFIER } from '../suites/idms/checks/token-request.ts';
 import { ID_TOKEN_CLAIMS, ID_TOKEN_MCX, ID_TOKEN_SIGNATURE, type IdTokenInput } from '../suites/idms/checks/id-token.ts';
 import { ACCESS_TOKEN, NARROW_ACCESS_TOKEN } from '../suites/idms/checks/access-token.ts';
-import { REFRESH_NARROWER, REFRESH_ROTATION, REFRESH_WIDER } from '../suites/idms/checks/refresh.ts';
+import { REFRESH_CLIENT_AUTH, REFRESH_NARROWER, REFRESH_ROTATION, REFRESH_WIDER } from '../suites/idms/checks/refresh.ts';
 import { EXCHANGE, EXPIRED_SUBJECT, GARBAGE_SUBJECT, NO_RESOURCE, TAMPERED_SUBJECT } from '../suites/idms/checks/token-exchange.ts';
 import { EXPIRES_IN, KMS_EXPIRED } from '../suites/idms/checks/expiry.ts';
-import { EXPIRED_ASSERTION, FOREIGN_AUDIENCE, JWT_BEARER, PARTNER_TLS, TAMPERED_ASSERTION, UNTRUSTED_ISSUER } from '../suites/partner-idms/checks/jwt-bearer.ts';
+import { EXPIRED_ASSERTION, FOREIGN_AUDIENCE, JWT_BEARER, PARTNER_TLS, TAMPERED_ASSERTION, UNREGISTERED_CLIENT as PARTNER_UNREGISTERED_CLIENT, UNTRUSTED_ISSUER } from '../suites/partner-idms/checks/jwt-bearer.ts';
 import type { Provider } from '../lib/oidc/discovery.ts';
 
 /**
@@ -130,11 +130,29 @@ test('authorization_code token response', async () => {
 
 test('token request refusals: 4xx passes, 200 fails, 5xx and silence are inconclusive', async () => {
   for (const table of [WRONG_VERIFIER, NO_VERIFIER, CODE_REUSE, OTHER_REDIRECT_URI, OTHER_CLIENT_ID, NO_RESOURCE, GARBAGE_SUBJECT, TAMPERED_SUBJECT, EXPIRED_SUBJECT, FOREIGN_AUDIENCE, TAMPERED_ASSERTION, UNTRUSTED_ISSUER, EXPIRED_ASSERTION]) {
-    expect((await runTable(table, tokenResult({ error: 'invalid_grant' }, {}, 400))).passed).toHaveLength(1);
-    expect((await runTable(table, tokenResult({ access_token: 'x' }))).failed).toHaveLength(1);
-    expect((await runTable(table, tokenResult(undefined, {}, 500))).inconclusive).toHaveLength(1);
+    expect((await runTable(table, tokenResult({ error: 'invalid_grant' }, {}, 400))).passed).toHaveLength(table.checks.length);
+    expect((await runTable(table, tokenResult({ access_token: 'x' }))).failed).toHaveLength(table.checks.length);
+    expect((await runTable(table, tokenResult(undefined, {}, 500))).inconclusive).toHaveLength(table.checks.length);
     expect((await runTable(table, unreachable)).findings[0]).toMatchObject({ verdict: 'inconclusive', blame: 'unreachable' });
   }
+});
+
+test('partner unregistered client_id: only invalid_client or unauthorized_client is evidence the client was refused (B.7.4-04)', async () => {
+  expect((await runTable(PARTNER_UNREGISTERED_CLIENT, tokenResult({ error: 'invalid_client' }, {}, 401))).passed).toHaveLength(1);
+  expect((await runTable(PARTNER_UNREGISTERED_CLIENT, tokenResult({ error: 'unauthorized_client' }, {}, 400))).passed).toHaveLength(1);
+  expect((await runTable(PARTNER_UNREGISTERED_CLIENT, tokenResult({ access_token: 'x' }))).failed).toHaveLength(1);
+  expect((await runTable(PARTNER_UNREGISTERED_CLIENT, tokenResult({ error: 'invalid_grant' }, {}, 400))).inconclusive).toHaveLength(1);
+  expect((await runTable(PARTNER_UNREGISTERED_CLIENT, unreachable)).findings[0]).toMatchObject({ verdict: 'inconclusive', blame: 'unreachable' });
+});
+
+test('refresh without client authentication (B.5.2-02): refused passes when the authenticated refresh works; public client not applicable', async () => {
+  const ok = tokenResult({ access_token: 'a' });
+  const refused = tokenResult({ error: 'invalid_client' }, {}, 401);
+  expect((await runTable(REFRESH_CLIENT_AUTH, { confidential: true, withoutAuthentication: refused, withAuthentication: ok })).passed).toHaveLength(1);
+  expect((await runTable(REFRESH_CLIENT_AUTH, { confidential: true, withoutAuthentication: ok, withAuthentication: ok })).failed).toHaveLength(1);
+  expect((await runTable(REFRESH_CLIENT_AUTH, { confidential: true, withoutAuthentication: refused, withAuthentication: refused })).findings[0]).toMatchObject({ verdict: 'inconclusive', blame: 'precondition' });
+  expect((await runTable(REFRESH_CLIENT_AUTH, { confidential: true, withoutAuthentication: unreachable, withAuthentication: ok })).findings[0]).toMatchObject({ verdict: 'inconclusive', blame: 'unreachable' });
+  expect((await runTable(REFRESH_CLIENT_AUTH, { confidential: false })).findings[0]).toMatchObject({ verdict: 'not-applicable' });
 });
 
 test('client authentication: a wrong secret must be refused (B.4.2.1-02 is not passed by a 200 alone)', async () => {

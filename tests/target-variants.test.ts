@@ -94,6 +94,11 @@ const VARIANTS: Variant[] = [
       (doc as Doc).ics!['idms.client-secret'] = false;
     },
     notApplicable: ['MCXSEC-B.4.2.1-02', 'MCXSEC-B.4.2.4-01'],
+    // The reference's expired tokens are issued to the confidential client, not this one (lib/oidc/expired-inputs.ts refuses them).
+    notPass: {
+      'MCXSEC-B.12-02': 'idms.expiredAccessToken and partnerIdms.expiredAssertion were issued to another client than idms.clientId',
+      'MCXSEC-5.3.3-02': 'idms.expiredAccessToken was issued to another client than idms.clientId',
+    },
   },
 ];
 

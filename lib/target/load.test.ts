@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readTargetDocument, resolveTargetDocument, targetWarnings, TargetFileError } from './load.ts';
@@ -36,6 +37,34 @@ test('problems name the field and what was expected', () => {
 test('verification off is a report warning', () => {
   expect(targetWarnings({ tls: { verify: false } })[0]).toContain('verification is OFF');
   expect(targetWarnings({ tls: {} })).toEqual([]);
+});
+
+test('idms and partner fields: https issuers, RFC 8252 private-use redirects, partner client_id of its own registration', () => {
+  const problems = (doc: Record<string, unknown>): string[] => {
+    try {
+      resolveTargetDocument(doc, ENV);
+      return [];
+    } catch (err) {
+      return (err as TargetFileError).problems;
+    }
+  };
+  const idms = (over: Record<string, unknown> = {}) => ({ issuer: 'https://idms.example', clientId: 'mcx', redirectUri: 'https://127.0.0.1/cb', scopes: ['openid'], users: [{ label: 'a', username: 'a', password: { env: 'ACME_ALICE_PASSWORD' } }], ...over });
+  const partner = (over: Record<string, unknown> = {}) => ({ issuer: 'https://p.example', tokenEndpoint: 'https://p.example/token', clientId: 'mcx', scopes: ['3gpp:mc:ptt_service'], ...over });
+  expect(problems({ name: 'x', idms: idms(), partnerIdms: partner() })).toEqual([]);
+  expect(problems({ name: 'x', idms: idms({ issuer: 'http://idms.example' }) })).toEqual(['idms.issuer: expected an https:// URL']);
+  expect(problems({ name: 'x', idms: idms(), partnerIdms: partner({ issuer: 'http://p.example' }) })).toEqual(['partnerIdms.issuer: expected an https:// URL']);
+  for (const ok of ['org.example.mcx:/cb', 'com.example.app:/oauth2redirect/example-provider', 'http://127.0.0.1:7443/cb']) expect(problems({ name: 'x', idms: idms({ redirectUri: ok }) }), ok).toEqual([]);
+  for (const bad of ['mcx:/cb', 'org.example.mcx://cb', 'not a uri']) expect(problems({ name: 'x', idms: idms({ redirectUri: bad }) })[0], bad).toMatch(/^idms\.redirectUri: expected an http\(s\) URL or a private-use URI scheme/);
+  // B.7.4 asks for the client_id registered at the partner, B.8 puts the primary's client_id in aud: they may differ.
+  expect(problems({ name: 'x', idms: idms(), partnerIdms: partner({ clientId: 'other' }) })).toEqual([]);
+});
+
+test('targets/example.yaml documents every optional idms and partner input and how to obtain it', () => {
+  const text = readFileSync(join(ROOT, 'targets/example.yaml'), 'utf8');
+  for (const field of ['expiredAccessToken', 'otherPartnerResource', 'expiredAssertion']) expect(text, field).toContain(`# ${field}`);
+  // Each expired token says how to get one; the second partner says whom to ask.
+  expect(text.match(/To obtain one:/g)).toHaveLength(2);
+  expect(text).toContain('ask the IdMS operator');
 });
 
 test('mcxServer: one problem per bad field, naming it', () => {

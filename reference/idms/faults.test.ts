@@ -131,6 +131,11 @@ const PROBES: Record<string, Probe> = {
     return succeeded(none) && succeeded(wrong);
   },
 
+  'idms.refresh-without-client-auth': async (p) => {
+    const first = await flow(p);
+    return succeeded(await token(p, { grant_type: 'refresh_token', refresh_token: first.json.refresh_token, client_id: p.idms.clientId }, {}));
+  },
+
   'idms.ignores-token-client-id': async (p) => {
     const c = await code(p);
     return succeeded(await token(p, { grant_type: 'authorization_code', code: c.code!, redirect_uri: p.idms.redirectUri, code_verifier: c.verifier, client_id: 'another-unregistered-client' }));
@@ -226,6 +231,10 @@ const PROBES: Record<string, Probe> = {
   'partner-idms.accepts-foreign-audience': async (p) => {
     const st = (await exchange(p, (await flow(p)).json.access_token, p.target.idms.otherPartnerResource)).json.access_token;
     return succeeded(await jwtBearer(p, st));
+  },
+  'partner-idms.accepts-unregistered-client': async (p) => {
+    const r = await p.client.send(p.partner.tokenEndpoint, { form: { grant_type: JWT_BEARER, assertion: await securityToken(p), client_id: 'another-unregistered-client', scope: '3gpp:mc:ptt_service' } });
+    return succeeded(r);
   },
   'partner-idms.accepts-tampered-assertion': async (p) => succeeded(await jwtBearer(p, tamper(await securityToken(p), (c) => (c.sub = 'bob-0001')))),
   'partner-idms.trusts-any-issuer': async (p) => {

@@ -115,3 +115,20 @@ export async function jsonNotFound(ctx: { status: number; body: unknown; method:
     ctx.body = { error: 'invalid_request', error_description: `unrecognized route or method: ${ctx.method} ${ctx.path.slice(0, 200)}` };
   }
 }
+
+/**
+ * Reads a form-encoded request body outside Koa (at most 56 KiB), so a fault
+ * switch can rewrite it; the caller hands the result on as `req.body`, which
+ * oidc-provider accepts from upstream parsers. Undefined for other requests.
+ */
+export async function readFormBody(req: IncomingMessage): Promise<URLSearchParams | undefined> {
+  if (req.method !== 'POST' || !/^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '')) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > 56 * 1024) break;
+    chunks.push(c as Buffer);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}

@@ -6,9 +6,9 @@ import type { ServerTls } from '../component.ts';
 import type { FaultSet } from '../fault.ts';
 import { ModelStore } from './adapter.ts';
 import type { SigningKey } from './keys.ts';
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { jsonNotFound, listenHttps, type Handler, type HttpsEndpoint } from './https-server.ts';
+import { jsonNotFound, listenHttps, readFormBody, type Handler, type HttpsEndpoint } from './https-server.ts';
 import { page } from './login.ts';
 import { PARTNER_SCOPES, serviceIdClaimsFor, splitScope } from './scopes.ts';
 
@@ -181,8 +181,25 @@ export async function startPartnerIdms(opts: PartnerOptions): Promise<PartnerIdm
 
   provider.use(jsonNotFound);
   for (const ev of ['server_error', 'grant.error']) provider.on(ev, () => undefined);
-  endpoint.handle(provider.callback());
+  const callback = provider.callback();
+  endpoint.handle(async (req, res) => {
+    if (faults.has('partner-idms.accepts-unregistered-client')) await registeredClientIdFor(req, opts.clientId);
+    return callback(req, res);
+  });
   return { issuer, tokenEndpoint, resource, provider, endpoint };
+}
+
+/**
+ * `partner-idms.accepts-unregistered-client` (B.7.4): a token request naming a
+ * client_id the partner does not know is served as if it named the
+ * registered client.
+ */
+async function registeredClientIdFor(req: IncomingMessage, clientId: string): Promise<void> {
+  if (!(req.url ?? '').startsWith('/token')) return;
+  const form = await readFormBody(req);
+  if (!form) return;
+  if (form.has('client_id') && form.get('client_id') !== clientId) form.set('client_id', clientId);
+  (req as IncomingMessage & { body?: string }).body = form.toString();
 }
 
 /** A plain-HTTP listener on 127.0.0.1 (the `partner-idms.plain-http` fault only). */

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { CompactSign, decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import type { KoaContextWithOIDC, Middleware } from 'oidc-provider';
 import type { FaultSet } from '../fault.ts';
+import { readFormBody } from './https-server.ts';
 import type { StoredPayload } from './adapter.ts';
 import { signJwt, type SigningKey } from './keys.ts';
 import { MCX_SCOPES, serviceIdClaimsFor, splitScope } from './scopes.ts';
@@ -87,22 +88,17 @@ export function requestFaults(fc: FaultContext): Middleware {
  * `idms.skips-client-authentication` (an authorization_code request gets the
  * right client credentials whatever it carried) and
  * `idms.ignores-token-client-id` (a body client_id naming another client is
- * dropped). Runs outside Koa: the body is read here and handed on as
+ * dropped), `idms.refresh-without-client-auth` (a refresh_token request
+ * of the confidential client without credentials gets them). Runs outside Koa: the body is read here and handed on as
  * `req.body`, which oidc-provider accepts from upstream parsers.
  */
 export async function rewriteTokenRequest(fc: FaultContext, req: IncomingMessage): Promise<void> {
   const skipAuth = fc.faults.has('idms.skips-client-authentication');
   const ignoreClientId = fc.faults.has('idms.ignores-token-client-id');
-  if ((!skipAuth && !ignoreClientId) || req.method !== 'POST' || !(req.url ?? '').startsWith('/token')) return;
-  if (!/^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '')) return;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > 56 * 1024) break;
-    chunks.push(c as Buffer);
-  }
-  const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  const refreshWithoutAuth = fc.faults.has('idms.refresh-without-client-auth');
+  if ((!skipAuth && !ignoreClientId && !refreshWithoutAuth) || !(req.url ?? '').startsWith('/token')) return;
+  const form = await readFormBody(req);
+  if (!form) return;
   const basicId = basicClientId(req.headers.authorization);
   if (ignoreClientId && basicId !== undefined && form.has('client_id') && form.get('client_id') !== basicId) form.delete('client_id');
   if (skipAuth && form.get('grant_type') === AUTH_CODE) {
@@ -111,10 +107,22 @@ export async function rewriteTokenRequest(fc: FaultContext, req: IncomingMessage
       const confidential = client ?? fc.clients.find((c) => c.clientSecret)!;
       form.delete('client_id');
       form.delete('client_secret');
-      req.headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(confidential.clientId)}:${encodeURIComponent(confidential.clientSecret ?? '')}`).toString('base64')}`;
+      req.headers.authorization = basicHeader(confidential.clientId, confidential.clientSecret ?? '');
+    }
+  }
+  if (refreshWithoutAuth && form.get('grant_type') === REFRESH && basicId === undefined && !form.has('client_secret')) {
+    // B.5.2: a refresh of the confidential client without its credentials gets them added, as if the client had authenticated.
+    const client = fc.clients.find((c) => c.clientId === form.get('client_id'));
+    if (client?.clientSecret) {
+      form.delete('client_id');
+      req.headers.authorization = basicHeader(client.clientId, client.clientSecret);
     }
   }
   (req as IncomingMessage & { body?: string }).body = form.toString();
+}
+
+function basicHeader(clientId: string, secret: string): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 }
 
 function basicClientId(header: string | undefined): string | undefined {

@@ -1,6 +1,6 @@
 import { test, declare, narrowScopes, runCodeFlow, type IdmsSession, type LoggedExchange } from '../../lib/oidc/suite-fixtures.ts';
 import { decodeJwtSafe } from '../../lib/oidc/jwt.ts';
-import { REFRESH_NARROWER, REFRESH_ROTATION, REFRESH_WIDER } from './checks/refresh.ts';
+import { REFRESH_CLIENT_AUTH, REFRESH_NARROWER, REFRESH_ROTATION, REFRESH_WIDER } from './checks/refresh.ts';
 
 // Refreshing an access token (B.5). Each test refreshes a refresh token of
 // its own (from a fresh code on the worker's IdMS session), since rotation
@@ -51,4 +51,15 @@ test('B.5.3 a rotated refresh token is refused afterwards', { annotation: declar
   if (first.status !== 200) return verify.stop(`the first refresh failed: ${first.problem ?? first.status}`, first.unreachable ? 'unreachable' : 'precondition');
   const again = await idms.token({ grant_type: 'refresh_token', refresh_token: flow.refreshToken, client_id: target.idms!.clientId });
   await verify.run(REFRESH_ROTATION, { original: flow.refreshToken, first, again });
+});
+
+test('B.5.2 a refresh request of a confidential client without client authentication is refused', { annotation: declare(REFRESH_CLIENT_AUTH), tag: ['@idms'] }, async ({ idms, verify, target }) => {
+  if (!target.idms!.clientSecret) return verify.run(REFRESH_CLIENT_AUTH, { confidential: false });
+  const { flow } = await ownLogin(idms);
+  if (!flow.ok) return verify.stop(flow.reason, flow.unreachable ? 'unreachable' : 'precondition');
+  if (!flow.refreshToken) return verify.stop('the token response has no refresh_token', 'precondition');
+  const request = { grant_type: 'refresh_token', refresh_token: flow.refreshToken, client_id: target.idms!.clientId };
+  const withoutAuthentication = await idms.token(request, null);
+  const withAuthentication = await idms.token(request);
+  await verify.run(REFRESH_CLIENT_AUTH, { confidential: true, withoutAuthentication, withAuthentication });
 });

@@ -1,11 +1,11 @@
 import { test, declare, partnerClient, partnerRequestScopes, type IdmsSession } from '../../lib/oidc/suite-fixtures.ts';
 import { securityTokenDefect } from '../../lib/oidc/token-defects.ts';
-import { MAX_SKEW_S } from '../../lib/oidc/claims.ts';
+import { checkExpiredInput, HOW_TO_OBTAIN_OTHER_PARTNER } from '../../lib/oidc/expired-inputs.ts';
 import { GRANT_JWT_BEARER } from '../../lib/oidc/token-request.ts';
 import { decodeJwtSafe, nowSeconds } from '../../lib/oidc/jwt.ts';
 import { mintUntrustedAssertion, tamperJwt } from '../../lib/oidc/jwt-forge.ts';
 import { probeTls } from '../../lib/oidc/tls-probe.ts';
-import { EXPIRED_ASSERTION, FOREIGN_AUDIENCE, JWT_BEARER, PARTNER_TLS, TAMPERED_ASSERTION, UNTRUSTED_ISSUER } from './checks/jwt-bearer.ts';
+import { EXPIRED_ASSERTION, FOREIGN_AUDIENCE, JWT_BEARER, PARTNER_TLS, TAMPERED_ASSERTION, UNREGISTERED_CLIENT, UNTRUSTED_ISSUER } from './checks/jwt-bearer.ts';
 
 // The partner IdMS (5.1.4.2, B.7.4, B.7.5, B.9, B.11.3): the security token
 // of the primary exchanged for a partner access token, and assertions the
@@ -43,12 +43,14 @@ test('5.1.4.2 the partner token endpoint is reached directly over HTTPS with the
   await verify.run(PARTNER_TLS, { url, probe, verifyTls: target.tls.verify });
 });
 
-async function presentAssertion(idms: IdmsSession, assertion: string) {
+/** A JWT-bearer request with `assertion`; `clientId` (no credentials then) replaces the registered client. */
+async function presentAssertion(idms: IdmsSession, assertion: string, clientId?: string) {
   const target = idms.target;
   idms.worker.redactor.add(assertion);
   const g = await idms.worker.partnerGrant();
   const scope = g.ok ? g.scope : partnerRequestScopes(target.partnerIdms!.scopes);
-  return idms.token({ grant_type: GRANT_JWT_BEARER, assertion, client_id: target.partnerIdms!.clientId, scope: scope.join(' ') }, partnerClient(target), target.partnerIdms!.tokenEndpoint);
+  const client = clientId === undefined ? partnerClient(target) : null;
+  return idms.token({ grant_type: GRANT_JWT_BEARER, assertion, client_id: clientId ?? target.partnerIdms!.clientId, scope: scope.join(' ') }, client, target.partnerIdms!.tokenEndpoint);
 }
 
 /** Refusal tests only mean something when the partner accepts the genuine assertion. */
@@ -64,7 +66,7 @@ test('B.11.3 an assertion whose aud names another IdMS is refused', { annotation
   requireIcs('partner-idms.jwt-bearer');
   if (!target.partnerIdms) return verify.stop('the target has no partnerIdms section', 'configuration');
   const other = target.idms?.otherPartnerResource;
-  if (!other) return verify.stop('the target names no second partner (idms.otherPartnerResource) to get a foreign security token for', 'configuration');
+  if (!other) return verify.stop(`the target names no second partner (idms.otherPartnerResource) to get a foreign security token for; to obtain one: ${HOW_TO_OBTAIN_OTHER_PARTNER}`, 'configuration');
   await requireWorkingGrant(idms, (r, b) => verify.stop(r, b ?? 'precondition'));
   const ex = await idms.exchange(other);
   const aud = ex.securityToken.decoded.ok ? ex.securityToken.decoded.jwt.claims.aud : undefined;
@@ -74,7 +76,7 @@ test('B.11.3 an assertion whose aud names another IdMS is refused', { annotation
   await verify.run(FOREIGN_AUDIENCE, await presentAssertion(idms, ex.securityToken.raw), { label: `aud ${JSON.stringify(aud)}` });
 });
 
-test('B.11.3 a tampered assertion is refused', { annotation: declare(TAMPERED_ASSERTION), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs }) => {
+test('B.11.3 a tampered assertion is refused (B.7.4 the security token is authenticated)', { annotation: declare(TAMPERED_ASSERTION), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs }) => {
   requireIcs('partner-idms.jwt-bearer');
   if (!target.partnerIdms) return verify.stop('the target has no partnerIdms section', 'configuration');
   const { assertion } = await requireWorkingGrant(idms, (r, b) => verify.stop(r, b ?? 'precondition'));
@@ -82,7 +84,14 @@ test('B.11.3 a tampered assertion is refused', { annotation: declare(TAMPERED_AS
   await verify.run(TAMPERED_ASSERTION, await presentAssertion(idms, tampered));
 });
 
-test('B.11.3 an assertion from an issuer the partner does not trust is refused', { annotation: declare(UNTRUSTED_ISSUER), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs, evidence }) => {
+test('B.7.4 a JWT-bearer request whose client_id the partner has not registered is refused', { annotation: declare(UNREGISTERED_CLIENT), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs }) => {
+  requireIcs('partner-idms.jwt-bearer');
+  if (!target.partnerIdms) return verify.stop('the target has no partnerIdms section', 'configuration');
+  const { assertion } = await requireWorkingGrant(idms, (r, b) => verify.stop(r, b ?? 'precondition'));
+  await verify.run(UNREGISTERED_CLIENT, await presentAssertion(idms, assertion, 'mcx-conformance-unregistered-client'));
+});
+
+test('B.11.3 an assertion from an issuer the partner does not trust is refused (B.7.4 the security token is authenticated)', { annotation: declare(UNTRUSTED_ISSUER), tag: ['@partner-idms'] }, async ({ idms, verify, target, requireIcs, evidence }) => {
   requireIcs('partner-idms.jwt-bearer');
   if (!target.partnerIdms) return verify.stop('the target has no partnerIdms section', 'configuration');
   const { claims } = await requireWorkingGrant(idms, (r, b) => verify.stop(r, b ?? 'precondition'));
@@ -97,10 +106,9 @@ test('B.12 an expired assertion is refused', { annotation: declare(EXPIRED_ASSER
   requireIcs('partner-idms.jwt-bearer');
   if (!target.partnerIdms) return verify.stop('the target has no partnerIdms section', 'configuration');
   const expired = target.partnerIdms.expiredAssertion;
-  if (!expired) return verify.stop('the target gives no expired security token (partnerIdms.expiredAssertion)', 'configuration');
-  const d = decodeJwtSafe(expired);
-  const exp = d.ok ? d.jwt.claims.exp : undefined;
-  if (typeof exp !== 'number' || exp > nowSeconds() - MAX_SKEW_S - 1) return verify.stop(`partnerIdms.expiredAssertion exp ${JSON.stringify(exp)} is not more than ${MAX_SKEW_S} s past`, 'configuration');
+  const provider = await idms.provider();
+  const input = await checkExpiredInput(expired, { field: 'partnerIdms.expiredAssertion', issuer: target.idms!.issuer, clientId: target.idms!.clientId, audience: target.partnerIdms.tokenEndpoint, jwks: provider.jwks, now: nowSeconds() });
+  if (!input.ok) return verify.stop(input.reason, 'configuration');
   await requireWorkingGrant(idms, (r, b) => verify.stop(r, b ?? 'precondition'));
-  await verify.run(EXPIRED_ASSERTION, await presentAssertion(idms, expired), { label: `expired ${nowSeconds() - exp} s ago` });
+  await verify.run(EXPIRED_ASSERTION, await presentAssertion(idms, expired!), { label: `expired ${input.expiredSecondsAgo} s ago` });
 });

@@ -118,3 +118,29 @@ export const REFRESH_ROTATION = checkTable<RotationInput>('idms refresh token ro
   },
   { id: 'idms.refresh.replaced-token-refused', requirement: 'MCXSEC-B.5.3-04', title: 'reuse of the replaced refresh token refused', run: ({ again }) => tokenRefusalOutcome(again) },
 ]);
+
+export interface RefreshClientAuthInput {
+  /** Whether the target's client holds a secret (a confidential client). */
+  confidential: boolean;
+  /** A refresh of a valid refresh token sent without client authentication. */
+  withoutAuthentication?: TokenResult;
+  /** The same refresh token refreshed with the client credentials afterwards: shows the token itself was good. */
+  withAuthentication?: TokenResult;
+}
+
+export const REFRESH_CLIENT_AUTH = checkTable<RefreshClientAuthInput>('idms refresh without client authentication', [
+  {
+    id: 'idms.refresh.no-client-auth-refused',
+    requirement: 'MCXSEC-B.5.2-02',
+    title: 'refresh request of a confidential client without client authentication refused',
+    run: ({ confidential, withoutAuthentication, withAuthentication }) => {
+      // B.5.2: only a client given credentials by the IdMS must authenticate; a public client has none.
+      if (!confidential || !withoutAuthentication) return notApplicable('the target client has no secret (idms.clientSecret absent: a public client), so B.5.2 asks for no client authentication on refresh');
+      const refusal = tokenRefusalOutcome(withoutAuthentication);
+      if (refusal.verdict !== 'pass') return refusal;
+      // A refusal only counts when the refresh token was good: the authenticated refresh of it must then work.
+      if (withAuthentication?.status !== 200) return inconclusive(`the refresh with client authentication failed too (${withAuthentication?.problem ?? withAuthentication?.status ?? 'not sent'}), so the refusal may not be about authentication`, 'precondition');
+      return refusal;
+    },
+  },
+]);

@@ -1,7 +1,7 @@
 /** The JWT-bearer grant at the partner IdMS (5.1.4.2, B.7.4, B.7.5, B.9, B.11.3, B.12). */
 import { checkTable, fail, inconclusive, pass, verdictOf, type Check } from '../../../lib/harness/check.ts';
 import { tokenResponseTable } from '../../../lib/oidc/checks/token-response.ts';
-import { tokenRefusalTable } from '../../../lib/oidc/checks/refusal.ts';
+import { tokenRefusalOutcome, tokenRefusalTable } from '../../../lib/oidc/checks/refusal.ts';
 import { accessTokenTable, type AccessTokenInput } from '../../../lib/oidc/checks/access-token.ts';
 import { tlsProfileTable } from '../../../lib/oidc/checks/tls.ts';
 import type { TokenResult } from '../../../lib/oidc/token-request.ts';
@@ -103,12 +103,37 @@ export const FOREIGN_AUDIENCE = tokenRefusalTable('partner assertion for another
   { id: 'partner-idms.jwt-bearer.foreign-audience-refused', requirement: 'MCXSEC-B.11.3-01', title: 'assertion whose aud names another IdMS refused' },
 ]);
 
+// B.7.4 requires the partner to authenticate the security token before it
+// exchanges it; B.11.3 says how (OIDC Core 3.1.3.7). A forged signature and an
+// untrusted signer are the two ways a token fails authentication, so the
+// same refusal serves both requirements.
 export const TAMPERED_ASSERTION = tokenRefusalTable('partner tampered assertion', [
   { id: 'partner-idms.jwt-bearer.tampered-refused', requirement: 'MCXSEC-B.11.3-01', title: 'assertion with a changed payload under the original signature refused' },
+  { id: 'partner-idms.jwt-bearer.tampered-not-authenticated', requirement: 'MCXSEC-B.7.4-01', title: 'a security token whose signature does not verify is not exchanged for an access token' },
 ]);
 
 export const UNTRUSTED_ISSUER = tokenRefusalTable('partner assertion of an untrusted issuer', [
   { id: 'partner-idms.jwt-bearer.untrusted-issuer-refused', requirement: 'MCXSEC-B.11.3-01', title: 'assertion signed by an untrusted issuer (key offered in its jwk header) refused' },
+  { id: 'partner-idms.jwt-bearer.untrusted-issuer-not-authenticated', requirement: 'MCXSEC-B.7.4-01', title: 'a security token signed by an issuer the partner does not trust is not exchanged for an access token' },
+]);
+
+/** RFC 6749 5.2: the errors that say the client, not the grant, was refused. */
+const CLIENT_ERRORS = ['invalid_client', 'unauthorized_client'];
+
+export const UNREGISTERED_CLIENT = checkTable<TokenResult>('partner JWT-bearer grant for an unregistered client_id', [
+  {
+    id: 'partner-idms.jwt-bearer.unregistered-client-refused',
+    requirement: 'MCXSEC-B.7.4-04',
+    title: 'JWT-bearer request with the genuine security token but an unregistered client_id refused (invalid_client or unauthorized_client)',
+    run: (res) => {
+      const refusal = tokenRefusalOutcome(res);
+      if (refusal.verdict !== 'pass') return refusal;
+      const error = res.json?.error;
+      // The assertion was already exchanged once: a refusal for another reason (replay, say) says nothing about the client_id.
+      if (typeof error === 'string' && CLIENT_ERRORS.includes(error)) return pass('error', `${res.status} error=${error}`, `a 4xx with error ${CLIENT_ERRORS.join(' or ')}`);
+      return inconclusive(`the partner refused (${res.status} error=${String(error ?? 'none')}) but not with ${CLIENT_ERRORS.join(' or ')}, so the refusal may be for something other than the client_id`, 'target');
+    },
+  },
 ]);
 
 export const EXPIRED_ASSERTION = tokenRefusalTable('partner expired assertion', [
