@@ -117,6 +117,10 @@ const PROBES: Record<string, (p: Probe) => Promise<boolean>> = {
   'kms.accepts-stale-request-time': async (p) => ok(await p.send('/init', { body: p.body('/init', { time: xsdDateTime(new Date(Date.now() - 3_600_000)) }) })),
   'kms.accepts-wrong-client-req-url': async (p) => ok(await p.send('/init', { body: p.body('/init', { clientReqUrl: `${p.base}/keyprov` }) })),
   'kms.response-echo-mismatch': async (p) => readResponse((await p.send('/init', { body: p.body('/init', { plain: true }) })).body).doc.clientReqUrl !== `${p.base}/init`,
+  'kms.echoes-relative-client-req-url': async (p) => {
+    const path = `/keyprov/${encodeURIComponent(ALICE)}`;
+    return readResponse((await p.send(path, { body: p.body(path, { plain: true }) })).body).doc.clientReqUrl === `${new URL(p.base).pathname}/keyprov/${ALICE}`;
+  },
   'kms.invalid-xml': async (p) => {
     const root = readResponse((await p.send('/init')).body).root;
     return localName(childElements(root)[0].name) !== 'UserUri';

@@ -23,7 +23,8 @@ export const KMS_FAULTS: readonly FaultSwitch[] = [
   kms('accepts-stale-request-time', ['MCXSEC-D.2.2-06'], 'accepts a request Time an hour old', ['kms.request.stale-time-refused']),
   kms('accepts-wrong-client-req-url', ['MCXSEC-D.2.2-07'], 'does not compare ClientReqUrl with the URI posted to', ['kms.request.wrong-client-req-url-refused']),
   // response envelope (D.3.1)
-  kms('response-echo-mismatch', ['MCXSEC-D.3.1-01'], 'puts a different ClientReqUrl in the KmsResponse than the request carried', ['kms.init.echo', 'kms.keyprov.echo']),
+  kms('response-echo-mismatch', ['MCXSEC-D.3.1-01'], 'puts a different ClientReqUrl in the KmsResponse than the request carried', ['kms.init.echo', 'kms.keyprov.echo', 'kms.keyprov-named.echo']),
+  kms('echoes-relative-client-req-url', ['MCXSEC-D.3.1-01'], 'echoes as ClientReqUrl the relative, percent-decoded path of the HTTP request instead of the absolute URI the client requested', ['kms.init.echo', 'kms.keyprov.echo', 'kms.keyprov-named.echo']),
   kms('invalid-xml', ['MCXSEC-D.3.5.1-01'], 'writes KmsUri before UserUri in every KmsResponse (schema order broken, content intact)', ['kms.schema.valid']),
   kms('extension-in-3gpp-namespace', ['MCXSEC-D.1-03', 'MCXSEC-D.3.5.1-01'], 'adds a vendor element <VendorInfo> in the 3GPP KMS namespace at the end of KmsResponse', ['kms.init.no-foreign-elements', 'kms.schema.valid']),
   // KMS Initialize and the certificate (D.2.3, D.3.1, D.3.2)

@@ -43,7 +43,7 @@ test(
     const ids = tokenIdentities(token);
     const identity = ids.ok ? ids.ids[ids.ids.length - 1]! : kms.identities[kms.identities.length - 1]!;
     const ex = await kms.send({ type: 'keyprov', path: [identity], userUri: kms.userUri, accessToken: token, label: `keyprov/${identity}` });
-    await verify.run(KEYPROV_NAMED, { ex, identity }, { label: `keyprov/${identity}` });
+    await verify.run(KEYPROV_NAMED, { ex, identity, userUri: kms.userUri, kmsUri: kms.target.kmsUri }, { label: `keyprov/${identity}` });
   },
 );
 
@@ -60,7 +60,7 @@ test(
     const ntpHex = toHex(ntpToBytes({ seconds: keyPeriodStart(wanted, p.period, p.offset) + Math.floor(p.period / 2), fraction: 0 })).toUpperCase();
     const token = await kms.token('valid');
     const ex = await kms.send({ type: 'keyprov', path: [kms.userUri, ntpHex], userUri: kms.userUri, accessToken: token, label: `keyprov/${kms.userUri}/${ntpHex}` });
-    await verify.run(KEYPROV_TIME, { ex, identity: kms.userUri, periodNo: wanted }, { label: `keyprov/${kms.userUri}/${ntpHex}` });
+    await verify.run(KEYPROV_TIME, { ex, identity: kms.userUri, userUri: kms.userUri, kmsUri: kms.target.kmsUri, periodNo: wanted }, { label: `keyprov/${kms.userUri}/${ntpHex}` });
   },
 );
 
