@@ -29,6 +29,7 @@ import { xsdDateTime, type KmsCertificate, type KmsKeySet } from '../../lib/kms-
 import { ALG_AES256_GCM, NS_DS, NS_KMS } from '../../lib/kms-xml/namespaces.ts';
 import { signatureInfo, verifyKmsSignature } from '../../lib/kms-xml/signature.ts';
 import { child, childElements, localName } from '../../lib/kms-xml/xml.ts';
+import { PROBES as TLS_PROBES, probe as tlsProbe } from '../../lib/tls/profile-scan.ts';
 
 /**
  * Every fault switch of faults.ts changes the behaviour it names: each
@@ -105,6 +106,11 @@ const REDIRECT = `/redirect/${encodeURIComponent('sip:bob@partner.example.net')}
 /** Probe per switch: true when the faulty behaviour is observed. */
 const PROBES: Record<string, (p: Probe) => Promise<boolean>> = {
   'kms.plain-http': async (p) => p.base.startsWith('http://') && ok(await p.send('/init')),
+  'kms.tls-also-accepts-cbc': async (p) => {
+    // The handshake alone is probed (no certificate check): the scan's CBC-only ClientHello completes.
+    const cbc = await tlsProbe(p.base, TLS_PROBES.find((x) => x.id === 'tls1.2-cbc')!, { verify: false });
+    return cbc.outcome.kind === 'accepted';
+  },
   'kms.serves-get': async (p) => ok(await p.send('/init', { method: 'GET' })),
   'kms.accepts-missing-token': async (p) => ok(await p.send('/init', { token: '', body: p.body('/init', { plain: true }) })),
   'kms.accepts-expired-token': async (p) => ok(await p.send('/init', { token: await p.mint({}, { expiresInSeconds: -600 }) })),

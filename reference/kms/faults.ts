@@ -10,6 +10,7 @@ const kms = (name: string, breaks: string[], description: string, checks?: strin
 export const KMS_FAULTS: readonly FaultSwitch[] = [
   // transport and access (5.3.2, 5.3.3, D.1, D.2.1)
   kms('plain-http', ['MCXSEC-D.1-01', 'MCXSEC-5.3.2-01'], 'serves the KMS interface over plain HTTP and advertises an http:// base URL', ['kms.transport.https', 'kms.transport.client-https']),
+  kms('tls-also-accepts-cbc', ['MCXSEC-6.1.2-02'], 'prefers AEAD suites (the ordinary handshake is on the profile) but completes a TLS 1.2 handshake with a client that offers only CBC suites', ['kms.tls.profile-scan']),
   kms('serves-get', ['MCXSEC-D.2.1-01'], 'answers a GET on /init with a KmsInit like a POST', ['kms.get.not-served']),
   kms('accepts-missing-token', ['MCXSEC-5.3.3-01'], 'serves requests that carry no Authorization bearer token (as the token\'s user: the UserUri of the request)', ['kms.no-token.refused']),
   kms('accepts-expired-token', ['MCXSEC-5.3.3-02', 'MCXSEC-B.12-02', 'MCXSEC-B.10-02', 'MCXSEC-B.11.2-01', 'MCXSEC-B.2.2.2-02'], 'does not check the access token exp claim', ['kms.expired-token.refused', 'kms.expired-token.expiry-enforced', 'kms.expired-token.error-returned', 'kms.expired-token.validated', 'kms.expired-token.skew-at-most-30s']),
