@@ -18,6 +18,7 @@ export const KMS_FAULTS: readonly FaultSwitch[] = [
   kms('ignores-token-scope', ['MCXSEC-5.3.3-03', 'MCXSEC-5.1.3.1-01', 'MCXSEC-B.10-02', 'MCXSEC-B.11.2-01'], 'does not require a *_key_management_service scope in the access token', ['kms.no-scope-token.refused', 'kms.no-scope-token.scoped-for-kms', 'kms.no-scope-token.error-returned', 'kms.no-scope-token.validated']),
   kms('accepts-untrusted-token-signer', ['MCXSEC-5.3.3-04', 'MCXSEC-B.11.2-01'], 'accepts access tokens whose signature does not verify with the IdMS keys (signature not checked)', ['kms.untrusted-token.refused', 'kms.untrusted-token.validated']),
   // request payload checks (D.2.2)
+  kms('requires-request-body', ['MCXSEC-D.2.2-11'], 'refuses every request POSTed without a KmsRequest body (HTTP 400)', ['kms.no-body.init-served']),
   kms('accepts-bad-request-signature', ['MCXSEC-D.2.2-03'], 'does not verify the HMAC signature of a SignedKmsRequest', ['kms.request.bad-signature-refused']),
   kms('accepts-invalid-request-xml', ['MCXSEC-D.2.2-04'], 'accepts a KmsRequest that is not schema-valid (e.g. ClientReqUrl missing)', ['kms.request.invalid-xml-refused']),
   kms('accepts-foreign-kms-uri', ['MCXSEC-D.2.2-05'], 'does not compare the request KmsUri with its own KMS URI', ['kms.request.foreign-kms-uri-refused']),

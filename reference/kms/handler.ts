@@ -61,6 +61,7 @@ export function createKmsHandler(deps: HandlerDeps): KmsHttpHandler {
     const routed = parseRoute(path);
     if (!routed.ok) return refuse(routed.status, routed.status === 404 ? 'not-found' : 'bad-path', routed.reason);
 
+    if (http.body.length === 0 && deps.faults.has('kms.requires-request-body')) return refuse(400, 'malformed-request', 'a KmsRequest payload is required');
     const text = http.body.length > 0 ? decodeUtf8(http.body) : '';
     if (http.body.length > 0) {
       if (!XML_CONTENT_TYPE.test(String(http.headers['content-type'] ?? ''))) {
