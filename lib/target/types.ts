@@ -103,4 +103,6 @@ export interface KmsTarget {
    * given; tokens of other kinds still need a login through the idms section.
    */
   accessToken?: string;
+  /** URIs other than the user's for keyprov/<uri> (D.2.4 allows a user or group URI): a group URI and a server identity. */
+  keyprov?: { groupUri?: string; serverUri?: string };
 }

@@ -107,6 +107,7 @@ const REDIRECT = `/redirect/${encodeURIComponent('sip:bob@partner.example.net')}
 const PROBES: Record<string, (p: Probe) => Promise<boolean>> = {
   'kms.plain-http': async (p) => p.base.startsWith('http://') && ok(await p.send('/init')),
   'kms.requires-request-body': async (p) => refused(await p.send('/init')),
+  'kms.keyprov-other-uri-answers-requester': async (p) => (await keySets(p, `/keyprov/${encodeURIComponent('sip:group-1@mcx.example.org')}`)).some((s) => s.userUri === ALICE),
   'kms.tls-also-accepts-cbc': async (p) => {
     // The handshake alone is probed (no certificate check): the scan's CBC-only ClientHello completes.
     const cbc = await tlsProbe(p.base, TLS_PROBES.find((x) => x.id === 'tls1.2-cbc')!, { verify: false });

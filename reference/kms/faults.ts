@@ -48,6 +48,7 @@ export const KMS_FAULTS: readonly FaultSwitch[] = [
   kms('keyprov-ignores-named-identity', ['MCXSEC-D.2.4-02', 'MCXSEC-D.2.4-03'], 'answers keyprov/<identity> (with or without a time) with an empty KmsKeyProv', ['kms.keyprov-named.key-set', 'kms.keyprov-time.key-set']),
   kms('keyprov-ignores-requested-time', ['MCXSEC-D.2.4-03'], 'answers keyprov/<identity>/<ntp time> with the current period\'s key set', ['kms.keyprov-time.key-set']),
   kms('keyprov-issues-foreign-identity', ['MCXSEC-5.3.1.2-02'], 'issues keys for an identity named in the path even when the access token does not carry it', ['kms.keyprov-foreign.no-key-set']),
+  kms('keyprov-other-uri-answers-requester', ['MCXSEC-D.2.4-04'], "answers keyprov/<group or server URI the token does not entitle> with the requester's own key sets instead of a refusal", ['kms.keyprov-group.only-that-uri', 'kms.keyprov-server.only-that-uri']),
   kms('wrong-uid', ['MCXSEC-F.2.1-01'], 'writes a UserID computed with KeyPeriodNo+1 (keys themselves issued for the right UID)', ['kms.keyset.uid']),
   kms('uid-hex-encoded', ['MCXSEC-F.2.1-02'], 'writes UserID as hex instead of base64', ['kms.keyset.uid-base64']),
   kms('stale-key-period', ['MCXSEC-D.3.3.2-02', 'MCXSEC-5.3.6-01'], 'issues the previous key period\'s key set (consistent UID, keys and validity) for the current time', ['kms.keyset.key-period-no', 'kms.keyset.current-period']),

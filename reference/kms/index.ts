@@ -53,6 +53,7 @@ export async function startKms(ctx: ComponentContext, trust: KmsTrust | undefine
     externalKmsUris: EXTERNAL_KMSS.map((e) => e.kmsUri),
     lookup: { userUri: `sip:someone@${EXTERNAL_KMSS[0].sipDomain}`, expectedKmsUri: EXTERNAL_KMSS[0].kmsUri },
     authorisedIdentityScopes: AUTHORISED_IDENTITY_SCOPES,
+    keyprov: { groupUri: 'sip:group-1@mcx.example.org', serverUri: 'sip:mcptt-server@mcx.example.org' },
   };
   return {
     target: { kms },

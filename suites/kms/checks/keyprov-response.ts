@@ -124,3 +124,39 @@ export const KEYPROV_FOREIGN = checkTable<ForeignKeyProvAnswer>('kms keyprov/<fo
     },
   },
 ]);
+
+export interface OtherUriKeyProvAnswer {
+  ex: KmsExchange;
+  /** The group or server URI named in the path. */
+  uri: string;
+}
+
+/**
+ * keyprov/<group or server URI> (D.2.4). Whether the test user is entitled to
+ * that URI's keys is the operator's policy, which a black box cannot see: a
+ * refusal and that URI's key set both pass; key sets for any other identity
+ * (the requester's own, in place of the URI asked for) fail.
+ */
+function otherUriTable(kind: 'group' | 'server') {
+  return checkTable<OtherUriKeyProvAnswer>(`kms keyprov/<${kind} URI> response`, [
+    {
+      id: `kms.keyprov-${kind}.only-that-uri`,
+      requirement: 'MCXSEC-D.2.4-04',
+      title: `keyprov/<${kind} URI> is answered with that URI's key set or refused, not with other identities' key sets`,
+      run: ({ ex, uri }) => {
+        const expected = `a refusal, or key sets for ${uri} only`;
+        const others = (ex.opened?.keySets ?? []).map((s) => s.set.userUri).filter((u) => u !== uri);
+        if (others.length) return fail('KmsKeySet/UserUri', expected, `key sets for ${others.join(', ')}`, 'mismatch');
+        const r = refusalOf(ex);
+        if (r.refused === undefined) return inconclusive(`${ex.label}: ${r.detail}`, r.blame);
+        if (r.refused) return pass('response', r.detail, expected);
+        const p = servedProblem(ex);
+        if (p) return inconclusive(`${ex.label}: the answer cannot be read, so which key sets it carries is unknown`, 'target');
+        return verdictOf(!!keySetFor(ex.opened!.keySets, uri), 'KmsKeySet/UserUri', expected, userUris(ex), 'missing');
+      },
+    },
+  ]);
+}
+
+export const KEYPROV_GROUP = otherUriTable('group');
+export const KEYPROV_SERVER = otherUriTable('server');
