@@ -7,7 +7,7 @@
  */
 import { test } from './fixture.ts';
 import { declare, pick } from '../../lib/harness/index.ts';
-import { KEYPROV_FOREIGN, KEYPROV_GROUP, KEYPROV_NAMED, KEYPROV_RESPONSE, KEYPROV_SERVER, KEYPROV_TIME } from './checks/keyprov-response.ts';
+import { KEYPROV_FOREIGN, KEYPROV_GROUP, KEYPROV_NAMED, KEYPROV_NAMED_ECHO, KEYPROV_RESPONSE, KEYPROV_SERVER, KEYPROV_TIME } from './checks/keyprov-response.ts';
 import { KEY_SET, currentPeriodNo, keySetFor } from './checks/key-set.ts';
 import { periodOf } from './checks/certificate.ts';
 import { servedDoc } from './checks/answer.ts';
@@ -37,13 +37,14 @@ test(
 
 test(
   "D.2.4 KeyProvision naming one of the user's identities returns its key set",
-  { annotation: declare(KEYPROV_NAMED, SCHEMA), tag: ['@kms'] },
+  { annotation: declare(KEYPROV_NAMED, KEYPROV_NAMED_ECHO, SCHEMA), tag: ['@kms'] },
   async ({ kms, verify }) => {
     const token = await kms.token('valid');
     const ids = tokenIdentities(token);
     const identity = ids.ok ? ids.ids[ids.ids.length - 1]! : kms.identities[kms.identities.length - 1]!;
     const ex = await kms.send({ type: 'keyprov', path: [identity], userUri: kms.userUri, accessToken: token, label: `keyprov/${identity}` });
-    await verify.run(KEYPROV_NAMED, { ex, identity, userUri: kms.userUri, kmsUri: kms.target.kmsUri }, { label: `keyprov/${identity}` });
+    await verify.run(KEYPROV_NAMED, { ex, identity }, { label: `keyprov/${identity}` });
+    await verify.run(KEYPROV_NAMED_ECHO, { ex, userUri: kms.userUri, kmsUri: kms.target.kmsUri }, { label: `keyprov/${identity}` });
   },
 );
 
@@ -60,7 +61,7 @@ test(
     const ntpHex = toHex(ntpToBytes({ seconds: keyPeriodStart(wanted, p.period, p.offset) + Math.floor(p.period / 2), fraction: 0 })).toUpperCase();
     const token = await kms.token('valid');
     const ex = await kms.send({ type: 'keyprov', path: [kms.userUri, ntpHex], userUri: kms.userUri, accessToken: token, label: `keyprov/${kms.userUri}/${ntpHex}` });
-    await verify.run(KEYPROV_TIME, { ex, identity: kms.userUri, userUri: kms.userUri, kmsUri: kms.target.kmsUri, periodNo: wanted }, { label: `keyprov/${kms.userUri}/${ntpHex}` });
+    await verify.run(KEYPROV_TIME, { ex, identity: kms.userUri, periodNo: wanted }, { label: `keyprov/${kms.userUri}/${ntpHex}` });
   },
 );
 

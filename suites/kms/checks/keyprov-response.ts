@@ -1,5 +1,5 @@
 /** Answers to KMS KeyProvision (D.2.4, D.3.1, 5.3.1.2): one table per kind of request. */
-import { checkTable, fail, inconclusive, pass, unmet, verdictOf } from '../../../lib/harness/check.ts';
+import { checkTable, fail, inconclusive, pass, verdictOf } from '../../../lib/harness/check.ts';
 import type { KmsExchange } from '../../../lib/kms-xml/client.ts';
 import { containerOutcome, needsServed, refusalOf, servedProblem } from './answer.ts';
 import { echoOutcome } from './envelope.ts';
@@ -55,9 +55,6 @@ export const KEYPROV_RESPONSE = checkTable<KeyProvAnswer>('kms keyprov response'
 export interface NamedKeyProvAnswer {
   ex: KmsExchange;
   identity: string;
-  /** The UserUri and KMS URI of the request, for the envelope echo (kms.keyprov-named.echo). */
-  userUri?: string;
-  kmsUri?: string;
   /** For keyprov/<identity>/<time>: the key period number asked for. */
   periodNo?: number;
 }
@@ -74,14 +71,17 @@ export const KEYPROV_NAMED = checkTable<NamedKeyProvAnswer>('kms keyprov/<identi
       return verdictOf(!!doc.message?.keyProv && !!keySetFor(ex.opened!.keySets, identity), 'KmsKeyProv/KmsKeySet/UserUri', identity, userUris(ex), 'missing');
     },
   },
+]);
+
+export const KEYPROV_NAMED_ECHO = checkTable<{ ex: KmsExchange; userUri: string; kmsUri: string }>('kms keyprov/<percent-encoded identity> envelope', [
   {
     // The path segment carries the identity percent-encoded (':' and '@' as %3A, %40): the echo must be
     // the absolute URI as requested, not the request line's path or its decoded form (D.3.1).
     id: 'kms.keyprov-named.echo',
     requirement: 'MCXSEC-D.3.1-01',
     title: 'KmsResponse to keyprov/<percent-encoded identity> echoes the absolute request URI as ClientReqUrl',
-    needs: ({ ex, userUri, kmsUri }) => (userUri === undefined || kmsUri === undefined ? unmet('the UserUri and KMS URI of the request were not given to the check', 'precondition') : needsServed(ex, 'kms.keyprov-named.key-set')),
-    run: (i) => echoOutcome(i.ex, i.ex.opened!.doc!, { userUri: i.userUri!, kmsUri: i.kmsUri! }),
+    needs: ({ ex }) => needsServed(ex, 'kms.keyprov-named.key-set'),
+    run: (i) => echoOutcome(i.ex, i.ex.opened!.doc!, i),
   },
 ]);
 
