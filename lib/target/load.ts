@@ -86,6 +86,8 @@ export function resolveTargetDocument(doc: Record<string, unknown>, env: NodeJS.
   for (const [field, key] of [['kms.trk.keyHex', resolved.kms?.trk], ['kms.ink.keyHex', resolved.kms?.ink]] as const) {
     if (key && typeof key.keyHex === 'string' && !/^([0-9a-fA-F]{2})+$/.test(key.keyHex)) problems.push(`${field}: expected hex digits in the environment variable`);
   }
+  const kmsToken = resolved.kms?.accessToken;
+  if (typeof kmsToken === 'string' && !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(kmsToken)) problems.push('kms.accessToken: expected a JWT (three base64url parts separated by dots) in the environment variable');
   if (resolved.tls.caFile) {
     const caPath = resolve(baseDir, resolved.tls.caFile);
     try {

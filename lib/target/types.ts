@@ -99,4 +99,12 @@ export interface KmsTarget {
   authorisedIdentityScopes?: string[];
   /** An MC service ID the first test user's token does not carry (keyprov/<it> must be refused); default: the second user's mcpttId. */
   foreignIdentity?: string;
+  /**
+   * An access token for the KMS obtained out of band from the IdMS (a JWT with
+   * a *_key_management_service scope). Secret. The suite's valid token when
+   * given; tokens of other kinds still need a login through the idms section.
+   */
+  accessToken?: string;
+  /** URIs other than the user's for keyprov/<uri> (D.2.4 allows a user or group URI): a group URI and a server identity. */
+  keyprov?: { groupUri?: string; serverUri?: string };
 }

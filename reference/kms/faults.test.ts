@@ -29,6 +29,7 @@ import { xsdDateTime, type KmsCertificate, type KmsKeySet } from '../../lib/kms-
 import { ALG_AES256_GCM, NS_DS, NS_KMS } from '../../lib/kms-xml/namespaces.ts';
 import { signatureInfo, verifyKmsSignature } from '../../lib/kms-xml/signature.ts';
 import { child, childElements, localName } from '../../lib/kms-xml/xml.ts';
+import { PROBES as TLS_PROBES, probe as tlsProbe } from '../../lib/tls/profile-scan.ts';
 
 /**
  * Every fault switch of faults.ts changes the behaviour it names: each
@@ -105,6 +106,13 @@ const REDIRECT = `/redirect/${encodeURIComponent('sip:bob@partner.example.net')}
 /** Probe per switch: true when the faulty behaviour is observed. */
 const PROBES: Record<string, (p: Probe) => Promise<boolean>> = {
   'kms.plain-http': async (p) => p.base.startsWith('http://') && ok(await p.send('/init')),
+  'kms.requires-request-body': async (p) => refused(await p.send('/init')),
+  'kms.keyprov-other-uri-answers-requester': async (p) => (await keySets(p, `/keyprov/${encodeURIComponent('sip:group-1@mcx.example.org')}`)).some((s) => s.userUri === ALICE),
+  'kms.tls-also-accepts-cbc': async (p) => {
+    // The handshake alone is probed (no certificate check): the scan's CBC-only ClientHello completes.
+    const cbc = await tlsProbe(p.base, TLS_PROBES.find((x) => x.id === 'tls1.2-cbc')!, { verify: false });
+    return cbc.outcome.kind === 'accepted';
+  },
   'kms.serves-get': async (p) => ok(await p.send('/init', { method: 'GET' })),
   'kms.accepts-missing-token': async (p) => ok(await p.send('/init', { token: '', body: p.body('/init', { plain: true }) })),
   'kms.accepts-expired-token': async (p) => ok(await p.send('/init', { token: await p.mint({}, { expiresInSeconds: -600 }) })),
@@ -117,6 +125,10 @@ const PROBES: Record<string, (p: Probe) => Promise<boolean>> = {
   'kms.accepts-stale-request-time': async (p) => ok(await p.send('/init', { body: p.body('/init', { time: xsdDateTime(new Date(Date.now() - 3_600_000)) }) })),
   'kms.accepts-wrong-client-req-url': async (p) => ok(await p.send('/init', { body: p.body('/init', { clientReqUrl: `${p.base}/keyprov` }) })),
   'kms.response-echo-mismatch': async (p) => readResponse((await p.send('/init', { body: p.body('/init', { plain: true }) })).body).doc.clientReqUrl !== `${p.base}/init`,
+  'kms.echoes-relative-client-req-url': async (p) => {
+    const path = `/keyprov/${encodeURIComponent(ALICE)}`;
+    return readResponse((await p.send(path, { body: p.body(path, { plain: true }) })).body).doc.clientReqUrl === `${new URL(p.base).pathname}/keyprov/${ALICE}`;
+  },
   'kms.invalid-xml': async (p) => {
     const root = readResponse((await p.send('/init')).body).root;
     return localName(childElements(root)[0].name) !== 'UserUri';

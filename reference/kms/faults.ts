@@ -10,6 +10,7 @@ const kms = (name: string, breaks: string[], description: string, checks?: strin
 export const KMS_FAULTS: readonly FaultSwitch[] = [
   // transport and access (5.3.2, 5.3.3, D.1, D.2.1)
   kms('plain-http', ['MCXSEC-D.1-01', 'MCXSEC-5.3.2-01'], 'serves the KMS interface over plain HTTP and advertises an http:// base URL', ['kms.transport.https', 'kms.transport.client-https']),
+  kms('tls-also-accepts-cbc', ['MCXSEC-6.1.2-02'], 'prefers AEAD suites (the ordinary handshake is on the profile) but completes a TLS 1.2 handshake with a client that offers only CBC suites', ['kms.tls.profile-scan']),
   kms('serves-get', ['MCXSEC-D.2.1-01'], 'answers a GET on /init with a KmsInit like a POST', ['kms.get.not-served']),
   kms('accepts-missing-token', ['MCXSEC-5.3.3-01'], 'serves requests that carry no Authorization bearer token (as the token\'s user: the UserUri of the request)', ['kms.no-token.refused']),
   kms('accepts-expired-token', ['MCXSEC-5.3.3-02', 'MCXSEC-B.12-02', 'MCXSEC-B.10-02', 'MCXSEC-B.11.2-01', 'MCXSEC-B.2.2.2-02'], 'does not check the access token exp claim', ['kms.expired-token.refused', 'kms.expired-token.expiry-enforced', 'kms.expired-token.error-returned', 'kms.expired-token.validated', 'kms.expired-token.skew-at-most-30s']),
@@ -17,13 +18,15 @@ export const KMS_FAULTS: readonly FaultSwitch[] = [
   kms('ignores-token-scope', ['MCXSEC-5.3.3-03', 'MCXSEC-5.1.3.1-01', 'MCXSEC-B.10-02', 'MCXSEC-B.11.2-01'], 'does not require a *_key_management_service scope in the access token', ['kms.no-scope-token.refused', 'kms.no-scope-token.scoped-for-kms', 'kms.no-scope-token.error-returned', 'kms.no-scope-token.validated']),
   kms('accepts-untrusted-token-signer', ['MCXSEC-5.3.3-04', 'MCXSEC-B.11.2-01'], 'accepts access tokens whose signature does not verify with the IdMS keys (signature not checked)', ['kms.untrusted-token.refused', 'kms.untrusted-token.validated']),
   // request payload checks (D.2.2)
+  kms('requires-request-body', ['MCXSEC-D.2.2-11'], 'refuses every request POSTed without a KmsRequest body (HTTP 400)', ['kms.no-body.init-served']),
   kms('accepts-bad-request-signature', ['MCXSEC-D.2.2-03'], 'does not verify the HMAC signature of a SignedKmsRequest', ['kms.request.bad-signature-refused']),
   kms('accepts-invalid-request-xml', ['MCXSEC-D.2.2-04'], 'accepts a KmsRequest that is not schema-valid (e.g. ClientReqUrl missing)', ['kms.request.invalid-xml-refused']),
   kms('accepts-foreign-kms-uri', ['MCXSEC-D.2.2-05'], 'does not compare the request KmsUri with its own KMS URI', ['kms.request.foreign-kms-uri-refused']),
   kms('accepts-stale-request-time', ['MCXSEC-D.2.2-06'], 'accepts a request Time an hour old', ['kms.request.stale-time-refused']),
   kms('accepts-wrong-client-req-url', ['MCXSEC-D.2.2-07'], 'does not compare ClientReqUrl with the URI posted to', ['kms.request.wrong-client-req-url-refused']),
   // response envelope (D.3.1)
-  kms('response-echo-mismatch', ['MCXSEC-D.3.1-01'], 'puts a different ClientReqUrl in the KmsResponse than the request carried', ['kms.init.echo', 'kms.keyprov.echo']),
+  kms('response-echo-mismatch', ['MCXSEC-D.3.1-01'], 'puts a different ClientReqUrl in the KmsResponse than the request carried', ['kms.init.echo', 'kms.keyprov.echo', 'kms.keyprov-named.echo']),
+  kms('echoes-relative-client-req-url', ['MCXSEC-D.3.1-01'], 'echoes as ClientReqUrl the relative, percent-decoded path of the HTTP request instead of the absolute URI the client requested', ['kms.init.echo', 'kms.keyprov.echo', 'kms.keyprov-named.echo']),
   kms('invalid-xml', ['MCXSEC-D.3.5.1-01'], 'writes KmsUri before UserUri in every KmsResponse (schema order broken, content intact)', ['kms.schema.valid']),
   kms('extension-in-3gpp-namespace', ['MCXSEC-D.1-03', 'MCXSEC-D.3.5.1-01'], 'adds a vendor element <VendorInfo> in the 3GPP KMS namespace at the end of KmsResponse', ['kms.init.no-foreign-elements', 'kms.schema.valid']),
   // KMS Initialize and the certificate (D.2.3, D.3.1, D.3.2)
@@ -45,6 +48,7 @@ export const KMS_FAULTS: readonly FaultSwitch[] = [
   kms('keyprov-ignores-named-identity', ['MCXSEC-D.2.4-02', 'MCXSEC-D.2.4-03'], 'answers keyprov/<identity> (with or without a time) with an empty KmsKeyProv', ['kms.keyprov-named.key-set', 'kms.keyprov-time.key-set']),
   kms('keyprov-ignores-requested-time', ['MCXSEC-D.2.4-03'], 'answers keyprov/<identity>/<ntp time> with the current period\'s key set', ['kms.keyprov-time.key-set']),
   kms('keyprov-issues-foreign-identity', ['MCXSEC-5.3.1.2-02'], 'issues keys for an identity named in the path even when the access token does not carry it', ['kms.keyprov-foreign.no-key-set']),
+  kms('keyprov-other-uri-answers-requester', ['MCXSEC-D.2.4-04'], "answers keyprov/<group or server URI the token does not entitle> with the requester's own key sets instead of a refusal", ['kms.keyprov-group.only-that-uri', 'kms.keyprov-server.only-that-uri']),
   kms('wrong-uid', ['MCXSEC-F.2.1-01'], 'writes a UserID computed with KeyPeriodNo+1 (keys themselves issued for the right UID)', ['kms.keyset.uid']),
   kms('uid-hex-encoded', ['MCXSEC-F.2.1-02'], 'writes UserID as hex instead of base64', ['kms.keyset.uid-base64']),
   kms('stale-key-period', ['MCXSEC-D.3.3.2-02', 'MCXSEC-5.3.6-01'], 'issues the previous key period\'s key set (consistent UID, keys and validity) for the current time', ['kms.keyset.key-period-no', 'kms.keyset.current-period']),

@@ -61,6 +61,7 @@ export function createKmsHandler(deps: HandlerDeps): KmsHttpHandler {
     const routed = parseRoute(path);
     if (!routed.ok) return refuse(routed.status, routed.status === 404 ? 'not-found' : 'bad-path', routed.reason);
 
+    if (http.body.length === 0 && deps.faults.has('kms.requires-request-body')) return refuse(400, 'malformed-request', 'a KmsRequest payload is required');
     const text = http.body.length > 0 ? decodeUtf8(http.body) : '';
     if (http.body.length > 0) {
       if (!XML_CONTENT_TYPE.test(String(http.headers['content-type'] ?? ''))) {
@@ -122,7 +123,7 @@ export function createKmsHandler(deps: HandlerDeps): KmsHttpHandler {
       kmsUri: KMS_URI,
       time: xsdDateTime(),
       kmsId: KMS_URI,
-      clientReqUrl: deps.faults.has('kms.response-echo-mismatch') ? `${KMS_URI}/mismatch` : (received?.request.clientReqUrl ?? http.url),
+      clientReqUrl: echoedClientReqUrl(http, received?.request.clientReqUrl, deps.faults),
       message,
       trkId: trk?.id,
       signatureId: signWith && !(signWith.kind === 'TrK' && deps.faults.has('kms.signature-id-missing')) ? signWith.id : undefined,
@@ -192,4 +193,18 @@ function decodeUtf8(body: Buffer): string | undefined {
 
 function clipMethod(method: string): string {
   return method.replace(/[^A-Z]/gi, '').slice(0, 16) || 'this method';
+}
+
+/** The ClientReqUrl a KmsResponse echoes (D.3.1): the absolute URI the client requested, unless a fault says otherwise. */
+function echoedClientReqUrl(http: KmsHttpRequest, requested: string | undefined, faults: HandlerDeps['faults']): string {
+  if (faults.has('kms.response-echo-mismatch')) return `${KMS_URI}/mismatch`;
+  if (faults.has('kms.echoes-relative-client-req-url')) {
+    const path = http.rawPath.split('?')[0]!;
+    try {
+      return decodeURIComponent(path);
+    } catch {
+      return path;
+    }
+  }
+  return requested ?? http.url;
 }

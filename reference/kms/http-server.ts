@@ -3,6 +3,7 @@ import { STATUS_CODES, createServer as createPlainServer, type IncomingMessage, 
 import type { AddressInfo } from 'node:net';
 import type { ServerTls } from '../component.ts';
 import { MAX_BODY_BYTES, REQUEST_TIMEOUT_MS } from './config.ts';
+import { PROFILE_TLS12_CIPHERS } from '../idms/https-server.ts';
 
 /**
  * The HTTPS layer of the KMS: reads a bounded body, hands a plain request
@@ -38,8 +39,18 @@ export interface RunningHttpServer {
 }
 
 /** `tls` undefined serves plain HTTP (only for the kms.plain-http fault switch). */
-export async function startHttpServer(host: string, tls: ServerTls | undefined, handle: KmsHttpHandler, refuse: EarlyRefusal): Promise<RunningHttpServer> {
-  const server: Server = tls ? createHttpsServer({ cert: tls.certPem, key: tls.keyPem }) : createPlainServer();
+export async function startHttpServer(host: string, tls: ServerTls | undefined, handle: KmsHttpHandler, refuse: EarlyRefusal, options: { alsoCbc?: boolean } = {}): Promise<RunningHttpServer> {
+  // The TS 33.310 Annex E profile (6.1.2, D.1): TLS 1.2 with forward-secret AEAD suites, or TLS 1.3;
+  // `alsoCbc` (the kms.tls-also-accepts-cbc fault) also completes a TLS 1.2 handshake offering only a CBC suite.
+  const server: Server = tls
+    ? createHttpsServer({
+        cert: tls.certPem,
+        key: tls.keyPem,
+        minVersion: 'TLSv1.2',
+        ciphers: options.alsoCbc ? `${PROFILE_TLS12_CIPHERS}:ECDHE-ECDSA-AES128-SHA` : PROFILE_TLS12_CIPHERS,
+        honorCipherOrder: true,
+      })
+    : createPlainServer();
   const scheme = tls ? 'https' : 'http';
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = REQUEST_TIMEOUT_MS;

@@ -42,6 +42,7 @@ export async function startKms(ctx: ComponentContext, trust: KmsTrust | undefine
   const plain = ctx.faults.has('kms.plain-http');
   const http = await startHttpServer(ctx.host, plain ? undefined : ctx.tls, handler, (status, reason) =>
     errorResponse(codec, status, status === 413 ? 'too-large' : 'refused', reason),
+    { alsoCbc: ctx.faults.has('kms.tls-also-accepts-cbc') },
   );
   const baseUrl = `${plain ? 'http' : 'https'}://${ctx.host}:${http.port}${KMS_BASE_PATH}`;
   const kms: Omit<KmsTarget, 'trk' | 'ink'> & { trk: YamlKey; ink: YamlKey } = {
@@ -52,6 +53,7 @@ export async function startKms(ctx: ComponentContext, trust: KmsTrust | undefine
     externalKmsUris: EXTERNAL_KMSS.map((e) => e.kmsUri),
     lookup: { userUri: `sip:someone@${EXTERNAL_KMSS[0].sipDomain}`, expectedKmsUri: EXTERNAL_KMSS[0].kmsUri },
     authorisedIdentityScopes: AUTHORISED_IDENTITY_SCOPES,
+    keyprov: { groupUri: 'sip:group-1@mcx.example.org', serverUri: 'sip:mcptt-server@mcx.example.org' },
   };
   return {
     target: { kms },

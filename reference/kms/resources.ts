@@ -93,10 +93,12 @@ function keyProv(c: ResourceContext, route: Extract<KmsRoute, { kind: 'keyprov' 
     identities = identities.filter((id) => !c.grant.identities.includes(id));
   }
   if (route.identity !== undefined) {
-    if (!entitled.includes(route.identity) && !faults.has('kms.keyprov-issues-foreign-identity')) {
+    // kms.keyprov-other-uri-answers-requester: a URI the token does not entitle (a group's, a server's) gets the requester's own key sets.
+    if (!entitled.includes(route.identity) && faults.has('kms.keyprov-other-uri-answers-requester')) route = { ...route, identity: undefined };
+    else if (!entitled.includes(route.identity) && !faults.has('kms.keyprov-issues-foreign-identity')) {
       return { ok: false, status: 403, code: 'identity-not-authorised', reason: `the access token does not entitle the client to keys for '${clip(route.identity)}'` };
     }
-    identities = faults.has('kms.keyprov-ignores-named-identity') ? [] : [route.identity];
+    if (route.identity !== undefined) identities = faults.has('kms.keyprov-ignores-named-identity') ? [] : [route.identity];
   }
   const current = keyStore.currentKeyPeriod();
   let period = faults.has('kms.stale-key-period') ? current - 1 : current;

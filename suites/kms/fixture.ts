@@ -1,6 +1,6 @@
 /**
  * The KMS suite's fixture: a KM client (lib/kms-xml/client.ts) configured
- * from the target file, access tokens from the target's IdMS, evidence for
+ * from the target file, access tokens from kms.accessToken or the target's IdMS, evidence for
  * every exchange (key material and tokens redacted), and the schema table
  * (checks/schema.ts, D.3.5.1-01) over every KMS document received, run at
  * teardown for the tests that declare it.
@@ -11,7 +11,7 @@ import type { SharedKey } from '../../lib/kms-xml/keys.ts';
 import type { KmsTarget, TestUser } from '../../lib/target/types.ts';
 import type { KmsCertificate } from '../../lib/kms-xml/model.ts';
 import { CHECK_ANNOTATION, NOT_APPLICABLE_ANNOTATION, STOP_ATTACHMENT } from '../../lib/harness/finding.ts';
-import { accessToken, isKeyManagementScope, type TokenOutcome } from './token.ts';
+import { accessToken, isKeyManagementScope, tokenIdentities, type TokenOutcome } from './token.ts';
 import { SCHEMA } from './checks/schema.ts';
 
 export interface KmsSuite {
@@ -37,6 +37,12 @@ export interface KmsSuite {
   rootCertificate(): Promise<KmsCertificate>;
 }
 
+/** What each token kind other than 'valid' is, for the configuration stop when only kms.accessToken is given. */
+const TOKEN_KINDS = {
+  'no-key-management': 'a token without the *_key_management_service scope',
+  authorised: 'a token with the kms.authorisedIdentityScopes',
+} as const;
+
 const certificates = new Map<string, Promise<KmsCertificate | string>>();
 
 export function sharedKey(k: { id: string; keyHex: string } | undefined): SharedKey | undefined {
@@ -51,7 +57,9 @@ export const test = base.extend<{ kms: KmsSuite }>({
       return;
     }
     const user = target.idms?.users[0];
-    const identities = user ? [user.mcpttId, user.mcvideoId, user.mcdataId].filter((x): x is string => !!x) : [];
+    // Without an IdMS test user, the identities are those of kms.accessToken (its mcptt_id/mcvideo_id/mcdata_id claims).
+    const fromToken = !user && kmsTarget.accessToken ? tokenIdentities(kmsTarget.accessToken) : undefined;
+    const identities = user ? [user.mcpttId, user.mcvideoId, user.mcdataId].filter((x): x is string => !!x) : fromToken?.ok ? fromToken.ids : [];
     const trk = sharedKey(kmsTarget.trk);
     const ink = sharedKey(kmsTarget.ink);
     const exchanges: KmsExchange[] = [];
@@ -82,6 +90,13 @@ export const test = base.extend<{ kms: KmsSuite }>({
       exchanges,
       async token(kind = 'valid') {
         const idms = target.idms;
+        if (kmsTarget.accessToken) {
+          if (kind === 'valid') {
+            redactor.add(kmsTarget.accessToken);
+            return kmsTarget.accessToken;
+          }
+          if (!idms) return verify.stop(`kms.accessToken is the only token source, and this test needs ${TOKEN_KINDS[kind]}: give an idms section (issuer, clientId, redirectUri, login, scopes, users) the suite can log in through`, 'configuration');
+        }
         const all = idms?.scopes ?? [];
         const scopes =
           kind === 'no-key-management'
@@ -89,7 +104,7 @@ export const test = base.extend<{ kms: KmsSuite }>({
             : kind === 'authorised'
               ? [...new Set([...all, ...(kmsTarget.authorisedIdentityScopes ?? [])])]
               : all;
-        const outcome: TokenOutcome = await accessToken(http, idms, scopes);
+        const outcome: TokenOutcome = await accessToken(http, idms, scopes, undefined, target.tls);
         if (!outcome.ok) return verify.stop(`no access token from the IdMS: ${outcome.reason}`, 'precondition');
         redactor.add(outcome.accessToken);
         return outcome.accessToken;
@@ -117,7 +132,8 @@ export const test = base.extend<{ kms: KmsSuite }>({
     };
     const declaresSchema = testInfo.annotations.some((a) => a.type === CHECK_ANNOTATION && a.description?.split(' ')[0] === SCHEMA.checks[0]!.id);
     try {
-      if (!user || identities.length === 0) verify.stop('the target file names no IdMS test user with an MC service ID (idms.users[0].mcpttId)', 'configuration');
+      if (fromToken && !fromToken.ok) verify.stop(`kms.accessToken: ${fromToken.reason}; give a token the IdMS issued for an MC user, or idms.users[0] with its mcpttId`, 'configuration');
+      if (identities.length === 0) verify.stop('the target file names no IdMS test user with an MC service ID (idms.users[0].mcpttId) and gives no kms.accessToken (a token obtained from the IdMS out of band)', 'configuration');
       await use(suite);
     } finally {
       // D.3.5.1-01 over every KMS document this test received (one xmllint pass).

@@ -7,7 +7,7 @@
  */
 import { test } from './fixture.ts';
 import { declare, pick } from '../../lib/harness/index.ts';
-import { KEYPROV_FOREIGN, KEYPROV_NAMED, KEYPROV_RESPONSE, KEYPROV_TIME } from './checks/keyprov-response.ts';
+import { KEYPROV_FOREIGN, KEYPROV_GROUP, KEYPROV_NAMED, KEYPROV_NAMED_ECHO, KEYPROV_RESPONSE, KEYPROV_SERVER, KEYPROV_TIME } from './checks/keyprov-response.ts';
 import { KEY_SET, currentPeriodNo, keySetFor } from './checks/key-set.ts';
 import { periodOf } from './checks/certificate.ts';
 import { servedDoc } from './checks/answer.ts';
@@ -37,13 +37,14 @@ test(
 
 test(
   "D.2.4 KeyProvision naming one of the user's identities returns its key set",
-  { annotation: declare(KEYPROV_NAMED, SCHEMA), tag: ['@kms'] },
+  { annotation: declare(KEYPROV_NAMED, KEYPROV_NAMED_ECHO, SCHEMA), tag: ['@kms'] },
   async ({ kms, verify }) => {
     const token = await kms.token('valid');
     const ids = tokenIdentities(token);
     const identity = ids.ok ? ids.ids[ids.ids.length - 1]! : kms.identities[kms.identities.length - 1]!;
     const ex = await kms.send({ type: 'keyprov', path: [identity], userUri: kms.userUri, accessToken: token, label: `keyprov/${identity}` });
     await verify.run(KEYPROV_NAMED, { ex, identity }, { label: `keyprov/${identity}` });
+    await verify.run(KEYPROV_NAMED_ECHO, { ex, userUri: kms.userUri, kmsUri: kms.target.kmsUri }, { label: `keyprov/${identity}` });
   },
 );
 
@@ -92,3 +93,16 @@ test(
     await verify.run(CURRENT_PERIOD, { set: keySetFor(ex.opened!.keySets, kms.userUri), identity: kms.userUri, cert, kmsUri: kms.target.kmsUri }, { label: `KmsKeySet ${kms.userUri}` });
   },
 );
+
+for (const [kind, table, field] of [
+  ['group', KEYPROV_GROUP, 'groupUri'],
+  ['server', KEYPROV_SERVER, 'serverUri'],
+] as const) {
+  test(`D.2.4 KeyProvision naming a ${kind} URI is answered for that URI or refused`, { annotation: declare(table, SCHEMA), tag: ['@kms'] }, async ({ kms, verify }) => {
+    const uri = kms.target.keyprov?.[field];
+    if (!uri) return verify.stop(`the target file gives no kms.keyprov.${field} (a ${kind} URI of the KMS's domain to request keyprov/<uri> for)`, 'configuration');
+    const token = await kms.token('valid');
+    const ex = await kms.send({ type: 'keyprov', path: [uri], userUri: kms.userUri, accessToken: token, label: `keyprov/${uri} (${kind})` });
+    await verify.run(table, { ex, uri }, { label: `keyprov/${uri}` });
+  });
+}

@@ -11,15 +11,18 @@
  * - untrusted signer: a valid token's header and claims re-signed with a
  *   fresh key of the same algorithm (same kid), which the IdMS never
  *   published.
- * Tokens are cached per worker and scope set.
+ * Tokens are cached per worker and scope set. The login is the target's
+ * idms.login.mode: form posts, or Chromium (lib/oidc/browser-login.ts).
+ * A target may instead give kms.accessToken, a token obtained out of band
+ * (fixture.ts), which serves as the valid token only.
  */
 import { SignJWT, generateKeyPair, decodeJwt, decodeProtectedHeader } from 'jose';
 import type { HttpClient } from '../../lib/http/client.ts';
-import type { IdmsTarget, TestUser } from '../../lib/target/types.ts';
+import type { IdmsTarget, Target, TargetTls, TestUser } from '../../lib/target/types.ts';
 import { discover, discoveryUrlOf } from '../../lib/oidc/discovery.ts';
 import { buildAuthorizationRequest } from '../../lib/oidc/authorization-request.ts';
-import { FormLoginDriver } from '../../lib/oidc/form-login.ts';
 import { codeOf } from '../../lib/oidc/login-driver.ts';
+import { launchDriver } from '../../lib/oidc/suite-fixtures.ts';
 import { tokenRequest } from '../../lib/oidc/token-request.ts';
 import { decodeJwtSafe } from '../../lib/oidc/jwt.ts';
 
@@ -32,14 +35,14 @@ export function isKeyManagementScope(scope: string): boolean {
 }
 
 /** Logs `user` in at the IdMS with `scopes` and returns the access token. */
-export function accessToken(http: HttpClient, idms: IdmsTarget | undefined, scopes: string[], user?: TestUser): Promise<TokenOutcome> {
+export function accessToken(http: HttpClient, idms: IdmsTarget | undefined, scopes: string[], user?: TestUser, tls: TargetTls = { verify: true }): Promise<TokenOutcome> {
   if (!idms) return Promise.resolve({ ok: false, reason: 'the target file has no idms section: the KMS suite needs an IdMS to obtain access tokens' });
   const who = user ?? idms.users[0];
   if (!who) return Promise.resolve({ ok: false, reason: 'the target file names no IdMS test user' });
   const key = `${idms.issuer}|${who.username}|${[...scopes].sort().join(' ')}`;
   let pending = cache.get(key);
   if (!pending) {
-    pending = login(http, idms, who, scopes);
+    pending = login(http, idms, who, scopes, tls);
     cache.set(key, pending);
     void pending.then((r) => {
       if (!r.ok) cache.delete(key);
@@ -48,14 +51,15 @@ export function accessToken(http: HttpClient, idms: IdmsTarget | undefined, scop
   return pending;
 }
 
-async function login(http: HttpClient, idms: IdmsTarget, user: TestUser, scopes: string[]): Promise<TokenOutcome> {
-  if (idms.login.mode !== 'form') return { ok: false, reason: `the KMS suite drives IdMS logins by form posts; the target's login mode is '${idms.login.mode}'` };
+async function login(http: HttpClient, idms: IdmsTarget, user: TestUser, scopes: string[], tls: TargetTls): Promise<TokenOutcome> {
   const discovered = await discover(http, discoveryUrlOf(idms.issuer, idms.discoveryUrl));
   if (!discovered.ok) return { ok: false, reason: `IdMS discovery failed: ${discovered.reason}` };
   const md = discovered.provider.metadata;
   if (typeof md.authorization_endpoint !== 'string' || typeof md.token_endpoint !== 'string') return { ok: false, reason: 'IdMS metadata lacks authorization_endpoint or token_endpoint' };
   const request = buildAuthorizationRequest({ authorizationEndpoint: md.authorization_endpoint, clientId: idms.clientId, redirectUri: idms.redirectUri, scope: scopes });
-  const driver = new FormLoginDriver(http);
+  const launched = await launchDriver({ name: idms.issuer, ics: {}, tls, idms } as Target, discovered.provider, http, idms.login.mode);
+  if (!launched.ok) return { ok: false, reason: `IdMS ${idms.login.mode} login: ${launched.reason}` };
+  const driver = launched.driver;
   try {
     const outcome = await driver.authorize(request.url, {
       redirectUri: idms.redirectUri,

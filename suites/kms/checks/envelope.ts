@@ -15,9 +15,29 @@ export function echoOutcome(ex: KmsExchange, doc: KmsResponse, expected: { userU
   const problems: string[] = [];
   if (doc.userUri !== expected.userUri) problems.push(`UserUri '${doc.userUri}' != '${expected.userUri}'`);
   if (doc.kmsUri !== expected.kmsUri) problems.push(`KmsUri '${doc.kmsUri}' != '${expected.kmsUri}'`);
-  if (doc.clientReqUrl !== ex.url) problems.push(`ClientReqUrl '${doc.clientReqUrl}' != '${ex.url}'`);
+  if (doc.clientReqUrl !== ex.url) problems.push(`ClientReqUrl '${doc.clientReqUrl}' != '${ex.url}'${clientReqUrlHint(doc.clientReqUrl, ex.url)}`);
   if (skew === undefined || skew > RESPONSE_TIME_TOLERANCE_S) problems.push(`Time '${doc.time}' is ${skew === undefined ? 'not a date-time' : `${skew} s from now`}`);
   return verdictOf(problems.length === 0, 'KmsResponse/UserUri, KmsUri, ClientReqUrl, Time', `${expected.userUri}, ${expected.kmsUri}, ${ex.url}, within ${RESPONSE_TIME_TOLERANCE_S} s of now`, problems.length ? problems.join('; ') : 'all agree');
+}
+
+/**
+ * Why an echoed ClientReqUrl differs, when a common slip explains it: table
+ * D.3.1-1 wants the URI the client used (absolute, encoded as sent), not the
+ * path of the HTTP request line or its percent-decoded form.
+ */
+function clientReqUrlHint(echoed: string, requested: string): string {
+  const decode = (u: string) => {
+    try {
+      return decodeURIComponent(u);
+    } catch {
+      return u;
+    }
+  };
+  const path = new URL(requested).pathname;
+  if (echoed === path || echoed === decode(path)) return ` (the ${echoed === path ? '' : 'percent-decoded '}path of the request, not the absolute URI)`;
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(echoed)) return ' (not an absolute URI)';
+  if (echoed === decode(requested)) return ' (the request URI percent-decoded)';
+  return '';
 }
 
 /** Element local names the KMS interface schema declares in the 3GPP namespace. */

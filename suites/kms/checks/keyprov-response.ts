@@ -73,6 +73,18 @@ export const KEYPROV_NAMED = checkTable<NamedKeyProvAnswer>('kms keyprov/<identi
   },
 ]);
 
+export const KEYPROV_NAMED_ECHO = checkTable<{ ex: KmsExchange; userUri: string; kmsUri: string }>('kms keyprov/<percent-encoded identity> envelope', [
+  {
+    // The path segment carries the identity percent-encoded (':' and '@' as %3A, %40): the echo must be
+    // the absolute URI as requested, not the request line's path or its decoded form (D.3.1).
+    id: 'kms.keyprov-named.echo',
+    requirement: 'MCXSEC-D.3.1-01',
+    title: 'KmsResponse to keyprov/<percent-encoded identity> echoes the absolute request URI as ClientReqUrl',
+    needs: ({ ex }) => needsServed(ex, 'kms.keyprov-named.key-set'),
+    run: (i) => echoOutcome(i.ex, i.ex.opened!.doc!, i),
+  },
+]);
+
 export const KEYPROV_TIME = checkTable<NamedKeyProvAnswer>('kms keyprov/<identity>/<time> response', [
   {
     id: 'kms.keyprov-time.key-set',
@@ -112,3 +124,39 @@ export const KEYPROV_FOREIGN = checkTable<ForeignKeyProvAnswer>('kms keyprov/<fo
     },
   },
 ]);
+
+export interface OtherUriKeyProvAnswer {
+  ex: KmsExchange;
+  /** The group or server URI named in the path. */
+  uri: string;
+}
+
+/**
+ * keyprov/<group or server URI> (D.2.4). Whether the test user is entitled to
+ * that URI's keys is the operator's policy, which a black box cannot see: a
+ * refusal and that URI's key set both pass; key sets for any other identity
+ * (the requester's own, in place of the URI asked for) fail.
+ */
+function otherUriTable(kind: 'group' | 'server') {
+  return checkTable<OtherUriKeyProvAnswer>(`kms keyprov/<${kind} URI> response`, [
+    {
+      id: `kms.keyprov-${kind}.only-that-uri`,
+      requirement: 'MCXSEC-D.2.4-04',
+      title: `keyprov/<${kind} URI> is answered with that URI's key set or refused, not with other identities' key sets`,
+      run: ({ ex, uri }) => {
+        const expected = `a refusal, or key sets for ${uri} only`;
+        const others = (ex.opened?.keySets ?? []).map((s) => s.set.userUri).filter((u) => u !== uri);
+        if (others.length) return fail('KmsKeySet/UserUri', expected, `key sets for ${others.join(', ')}`, 'mismatch');
+        const r = refusalOf(ex);
+        if (r.refused === undefined) return inconclusive(`${ex.label}: ${r.detail}`, r.blame);
+        if (r.refused) return pass('response', r.detail, expected);
+        const p = servedProblem(ex);
+        if (p) return inconclusive(`${ex.label}: the answer cannot be read, so which key sets it carries is unknown`, 'target');
+        return verdictOf(!!keySetFor(ex.opened!.keySets, uri), 'KmsKeySet/UserUri', expected, userUris(ex), 'missing');
+      },
+    },
+  ]);
+}
+
+export const KEYPROV_GROUP = otherUriTable('group');
+export const KEYPROV_SERVER = otherUriTable('server');
