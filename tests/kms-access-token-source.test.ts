@@ -33,6 +33,7 @@ test('kms.accessToken: a target with only a kms section runs the KMS suite on th
     const doc = structuredClone(domain.targetDocument) as Record<string, Record<string, unknown>>;
     delete doc.idms;
     delete doc.partnerIdms;
+    delete doc.mcxServer;
     doc.kms!.accessToken = { env: TOKEN_ENV };
     const file = join(dir, 'kms-only.yaml');
     writeFileSync(file, toYaml(doc), { mode: 0o600 });

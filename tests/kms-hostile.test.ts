@@ -1,10 +1,13 @@
 import { test, expect } from '@playwright/test';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runConformance } from '../cli/commands/run.ts';
 import type { Results } from '../lib/report/types.ts';
+import { createServerTls } from '../reference/tls.ts';
+import type { ServerTls } from '../reference/component.ts';
 
 /**
  * A hostile KMS gets a verdict with the exact reason, in bounded time and
@@ -100,12 +103,15 @@ function handler(base: () => string) {
 let server: Server;
 let base = '';
 let dir: string;
+let tls: ServerTls;
 
 test.beforeAll(async () => {
-  server = createServer(handler(() => base));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   dir = mkdtempSync(join(tmpdir(), 'mcx-kms-hostile-'));
+  // HTTPS like any IdMS a target file may name (idms.issuer is https only).
+  tls = await createServerTls(dir);
+  server = createServer({ cert: tls.certPem, key: tls.keyPem }, handler(() => base));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `https://127.0.0.1:${(server.address() as { port: number }).port}`;
 });
 
 test.afterAll(async () => {
@@ -121,6 +127,7 @@ function targetFile(mode: Mode): string {
     [
       `name: hostile KMS (${mode})`,
       'ics: {}',
+      `tls: { verify: true, caPem: ${JSON.stringify(tls.caPem)} }`,
       'idms:',
       `  issuer: ${base}/idms`,
       '  clientId: mcx-client',

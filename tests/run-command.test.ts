@@ -30,7 +30,7 @@ test('a malformed target file exits 2 with one line per problem naming the field
   const r = cli(['run', '--target', file]);
   expect(r.code).toBe(2);
   expect(r.stderr).toContain('tls.verify: expected boolean');
-  expect(r.stderr).toContain('idms.issuer: expected an http(s) URL');
+  expect(r.stderr).toContain('idms.issuer: expected an https:// URL');
   expect(r.stderr).toContain('idms.redirectUri: is required');
   expect(r.stderr).toContain('idms.users[0].password: expected { env: NAME }');
   expect(r.stderr).toContain('ics.kms.telepathy: unknown ICS feature');
