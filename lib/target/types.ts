@@ -97,4 +97,10 @@ export interface KmsTarget {
   authorisedIdentityScopes?: string[];
   /** An MC service ID the first test user's token does not carry (keyprov/<it> must be refused); default: the second user's mcpttId. */
   foreignIdentity?: string;
+  /**
+   * An unexpired access token of this domain's IdMS for the first test user,
+   * scoped for key management but issued for another resource (aud does not
+   * name the KMS). Secret. The KMS must refuse it (B.11.2, 5.3.3).
+   */
+  wrongAudienceAccessToken?: string;
 }
