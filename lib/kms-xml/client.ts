@@ -53,6 +53,8 @@ export interface KmsCall {
   corruptSignature?: boolean;
   /** Send this body instead of the built request. */
   rawBody?: string;
+  /** Extra HTTP request headers (e.g. an identity assertion header a client must not be trusted with, 5.3.3). */
+  headers?: Record<string, string>;
   label?: string;
 }
 
@@ -109,7 +111,7 @@ export class KmClient {
     let requestXml = call.rawBody ?? protectedRequestXml(request, this.signingKey(call), this.options.derivation);
     if (call.corruptSignature) requestXml = corruptSignatureValue(requestXml);
     const method = call.method ?? 'POST';
-    const headers: Record<string, string> = { 'content-type': KMS_CONTENT_TYPE, accept: KMS_CONTENT_TYPE };
+    const headers: Record<string, string> = { ...call.headers, 'content-type': KMS_CONTENT_TYPE, accept: KMS_CONTENT_TYPE };
     if (call.accessToken) {
       this.options.onSecret?.(call.accessToken);
       headers.authorization = `Bearer ${call.accessToken}`;

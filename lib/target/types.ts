@@ -107,4 +107,10 @@ export interface KmsTarget {
   accessToken?: string;
   /** URIs other than the user's for keyprov/<uri> (D.2.4 allows a user or group URI): a group URI and a server identity. */
   keyprov?: { groupUri?: string; serverUri?: string };
+  /**
+   * An unexpired access token of this domain's IdMS for the first test user,
+   * scoped for key management but issued for another resource (aud does not
+   * name the KMS). Secret. The KMS must refuse it (B.11.2, 5.3.3).
+   */
+  wrongAudienceAccessToken?: string;
 }

@@ -12,6 +12,12 @@ export interface KmsTrust {
   jwksUri: string;
   /** The `aud` of the IdMS's access tokens (RFC 9068): the domain's MCX resource servers, the KMS among them. */
   audience?: string;
+  /**
+   * An unexpired access token of this IdMS for the first test user, scoped
+   * for key management but issued for another resource: the KMS puts it in
+   * its target section (kms.wrongAudienceAccessToken) for the suite's aud check.
+   */
+  wrongAudienceAccessToken?: string;
 }
 
 export const CLIENT_ID = 'mcx-client';
@@ -22,6 +28,8 @@ const EXPIRED_ACCESS_TOKEN_ENV = 'MCX_REF_IDMS_EXPIRED_ACCESS_TOKEN';
 const EXPIRED_ASSERTION_ENV = 'MCX_REF_PARTNER_EXPIRED_ASSERTION';
 /** A second, fictitious partner the token exchange serves but the reference partner must refuse (B.11.3). */
 export const OTHER_PARTNER_RESOURCE = 'https://idms.partner-b.example.org/token';
+/** A resource server of the domain other than the KMS: the aud of the wrong-audience access token. */
+const OTHER_RESOURCE = 'https://gms.mcx.example.org/resource-servers/gms';
 
 /**
  * Starts the reference IdMS and partner IdMS (issue 5 item 2): two
@@ -111,7 +119,7 @@ export async function startIdmsPair(ctx: ComponentContext): Promise<{ components
   };
   return {
     components: [primaryComponent, partnerComponent],
-    kmsTrust: { issuer: primary.issuer, jwksUri: `${primary.issuer}/jwks`, audience: primary.resource },
+    kmsTrust: { issuer: primary.issuer, jwksUri: `${primary.issuer}/jwks`, audience: primary.resource, wrongAudienceAccessToken: expired.wrongAudienceAccessToken },
   };
 }
 
@@ -131,5 +139,11 @@ async function expiredTokens(primary: PrimaryIdms, partner: PartnerIdms, key: Si
     'at+jwt',
   );
   const assertion = await signJwt(key, { iss: primary.issuer, sub: user.accountId, aud: [CLIENT_ID, partner.tokenEndpoint], iat, exp, jti: randomUUID(), ...user.serviceIds });
-  return { accessToken, assertion };
+  // The same access token for another resource server (RFC 8707 resource), valid for a day: the KMS must refuse it on aud (B.11.2).
+  const wrongAudienceAccessToken = await signJwt(
+    key,
+    { ...user.serviceIds, jti: randomUUID(), sub: user.accountId, iat: now, exp: now + 86_400, scope, client_id: CLIENT_ID, iss: primary.issuer, aud: OTHER_RESOURCE },
+    'at+jwt',
+  );
+  return { accessToken, assertion, wrongAudienceAccessToken };
 }

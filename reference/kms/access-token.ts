@@ -62,6 +62,8 @@ export function createTokenVerifier(trust: KmsTrust, caPem: string, faults: Faul
       else {
         ({ payload } = await jwtVerify(token, jwks, {
           issuer: trust.issuer,
+          // B.11.2 (RFC 7519 section 4.1.3): a token for another resource server is not for this KMS.
+          audience: trust.audience && !faults.has('kms.ignores-token-audience') ? trust.audience : undefined,
           algorithms: ASYMMETRIC_ALGORITHMS,
           requiredClaims: ['exp'],
           clockTolerance: faults.has('kms.accepts-expired-token') ? 100 * 365 * 86_400 : faults.has('kms.expired-token-skew-1h') ? 3600 : CLOCK_TOLERANCE_SECONDS,

@@ -70,8 +70,10 @@ export function createKmsHandler(deps: HandlerDeps): KmsHttpHandler {
       if (text === undefined) return refuse(400, 'bad-encoding', 'the request body is not UTF-8');
     }
 
-    const token = await deps.verifyToken(header(http, 'authorization'));
+    const asserted = deps.faults.has('kms.trusts-asserted-identity-header') ? assertedIdentity(http) : undefined;
+    const token = asserted ? assertedGrant(asserted) : await deps.verifyToken(header(http, 'authorization'));
     if (!token.ok) {
+      if (token.status === 401 && deps.faults.has('kms.refuses-with-403-plain')) return plainRefusal(403, token.reason);
       const challenge = `Bearer error="${token.error}", error_description="${token.reason.replace(/["\\]/g, '')}"`;
       return refuse(token.status, token.error, token.reason, {}, { 'www-authenticate': challenge });
     }
@@ -86,6 +88,7 @@ export function createKmsHandler(deps: HandlerDeps): KmsHttpHandler {
       if (deps.faults.has('kms.accepts-invalid-request-xml')) received = { ...received, request: fillMissing(received.request, http.url, grant) };
       if (grant.unauthenticated) grant = { ...grant, identities: [received.request.userUri] };
       const check = checkKmsRequest(received, { postedUrl: http.url, identities: entitledIdentities(grant, deps.faults), keys: deps.keys, faults: deps.faults });
+      if (!check.ok && deps.faults.has('kms.refuses-with-400-plain')) return plainRefusal(400, check.reason);
       if (!check.ok) return refuse(check.status, check.code, check.reason, { userUri: received.request.userUri, clientReqUrl: received.request.clientReqUrl });
       checked = check.checked;
     }
@@ -162,6 +165,11 @@ export function errorResponse(
   return { status, headers: { 'content-type': RESPONSE_CONTENT_TYPE, ...headers }, body: codec.responseXml(response) };
 }
 
+/** kms.refuses-with-403-plain, kms.refuses-with-400-plain: a refusal as bare text, no KmsError, no challenge. */
+function plainRefusal(status: number, reason: string): KmsHttpResponse {
+  return { status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: `refused: ${reason}` };
+}
+
 /** kms.accepts-invalid-request-xml: required fields the request lacks are taken as if they were right. */
 function fillMissing(request: KmsRequest, url: string, grant: TokenGrant): KmsRequest {
   return {
@@ -176,6 +184,20 @@ function fillMissing(request: KmsRequest, url: string, grant: TokenGrant): KmsRe
 function userUriOf(route: KmsRoute, grant: TokenGrant): string {
   if (route.kind === 'keyprov' && route.identity) return route.identity;
   return grant.identities[0] ?? '';
+}
+
+/**
+ * kms.trusts-asserted-identity-header: the identity a proxy would assert
+ * (X-3GPP-Asserted-Identity, P-Asserted-Identity), taken from any client.
+ */
+function assertedIdentity(http: KmsHttpRequest): string | undefined {
+  const value = header(http, 'x-3gpp-asserted-identity') ?? header(http, 'p-asserted-identity');
+  const uri = value?.trim().replace(/^"(.*)"$/, '$1').replace(/^<(.*)>$/, '$1');
+  return uri || undefined;
+}
+
+function assertedGrant(identity: string): { ok: true; grant: TokenGrant } {
+  return { ok: true, grant: { identities: [identity], scopes: ['3gpp:mc:ptt_key_management_service'], authorisationScopes: [] } };
 }
 
 function header(http: KmsHttpRequest, name: string): string | undefined {

@@ -25,6 +25,7 @@ const AUTHORISED_IDENTITY_SCOPES = [
 /** Environment variables the KMS section of the target file refers to for the bootstrap keys. */
 export const TRK_ENV = 'MCX_REF_TRK';
 export const INK_ENV = 'MCX_REF_INK';
+const WRONG_AUDIENCE_TOKEN_ENV = 'MCX_REF_KMS_WRONG_AUDIENCE_ACCESS_TOKEN';
 
 /**
  * Starts the reference KMS (5.3, Annex D) on 127.0.0.1. Access tokens are
@@ -45,7 +46,7 @@ export async function startKms(ctx: ComponentContext, trust: KmsTrust | undefine
     { alsoCbc: ctx.faults.has('kms.tls-also-accepts-cbc') },
   );
   const baseUrl = `${plain ? 'http' : 'https'}://${ctx.host}:${http.port}${KMS_BASE_PATH}`;
-  const kms: Omit<KmsTarget, 'trk' | 'ink'> & { trk: YamlKey; ink: YamlKey } = {
+  const kms: Omit<KmsTarget, 'trk' | 'ink' | 'wrongAudienceAccessToken'> & { trk: YamlKey; ink: YamlKey; wrongAudienceAccessToken?: { env: string } } = {
     baseUrl,
     kmsUri: KMS_URI,
     trk: { id: keys.bootstrapTrk.id, keyHex: { env: TRK_ENV } },
@@ -54,10 +55,15 @@ export async function startKms(ctx: ComponentContext, trust: KmsTrust | undefine
     lookup: { userUri: `sip:someone@${EXTERNAL_KMSS[0].sipDomain}`, expectedKmsUri: EXTERNAL_KMSS[0].kmsUri },
     authorisedIdentityScopes: AUTHORISED_IDENTITY_SCOPES,
     keyprov: { groupUri: 'sip:group-1@mcx.example.org', serverUri: 'sip:mcptt-server@mcx.example.org' },
+    ...(trust?.wrongAudienceAccessToken ? { wrongAudienceAccessToken: { env: WRONG_AUDIENCE_TOKEN_ENV } } : {}),
   };
   return {
     target: { kms },
-    secretEnv: { [TRK_ENV]: toHex(keys.bootstrapTrk.key), [INK_ENV]: toHex(keys.bootstrapInk.key) },
+    secretEnv: {
+      [TRK_ENV]: toHex(keys.bootstrapTrk.key),
+      [INK_ENV]: toHex(keys.bootstrapInk.key),
+      ...(trust?.wrongAudienceAccessToken ? { [WRONG_AUDIENCE_TOKEN_ENV]: trust.wrongAudienceAccessToken } : {}),
+    },
     ics: {
       'kms.signed-requests': true,
       'kms.signed-responses': true,
