@@ -41,7 +41,7 @@ interface Probe {
   keys: ReturnType<typeof bootstrapKeys>;
   kms: RunningComponent;
   /** POST (or `method`) with a fresh valid token unless `token` is given ('' for none). */
-  send(path: string, o?: { method?: string; token?: string; claims?: Record<string, unknown>; body?: string }): Promise<TestResponse>;
+  send(path: string, o?: { method?: string; token?: string; claims?: Record<string, unknown>; body?: string; headers?: Record<string, string> }): Promise<TestResponse>;
   /** A KmsRequest for `path` (TrK-ID and the InK signature by default). */
   body(path: string, o?: RequestOptions & { plain?: boolean }): string;
   mint: StandInIdms['mint'];
@@ -117,6 +117,16 @@ const PROBES: Record<string, (p: Probe) => Promise<boolean>> = {
   'kms.accepts-missing-token': async (p) => ok(await p.send('/init', { token: '', body: p.body('/init', { plain: true }) })),
   'kms.accepts-expired-token': async (p) => ok(await p.send('/init', { token: await p.mint({}, { expiresInSeconds: -600 }) })),
   'kms.expired-token-skew-1h': async (p) => ok(await p.send('/init', { token: await p.mint({}, { expiresInSeconds: -1800 }) })) && refused(await p.send('/init', { token: await p.mint({}, { expiresInSeconds: -7200 }) })),
+  'kms.ignores-token-audience': async (p) => ok(await p.send('/init', { claims: { aud: 'https://other-resource.test.invalid' } })),
+  'kms.trusts-asserted-identity-header': async (p) => ok(await p.send('/init', { token: '', headers: { 'x-3gpp-asserted-identity': 'sip:bob@mcx.example.org' } })),
+  'kms.refuses-with-403-plain': async (p) => {
+    const r = await p.send('/init', { token: '' });
+    return r.status === 403 && r.headers['www-authenticate'] === undefined;
+  },
+  'kms.refuses-with-400-plain': async (p) => {
+    const r = await p.send('/init', { body: p.body('/init', { kmsUri: 'kms.other.example.org' }) });
+    return r.status === 400 && String(r.headers['content-type'] ?? '').startsWith('text/plain');
+  },
   'kms.ignores-token-scope': async (p) => ok(await p.send('/keyprov', { claims: { scope: 'openid 3gpp:mc:ptt_service' } })),
   'kms.accepts-untrusted-token-signer': async (p) => ok(await p.send('/init', { token: await p.mint({}, { foreignKey: true }) })),
   'kms.accepts-bad-request-signature': async (p) => ok(await p.send('/keyprov', { body: p.body('/keyprov', { signingKeyOverride: new Uint8Array(32).fill(7) }) })),
@@ -275,7 +285,7 @@ async function startProbe(faults: string[]): Promise<{ kms: RunningComponent; pr
     kms,
     mint: (c, o) => idms.mint(c, o),
     send: async (path, o = {}) =>
-      client.send(`${base}${path}`, { method: o.method, token: o.token ?? (await idms.mint(o.claims)), body: o.body }),
+      client.send(`${base}${path}`, { method: o.method, token: o.token ?? (await idms.mint(o.claims)), body: o.body, ...(o.headers ? { headers: o.headers } : {}) }),
     body: (path, o = {}) => requestXml(`${base}${path}`, o.plain ? {} : keys, { sign: o.plain ? undefined : 'ink', ...o }),
   };
   return { kms, probe };

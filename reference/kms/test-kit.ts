@@ -25,6 +25,8 @@ import { readKmsResponse, readMessage } from '../../lib/kms-xml/read.ts';
 import { child, cloneElement, el, linkParents, type XmlElement } from '../../lib/kms-xml/xml.ts';
 
 export const TEST_ISSUER = 'https://idms.test.invalid';
+/** The KMS's resource identifier: the aud of the minted tokens, which the KMS checks. */
+export const TEST_AUDIENCE = 'https://kms.test.invalid';
 export const ALICE = 'sip:alice@mcx.example.org';
 export const KM_SCOPES = '3gpp:mc:ptt_key_management_service';
 
@@ -50,10 +52,10 @@ export async function startStandInIdms(tls: ServerTls): Promise<StandInIdms> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    trust: { issuer: TEST_ISSUER, jwksUri: `https://127.0.0.1:${port}/jwks` },
+    trust: { issuer: TEST_ISSUER, jwksUri: `https://127.0.0.1:${port}/jwks`, audience: TEST_AUDIENCE },
     async mint(claims = {}, options = {}) {
       const now = Math.floor(Date.now() / 1000);
-      const payload: JWTPayload = { iss: TEST_ISSUER, scope: `openid ${KM_SCOPES}`, mcptt_id: ALICE, client_id: 'km-client', ...claims };
+      const payload: JWTPayload = { iss: TEST_ISSUER, aud: TEST_AUDIENCE, scope: `openid ${KM_SCOPES}`, mcptt_id: ALICE, client_id: 'km-client', ...claims };
       return new SignJWT(payload)
         .setProtectedHeader({ alg: 'ES256', kid: 'test-key', typ: 'at+jwt' })
         .setIssuedAt(now)
@@ -92,8 +94,8 @@ export interface TestResponse {
 export function kmsClient(tls: ServerTls) {
   const agent = new Agent({ connect: { ca: tls.caPem } });
   return {
-    async send(url: string, options: { method?: string; token?: string; body?: string; contentType?: string } = {}): Promise<TestResponse> {
-      const headers: Record<string, string> = {};
+    async send(url: string, options: { method?: string; token?: string; body?: string; contentType?: string; headers?: Record<string, string> } = {}): Promise<TestResponse> {
+      const headers: Record<string, string> = { ...options.headers };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
       if (options.body !== undefined) headers['content-type'] = options.contentType ?? 'application/xml';
       const res = await request(url, {

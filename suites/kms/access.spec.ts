@@ -21,7 +21,10 @@ import type { KmsCall } from '../../lib/kms-xml/client.ts';
 import type { CheckTable } from '../../lib/harness/check.ts';
 import { krrElement } from '../../lib/kms-xml/build.ts';
 import { xsdDateTime } from '../../lib/kms-xml/model.ts';
-import { EXPIRED_TOKEN, GET_INIT, NO_SCOPE_TOKEN, NO_TOKEN, TRANSPORT, UNTRUSTED_TOKEN, type BadTokenAnswer } from './checks/access.ts';
+import { EXPIRED_TOKEN, GET_INIT, NO_SCOPE_TOKEN, NO_TOKEN, TRANSPORT, UNTRUSTED_TOKEN, WRONG_AUDIENCE_TOKEN, type BadTokenAnswer } from './checks/access.ts';
+import { checkWrongAudienceInput } from '../../lib/oidc/wrong-audience-input.ts';
+import { decodeJwtSafe } from '../../lib/oidc/jwt.ts';
+import { discover, discoveryUrlOf } from '../../lib/oidc/discovery.ts';
 import { SCHEMA } from './checks/schema.ts';
 import { resignWithUnknownKey, secondsSinceExpiry } from './token.ts';
 import type { KmsSuite } from './fixture.ts';
@@ -73,6 +76,17 @@ test('5.3.3 every request type is refused with an expired access token (B.12, B.
   const age = secondsSinceExpiry(expired);
   if (age.ok && age.seconds <= 0) return verify.stop(`idms.expiredAccessToken is not expired (exp is ${-age.seconds} s ahead)`, 'configuration');
   await expectAllRefused(kms, verify, EXPIRED_TOKEN, 'with an expired access token', expired, age.ok ? { expiredBy: age.seconds } : { expiryProblem: age.reason });
+});
+
+test('B.11.2 every request type is refused with a key-management access token issued for another resource (RFC 7519 4.1.3)', { annotation: declare(WRONG_AUDIENCE_TOKEN, SCHEMA), tag: ['@kms'] }, async ({ kms, verify, target, http }) => {
+  // The input is checked first (this IdMS's, unexpired, aud disjoint from a token the KMS accepts): a refusal of anything else proves nothing about aud.
+  const valid = decodeJwtSafe(await kms.token('valid'));
+  if (!valid.ok) return verify.stop(`the suite's valid access token is not a JWT (${valid.reason}): its aud cannot be compared`, 'target');
+  const issuer = target.idms?.issuer ?? String(valid.jwt.claims.iss);
+  const discovered = await discover(http, discoveryUrlOf(issuer, target.idms?.discoveryUrl));
+  const input = await checkWrongAudienceInput(kms.target.wrongAudienceAccessToken, { issuer, acceptedAudience: valid.jwt.claims.aud, ...(discovered.ok ? { jwks: discovered.provider.jwks } : {}), now: Math.floor(Date.now() / 1000) });
+  if (!input.ok) return verify.stop(input.reason, 'configuration');
+  await expectAllRefused(kms, verify, WRONG_AUDIENCE_TOKEN, `with a token for aud ${JSON.stringify(input.audience)}`, kms.target.wrongAudienceAccessToken);
 });
 
 test('5.3.3 every request type is refused with an access token lacking the key management scope (5.1.3.1, B.10, B.11.2)', { annotation: declare(NO_SCOPE_TOKEN, SCHEMA), tag: ['@kms'] }, async ({ kms, verify }) => {

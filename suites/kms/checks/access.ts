@@ -89,6 +89,10 @@ export const NO_SCOPE_TOKEN = checkTable<BadTokenAnswer>('kms request with a tok
   refusal('kms.no-scope-token.validated', 'MCXSEC-B.11.2-01', 'the access token is validated (scope)'),
 ]);
 
+export const WRONG_AUDIENCE_TOKEN = checkTable<BadTokenAnswer>('kms request with a token issued for another resource', [
+  refusal('kms.wrong-audience-token.refused', 'MCXSEC-B.11.2-02', 'refused with a key-management token whose aud does not name this KMS (RFC 7519 4.1.3)'),
+]);
+
 export const UNTRUSTED_TOKEN = checkTable<BadTokenAnswer>('kms request with a token signed by an untrusted key', [
   refusal('kms.untrusted-token.refused', 'MCXSEC-5.3.3-04', 'refused with a token signed by an unknown key'),
   refusal('kms.untrusted-token.validated', 'MCXSEC-B.11.2-01', 'the access token is validated (signature)'),

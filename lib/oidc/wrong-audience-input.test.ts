@@ -1,0 +1,39 @@
+import { test, expect } from '@playwright/test';
+import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
+import { checkWrongAudienceInput, type WrongAudienceExpectation } from './wrong-audience-input.ts';
+
+const ISSUER = 'https://idms.example.org';
+const NOW = 2_000_000_000;
+
+async function keys() {
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  return { privateKey, jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' }] } };
+}
+
+const sign = (claims: JWTPayload, key: CryptoKey) => new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(key);
+
+test('a wrong-audience token is accepted as input only when it is this IdMS\'s, verifies, is unexpired and shares no aud with an accepted token', async () => {
+  const { privateKey, jwks } = await keys();
+  const other = await keys();
+  const base = { iss: ISSUER, aud: ['https://other-resource.example.org'], sub: 'alice', iat: NOW - 10, exp: NOW + 600 };
+  const e: WrongAudienceExpectation = { issuer: ISSUER, acceptedAudience: ['https://kms.example.org', 'mcx-client'], jwks, now: NOW };
+  const good = await checkWrongAudienceInput(await sign(base, privateKey), e);
+  expect(good).toEqual({ ok: true, audience: ['https://other-resource.example.org'] });
+
+  const reasonOf = async (raw: string | undefined, x: WrongAudienceExpectation = e) => {
+    const r = await checkWrongAudienceInput(raw, x);
+    expect(r.ok).toBe(false);
+    const reason = r.ok ? '' : r.reason;
+    expect(reason).toMatch(/^kms\.wrongAudienceAccessToken /);
+    expect(reason).toContain('to obtain one:');
+    return reason;
+  };
+  expect(await reasonOf(undefined)).toContain('is not given');
+  expect(await reasonOf('not-a-jwt')).toContain('is not a JWT');
+  expect(await reasonOf(await sign({ ...base, iss: 'https://elsewhere.example' }, privateKey))).toContain('not this IdMS');
+  expect(await reasonOf(await sign(base, other.privateKey))).toContain('does not verify');
+  expect(await reasonOf(await sign(base, privateKey), { ...e, jwks: undefined })).toContain('JWKS could not be read');
+  expect(await reasonOf(await sign({ ...base, exp: NOW + 10 }, privateKey))).toContain('unexpired');
+  expect(await reasonOf(await sign({ ...base, aud: undefined }, privateKey))).toContain('has no aud');
+  expect(await reasonOf(await sign({ ...base, aud: ['https://other-resource.example.org', 'mcx-client'] }, privateKey))).toContain('shares ["mcx-client"]');
+});
