@@ -42,6 +42,8 @@ export class SipEndpoint implements TransactionHost {
     this.timers = resolveTimers(opts.timers, this.reliable);
     channel.listen((r) => this.onReceived(r), (e) => {
       this.transportError = e;
+      if (this.stopped) return;
+      for (const tx of this.clients.values()) tx.onTransportError(e);
     });
   }
 

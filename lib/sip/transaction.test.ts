@@ -133,3 +133,22 @@ test('over TCP nothing is retransmitted (reliable transport)', async () => {
     await l.close();
   }
 });
+
+test('a framing error on the connection ends a pending request at once with the reason, not at Timer F (17.1.4)', async () => {
+  const l = await StreamListener.open('tcp');
+  const a = await connectStream('tcp', l.local);
+  const b = await l.accept(1000);
+  const uac = new SipEndpoint(a, { timers: { T1: 500, T2: 4000, T4: 5000 } });
+  try {
+    const tx = uac.sendRequest(req('OPTIONS', a.local, 'tcp'));
+    await b.send(Buffer.from('not a status line\r\n\r\n'));
+    const started = Date.now();
+    await expect(tx.final).rejects.toThrow(/^transport: the transport failed before a final response to OPTIONS: framing: start-line\.syntax/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  } finally {
+    uac.stop();
+    await a.close();
+    await b.close();
+    await l.close();
+  }
+});

@@ -20,7 +20,7 @@ export interface Incoming {
   received: Received;
 }
 
-export type TransactionErrorCode = 'timer-b' | 'timer-f' | 'timer-h' | 'timeout' | 'terminated';
+export type TransactionErrorCode = 'timer-b' | 'timer-f' | 'timer-h' | 'timeout' | 'terminated' | 'transport';
 
 export class SipTransactionError extends Error {
   constructor(readonly code: TransactionErrorCode, message: string) {
@@ -118,6 +118,11 @@ export class ClientTransaction {
       const next = invite ? interval * 2 : this.state === 'proceeding' ? this.host.timers.T2 : Math.min(interval * 2, this.host.timers.T2);
       this.scheduleRetransmit(next);
     }, interval);
+  }
+
+  /** The channel failed (RFC 3261 17.1.4): the request ends now with the transport's reason, not at Timer B/F. */
+  onTransportError(e: Error): void {
+    this.fail('transport', `the transport failed before a final response to ${this.method}: ${e.message}`);
   }
 
   private fail(code: TransactionErrorCode, message: string): void {

@@ -58,8 +58,11 @@ export class SuiteUe {
       const [, , ...reason] = final.message.startLine.split(' ');
       return { kind: 'final', status: statusOf(final.message) ?? 0, reason: reason.join(' ') };
     } catch (err) {
-      this.silent = `${method}: ${(err as Error).message}`;
-      return { kind: 'none', detail: (err as Error).message };
+      // Octets that are no SIP message are dropped like silence; the reason says they came.
+      const junk = this.endpoint.unparseable.length;
+      const detail = `${(err as Error).message}${junk ? `; meanwhile ${junk} message(s) arrived that do not parse as SIP (see the SIP evidence)` : ''}`;
+      this.silent = `${method}: ${detail}`;
+      return { kind: 'none', detail };
     }
   }
 
