@@ -14,6 +14,7 @@ import { declare } from '../../lib/harness/index.ts';
 import type { Checker } from '../../lib/harness/checker.ts';
 import { badTokenTable, REBIND, REGISTER_NO_TOKEN, validTokenTable, type BadTokenKind, type TokenPath } from './checks/authorisation.ts';
 import type { SipAnswer } from './ue.ts';
+import { NOT_APPLICABLE_ANNOTATION } from '../../lib/harness/finding.ts';
 
 // In order in one worker (the binding state is shared), and a failure does not skip the tests after it.
 test.describe.configure({ mode: 'default' });
@@ -71,7 +72,11 @@ for (const path of ['register', 'publish'] as const) {
 
 test('5.1.3.2.1 a valid token from a new IMPU re-binds the MC service ID', { annotation: declare(REBIND), tag: ['@mcx-server'] }, async ({ mcx, verify, target }) => {
   const path: TokenPath = target.ics['mcx-server.token-in-register'] === true ? 'register' : 'publish';
-  if (target.ics[ICS[path]] !== true) test.skip(true, 'not-applicable: the ICS claims neither mcx-server.token-in-register nor mcx-server.token-in-publish');
+  if (target.ics[ICS[path]] !== true) {
+    // Not-applicable (a verdict), not a plain skip: the requirement is about whichever path the ICS claims.
+    test.info().annotations.push({ type: NOT_APPLICABLE_ANNOTATION, description: 'the ICS claims neither mcx-server.token-in-register nor mcx-server.token-in-publish' });
+    test.skip(true, 'not-applicable: the ICS claims neither mcx-server.token-in-register nor mcx-server.token-in-publish');
+  }
   const oldImpu = mcx.users[0]!.impu;
   const newImpu = mcx.target.spareImpu;
   const run = (input: Omit<Parameters<typeof REBIND.checks[0]['run']>[0], 'noObservation' | 'noSpare'>, v: Checker) =>
