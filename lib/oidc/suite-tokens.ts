@@ -1,18 +1,17 @@
 /**
  * Access tokens obtained black-box from the target's IdMS, for the suites of
- * the resource servers (KMS, MCX server): the test user logs in through the
- * IdMS's own form (code flow + PKCE S256) asking for the given scopes; and a
- * token re-signed with a key the IdMS never published (untrusted signer).
- * Tokens are cached per worker, user and scope set. Shared copy of
- * suites/kms/token.ts's login, for suites that may not import that suite.
+ * the resource servers (KMS, MCX server): the test user logs in (the target's
+ * idms.login.mode: form posts or Chromium; code flow + PKCE S256) asking for
+ * the given scopes; and a token re-signed with a key the IdMS never published
+ * (untrusted signer). Tokens are cached per worker, user and scope set.
  */
 import { SignJWT, generateKeyPair, decodeJwt, decodeProtectedHeader } from 'jose';
 import type { HttpClient } from '../http/client.ts';
-import type { IdmsTarget, TestUser } from '../target/types.ts';
+import type { IdmsTarget, Target, TargetTls, TestUser } from '../target/types.ts';
 import { discover, discoveryUrlOf } from './discovery.ts';
 import { buildAuthorizationRequest } from './authorization-request.ts';
-import { FormLoginDriver } from './form-login.ts';
 import { codeOf } from './login-driver.ts';
+import { launchDriver } from './suite-fixtures.ts';
 import { tokenRequest } from './token-request.ts';
 
 export type TokenOutcome = { ok: true; accessToken: string; scope: string[] } | { ok: false; reason: string };
@@ -20,14 +19,14 @@ export type TokenOutcome = { ok: true; accessToken: string; scope: string[] } | 
 const cache = new Map<string, Promise<TokenOutcome>>();
 
 /** Logs `user` in at the IdMS with `scopes` and returns the access token. */
-export function accessToken(http: HttpClient, idms: IdmsTarget | undefined, scopes: string[], user?: TestUser): Promise<TokenOutcome> {
-  if (!idms) return Promise.resolve({ ok: false, reason: 'the target file has no idms section: the suite needs an IdMS to obtain access tokens' });
+export function accessToken(http: HttpClient, idms: IdmsTarget | undefined, scopes: string[], user?: TestUser, tls: TargetTls = { verify: true }): Promise<TokenOutcome> {
+  if (!idms) return Promise.resolve({ ok: false, reason: 'the target file has no idms section: the KMS suite needs an IdMS to obtain access tokens' });
   const who = user ?? idms.users[0];
   if (!who) return Promise.resolve({ ok: false, reason: 'the target file names no IdMS test user' });
   const key = `${idms.issuer}|${who.username}|${[...scopes].sort().join(' ')}`;
   let pending = cache.get(key);
   if (!pending) {
-    pending = login(http, idms, who, scopes);
+    pending = login(http, idms, who, scopes, tls);
     cache.set(key, pending);
     void pending.then((r) => {
       if (!r.ok) cache.delete(key);
@@ -36,14 +35,15 @@ export function accessToken(http: HttpClient, idms: IdmsTarget | undefined, scop
   return pending;
 }
 
-async function login(http: HttpClient, idms: IdmsTarget, user: TestUser, scopes: string[]): Promise<TokenOutcome> {
-  if (idms.login.mode !== 'form') return { ok: false, reason: `the suites drive IdMS logins by form posts; the target's login mode is '${idms.login.mode}'` };
+async function login(http: HttpClient, idms: IdmsTarget, user: TestUser, scopes: string[], tls: TargetTls): Promise<TokenOutcome> {
   const discovered = await discover(http, discoveryUrlOf(idms.issuer, idms.discoveryUrl));
   if (!discovered.ok) return { ok: false, reason: `IdMS discovery failed: ${discovered.reason}` };
   const md = discovered.provider.metadata;
   if (typeof md.authorization_endpoint !== 'string' || typeof md.token_endpoint !== 'string') return { ok: false, reason: 'IdMS metadata lacks authorization_endpoint or token_endpoint' };
   const request = buildAuthorizationRequest({ authorizationEndpoint: md.authorization_endpoint, clientId: idms.clientId, redirectUri: idms.redirectUri, scope: scopes });
-  const driver = new FormLoginDriver(http);
+  const launched = await launchDriver({ name: idms.issuer, ics: {}, tls, idms } as Target, discovered.provider, http, idms.login.mode);
+  if (!launched.ok) return { ok: false, reason: `IdMS ${idms.login.mode} login: ${launched.reason}` };
+  const driver = launched.driver;
   try {
     const outcome = await driver.authorize(request.url, {
       redirectUri: idms.redirectUri,
