@@ -34,6 +34,9 @@ function controlProjects(): Project[] {
     name: p.name,
     testDir: 'suites',
     testMatch: p.suites.map((s) => `${s}/**/*.spec.ts`),
+    // One worker per project, two projects side by side: each fault's suites start one worker (a module load and a
+    // login), not one per parallel slot.
+    workers: 1,
     // Playwright matches grep against the full title followed by the tags.
     ...(p.titles ? { grep: new RegExp(`(?:${p.titles.map(escapeRegExp).join('|') || '^$'})(?: @\\S+)*$`) } : {}),
     use: { mcxControl: { faults: p.faults, roles: p.roles, onlyRequirements: p.onlyRequirements, targetFile: p.targetFile, secretEnv: p.secretEnv } } as Project['use'],

@@ -53,6 +53,8 @@ export const BLOCKS: Readonly<Record<string, readonly string[]>> = {
   'idms.tls-cbc-cipher': ['MCXSEC-5.1.2.3.1-01', 'MCXSEC-B.4.2.1-01', 'MCXSEC-B.4.2.2-01', 'MCXSEC-B.4.2.2-03', 'MCXSEC-B.4.2.2-05', 'MCXSEC-B.4.2.3-01', 'MCXSEC-B.4.2.3-02'],
   // Without token exchange no security token exists for its claim checks.
   'idms.token-exchange-unsupported': ['MCXSEC-5.1.4.2-04', 'MCXSEC-5.1.4.2-05', 'MCXSEC-B.12-02', 'MCXSEC-B.7.2-02', 'MCXSEC-B.7.2-03', 'MCXSEC-B.7.2-04', 'MCXSEC-B.7.3-01', 'MCXSEC-B.7.3-02', 'MCXSEC-B.7.3-03', 'MCXSEC-B.7.3-04', 'MCXSEC-B.7.3-05', 'MCXSEC-B.8-01', 'MCXSEC-B.8-02', 'MCXSEC-B.8-03', 'MCXSEC-B.8-04', 'MCXSEC-B.8-05'],
+  // Over plain HTTP there is no TLS handshake to scan (D.1-01 and 5.3.2-01 fail instead).
+  'kms.plain-http': ['MCXSEC-6.1.2-02'],
   // Without the JWT-bearer grant no partner access token exists to check, and a refusal of a bad assertion proves nothing.
   'partner-idms.jwt-bearer-unsupported': ['MCXSEC-5.1.4.2-06', 'MCXSEC-B.11.3-01', 'MCXSEC-B.12-02', 'MCXSEC-B.7.4-05', 'MCXSEC-B.7.5-01', 'MCXSEC-B.7.5-02', 'MCXSEC-B.7.5-03', 'MCXSEC-B.9-01'],
 };

@@ -45,7 +45,7 @@ const PARTNER = 'kms.partner.example.net';
 /** Runs `table` on `input` in a fresh Checker whose test declares `table`; returns its findings. */
 async function run<I>(table: CheckTable<I>, input: I, scope?: Parameters<typeof checkScope>[1]): Promise<Finding[]> {
   const info = { attach: async () => undefined, annotations: declare(table as CheckTable<never>) } as unknown as TestInfo;
-  const checker = new Checker(info, new Redactor(), scope ? checkScope(loadCatalog(), scope, ['kms']) : undefined);
+  const checker = new Checker(info, new Redactor(), scope ? { scope: checkScope(loadCatalog(), scope, ['kms']) } : {});
   await checker.run(table, input);
   return checker.findings;
 }

@@ -110,6 +110,10 @@ for (const role of SUITE_ROLES) {
         problems.push(...c.problems, ...undeclared(f));
         undeclaredBlocks.push(...c.undeclaredBlocks);
       }
+      const timingText = timings(projects.map((p) => [p.name, read(p.name)]));
+      await test.info().attach('timings.txt', { body: timingText, contentType: 'text/plain' });
+      // MCX_NC_TIMINGS=<dir>: also keep the timings there, for a benchmark of the matrix.
+      if (process.env.MCX_NC_TIMINGS) writeFileSync(join(process.env.MCX_NC_TIMINGS, `nc-timings-${role}.txt`), timingText);
       if (undeclaredBlocks.length) {
         test.info().annotations.push({ type: 'undeclared blocks', description: `${undeclaredBlocks.length} result(s) lost to a removed precondition that reference/fault-blocks.ts does not declare yet:\n${undeclaredBlocks.join('\n')}` });
         await test.info().attach('undeclared-blocks.txt', { body: undeclaredBlocks.join('\n') + '\n', contentType: 'text/plain' });
@@ -120,6 +124,19 @@ for (const role of SUITE_ROLES) {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+}
+
+/** Where the matrix's time went: per project, the summed test time and its slowest tests (the matrix must stay inside npm test's budget). */
+function timings(runs: [string, Results][]): string {
+  const rows = runs.map(([name, r]) => {
+    const tests = new Map<string, number>();
+    for (const req of r.requirements) for (const t of req.tests) tests.set(`${t.file} › ${t.title}`, t.durationMs);
+    const total = [...tests.values()].reduce((a, b) => a + b, 0);
+    const slowest = [...tests].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([t, ms]) => `${(ms / 1000).toFixed(1)} s ${t}`);
+    return { name, total, slowest };
+  });
+  rows.sort((a, b) => b.total - a.total);
+  return rows.map((r) => `${(r.total / 1000).toFixed(1).padStart(7)} s  ${r.name}\n${r.slowest.map((l) => `           ${l}`).join('\n')}`).join('\n') + '\n';
 }
 
 /** A fault must name the checks it breaks (the first check of the contract: each fault proves a check). */

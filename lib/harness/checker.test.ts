@@ -20,7 +20,7 @@ const TABLE = checkTable<Input>('a test exchange', [
 function harness(tables = [TABLE], notJudged: (r: string) => string | undefined = () => undefined) {
   const annotations = declare(...(tables as never[]));
   const info = { attach: async () => undefined, annotations: [...annotations] } as unknown as TestInfo;
-  return { checker: new Checker(info, new Redactor(), { notJudged }), info };
+  return { checker: new Checker(info, new Redactor(), { scope: { notJudged } }), info };
 }
 
 test('declare gives one check annotation per check and one requirement annotation per requirement', () => {

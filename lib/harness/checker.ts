@@ -39,6 +39,18 @@ export interface RunOptions {
   stopOnFailure?: boolean;
 }
 
+export interface CheckerOptions {
+  scope?: CheckScope;
+  /**
+   * Whether a failed check fails the Playwright test (the default). The
+   * negative-control projects turn it off: their verdicts are read from the
+   * findings and stop records alone, exactly as in any run, and a failed
+   * Playwright test costs a new worker (module loading, a login), which
+   * multiplied over the matrix's faults was most of its time.
+   */
+  failTests?: boolean;
+}
+
 /**
  * Records findings for the running test. `run` runs a declared table and
  * records exactly one finding per check; a failing check does not stop the
@@ -49,11 +61,17 @@ export class Checker {
   readonly findings: Finding[] = [];
   private readonly declared: ReadonlySet<string>;
 
+  private readonly scope: CheckScope;
+  /** See CheckerOptions.failTests. */
+  readonly failsTests: boolean;
+
   constructor(
     private readonly testInfo: TestInfo,
     private readonly redactor: Redactor,
-    private readonly scope: CheckScope = JUDGE_EVERYTHING,
+    options: CheckerOptions = {},
   ) {
+    this.scope = options.scope ?? JUDGE_EVERYTHING;
+    this.failsTests = options.failTests ?? true;
     const annotations = (testInfo as { annotations?: TestInfo['annotations'] }).annotations ?? [];
     this.declared = new Set(annotations.filter((a) => a.type === CHECK_ANNOTATION && a.description).map((a) => a.description!.split(' ')[0]!));
   }
@@ -95,6 +113,8 @@ export class Checker {
       if (failed) {
         const f = [...this.findings].reverse().find((x) => x.checkId === failed.id)!;
         this.markStop({ kind: 'fatal', reason: `${failed.id} failed`, checkId: failed.id });
+        // The stop is on record: ending the test as skipped leaves its verdicts as they are (they come from the record).
+        if (!this.failsTests && typeof this.testInfo.skip === 'function') this.testInfo.skip(true, `FAIL: ${failed.id} (negative control: the failure is in the findings)`);
         throw new CheckFailedError(f);
       }
     }

@@ -107,14 +107,14 @@ export const test = base.extend<ConformanceFixtures & AutoFixtures, ConformanceW
     },
     { scope: 'worker' },
   ],
-  verify: async ({ redactor, scope }, use, testInfo) => {
-    const checker = new Checker(testInfo, redactor, scope);
+  verify: async ({ redactor, scope, mcxControl }, use, testInfo) => {
+    const checker = new Checker(testInfo, redactor, { scope, failTests: !mcxControl });
     await use(checker);
     // Still 'passed' here: the body and every fixture torn down before this one ended without an exception.
     if (testInfo.status === 'passed') testInfo.annotations.push({ type: COMPLETED_ANNOTATION, description: 'the test body ran to its end' });
     await checker.flush();
     const failed = checker.failed();
-    if (failed.length > 0 && (testInfo.status === 'passed' || testInfo.status === 'skipped')) {
+    if (failed.length > 0 && checker.failsTests && (testInfo.status === 'passed' || testInfo.status === 'skipped')) {
       throw new Error(`${failed.length} check(s) failed: ${failed.map((f) => `${f.requirement} ${f.check}`).join('; ')}`);
     }
   },

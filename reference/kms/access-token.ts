@@ -58,7 +58,7 @@ export function createTokenVerifier(trust: KmsTrust, caPem: string, faults: Faul
     }
     let payload: JWTPayload;
     try {
-      if (faults.has('kms.accepts-untrusted-token-signer')) payload = claimsWithoutSignatureCheck(token, trust.issuer, faults);
+      if (faults.has('kms.accepts-untrusted-token-signer')) payload = claimsWithoutSignatureCheck(token, trust, faults);
       else {
         ({ payload } = await jwtVerify(token, jwks, {
           issuer: trust.issuer,
@@ -103,12 +103,16 @@ export function grantOf(payload: JWTPayload, anyScope = false): TokenGrant {
   return { identities, scopes, authorisationScopes: scopes.filter((s) => s.startsWith(AUTHORISATION_SCOPE_PREFIX)) };
 }
 
-/** kms.accepts-untrusted-token-signer: issuer and expiry checked, the signature not. */
-function claimsWithoutSignatureCheck(token: string, issuer: string, faults: FaultSet): JWTPayload {
+/** kms.accepts-untrusted-token-signer: issuer, audience and expiry checked, the signature not (one deviation only). */
+function claimsWithoutSignatureCheck(token: string, trust: KmsTrust, faults: FaultSet): JWTPayload {
   const payload = decodeJwt(token);
-  if (payload.iss !== issuer) throw new errors.JWTClaimValidationFailed('unexpected "iss" claim value', payload, 'iss', 'check_failed');
+  if (payload.iss !== trust.issuer) throw new errors.JWTClaimValidationFailed('unexpected "iss" claim value', payload, 'iss', 'check_failed');
   const expired = typeof payload.exp !== 'number' || payload.exp + CLOCK_TOLERANCE_SECONDS < Date.now() / 1000;
   if (expired && !faults.has('kms.accepts-expired-token')) throw new errors.JWTExpired('"exp" claim timestamp check failed', payload);
+  const audiences = typeof payload.aud === 'string' ? [payload.aud] : (payload.aud ?? []);
+  if (trust.audience && !faults.has('kms.ignores-token-audience') && !audiences.includes(trust.audience)) {
+    throw new errors.JWTClaimValidationFailed('unexpected "aud" claim value', payload, 'aud', 'check_failed');
+  }
   return payload;
 }
 

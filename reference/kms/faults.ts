@@ -12,7 +12,8 @@ export const KMS_FAULTS: readonly FaultSwitch[] = [
   kms('plain-http', ['MCXSEC-D.1-01', 'MCXSEC-5.3.2-01'], 'serves the KMS interface over plain HTTP and advertises an http:// base URL', ['kms.transport.https', 'kms.transport.client-https']),
   kms('tls-also-accepts-cbc', ['MCXSEC-6.1.2-02'], 'prefers AEAD suites (the ordinary handshake is on the profile) but completes a TLS 1.2 handshake with a client that offers only CBC suites', ['kms.tls.profile-scan']),
   kms('serves-get', ['MCXSEC-D.2.1-01'], 'answers a GET on /init with a KmsInit like a POST', ['kms.get.not-served']),
-  kms('accepts-missing-token', ['MCXSEC-5.3.3-01'], 'serves requests that carry no Authorization bearer token (as the token\'s user: the UserUri of the request)', ['kms.no-token.refused']),
+  // With no token the request's UserUri is taken on trust, so a request naming another user with identity assertion headers gets that user's keys: 5.3.3-12 too.
+  kms('accepts-missing-token', ['MCXSEC-5.3.3-01', 'MCXSEC-5.3.3-12'], 'serves requests that carry no Authorization bearer token (as the token\'s user: the UserUri of the request)', ['kms.no-token.refused', 'kms.asserted-identity.no-token-refused']),
   kms('accepts-expired-token', ['MCXSEC-5.3.3-02', 'MCXSEC-B.12-02', 'MCXSEC-B.10-02', 'MCXSEC-B.11.2-01', 'MCXSEC-B.2.2.2-02'], 'does not check the access token exp claim', ['kms.expired-token.refused', 'kms.expired-token.expiry-enforced', 'kms.expired-token.error-returned', 'kms.expired-token.validated', 'kms.expired-token.skew-at-most-30s']),
   kms('expired-token-skew-1h', ['MCXSEC-5.3.3-02', 'MCXSEC-B.12-02', 'MCXSEC-B.10-02', 'MCXSEC-B.11.2-01', 'MCXSEC-B.2.2.2-02'], 'allows an hour of clock skew on the access token exp instead of at most 30 s (the target\'s expired token is younger than that)', ['kms.expired-token.refused', 'kms.expired-token.expiry-enforced', 'kms.expired-token.error-returned', 'kms.expired-token.validated', 'kms.expired-token.skew-at-most-30s']),
   kms('ignores-token-scope', ['MCXSEC-5.3.3-03', 'MCXSEC-5.1.3.1-01', 'MCXSEC-B.10-02', 'MCXSEC-B.11.2-01'], 'does not require a *_key_management_service scope in the access token', ['kms.no-scope-token.refused', 'kms.no-scope-token.scoped-for-kms', 'kms.no-scope-token.error-returned', 'kms.no-scope-token.validated']),
@@ -35,7 +36,8 @@ export const KMS_FAULTS: readonly FaultSwitch[] = [
   kms('invalid-xml', ['MCXSEC-D.3.5.1-01'], 'writes KmsUri before UserUri in every KmsResponse (schema order broken, content intact)', ['kms.schema.valid']),
   kms('extension-in-3gpp-namespace', ['MCXSEC-D.1-03', 'MCXSEC-D.3.5.1-01'], 'adds a vendor element <VendorInfo> in the 3GPP KMS namespace at the end of KmsResponse', ['kms.init.no-foreign-elements', 'kms.schema.valid']),
   // KMS Initialize and the certificate (D.2.3, D.3.1, D.3.2)
-  kms('init-answers-keyprov', ['MCXSEC-D.2.3-01'], 'answers KMS Initialize with a KmsKeyProv (the user\'s key sets) instead of a KmsInit', ['kms.init.kms-init']),
+  // Every KMS Initialize, with a body or without (D.2.2-11), gets the wrong container.
+  kms('init-answers-keyprov', ['MCXSEC-D.2.3-01', 'MCXSEC-D.2.2-11'], 'answers KMS Initialize with a KmsKeyProv (the user\'s key sets) instead of a KmsInit', ['kms.init.kms-init', 'kms.no-body.init-served']),
   kms('init-without-certificate', ['MCXSEC-D.3.1-02', 'MCXSEC-5.3.4-01', 'MCXSEC-5.3.1.2-01', 'MCXSEC-D.3.5.1-01'], 'answers init with an empty KmsInit (no KmsCertificate; schema-invalid too)', ['kms.init.root-certificate', 'kms.init.carries-certificate', 'kms.init.home-certificate', 'kms.schema.valid']),
   kms('init-rotates-root-certificate', ['MCXSEC-D.3.2.1-01'], 'gives its root certificate a new CertUri on every KMS Initialize (same keys), as if it had several root certificates', ['kms.root-certificate.one']),
   kms('cert-wrong-version', ['MCXSEC-D.3.2.2-01'], 'writes Version="1.0.0" on its certificates', ['kms.certificate.version']),
