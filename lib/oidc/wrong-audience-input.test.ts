@@ -37,3 +37,16 @@ test('a wrong-audience token is accepted as input only when it is this IdMS\'s, 
   expect(await reasonOf(await sign({ ...base, aud: undefined }, privateKey))).toContain('has no aud');
   expect(await reasonOf(await sign({ ...base, aud: ['https://other-resource.example.org', 'mcx-client'] }, privateKey))).toContain('shares ["mcx-client"]');
 });
+
+test('for the MCX server the field and the service scope are checked too', async () => {
+  const { privateKey, jwks } = await keys();
+  const field = { name: 'mcxServer.wrongAudienceAccessToken', server: 'the MCX server', scope: 'the service scope', scopes: ['3gpp:mc:ptt_service'] };
+  const e: WrongAudienceExpectation = { field, issuer: ISSUER, acceptedAudience: ['https://mcx.example.org'], jwks, now: NOW };
+  const base = { iss: ISSUER, aud: ['https://other-resource.example.org'], sub: 'alice', iat: NOW - 10, exp: NOW + 600, scope: 'openid 3gpp:mc:ptt_service' };
+  expect(await checkWrongAudienceInput(await sign(base, privateKey), e)).toEqual({ ok: true, audience: ['https://other-resource.example.org'] });
+  const r = await checkWrongAudienceInput(await sign({ ...base, scope: 'openid' }, privateKey), e);
+  expect(r.ok).toBe(false);
+  expect(r.ok ? '' : r.reason).toMatch(/^mcxServer\.wrongAudienceAccessToken has scope "openid", without 3gpp:mc:ptt_service: .*to obtain one: log the first test user in with the service scope/);
+  const shared = await checkWrongAudienceInput(await sign({ ...base, aud: 'https://mcx.example.org' }, privateKey), e);
+  expect(shared.ok ? '' : shared.reason).toContain('with the token the MCX server accepts');
+});

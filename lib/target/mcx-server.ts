@@ -46,6 +46,8 @@ export interface McxServerTarget {
   spareImpu?: string;
   /** Absent: binding checks are INCONCLUSIVE (configuration). */
   bindingObservation?: BindingObservation;
+  /** An unexpired access token of the IdMS for the first user, with the service scope, whose aud does not name this MCX server; secret. */
+  wrongAudienceAccessToken?: string;
 }
 
 const SIP_URI = { type: 'string', pattern: '^sips?:[^\\s]+$', 'x-expected': 'a SIP URI (sip:... or sips:...)' };
@@ -82,6 +84,10 @@ export const MCX_SERVER_SCHEMA = {
     },
     spareImpu: SIP_URI,
     bindingObservation: { enum: ['publish-poc-settings', 'message'] },
+    wrongAudienceAccessToken: {
+      $ref: '#/definitions/secret',
+      description: 'An unexpired access token the IdMS under test issued for the first test user, with the service scope, but for another resource (its aud does not name this MCX server): the server must refuse it (5.1.3.2, RFC 7519 4.1.3); secret.',
+    },
   },
 } as const;
 

@@ -33,6 +33,7 @@ test('token faults each let exactly their kind of bad token through', async () =
       expired: await sign({ exp: Math.floor(Date.now() / 1000) - 120 }),
       forged: await sign({}, true),
       'no-scope': await sign({ scope: '3gpp:mc:ptt_key_management_service' }),
+      'wrong-audience': await sign({ aud: 'https://other-resource.test' }),
     };
     const accepted = async (faults: string[]) => {
       const verify = createServiceTokenVerifier({ issuer: ISSUER, jwksUri, audience: AUD }, '', new FaultSet(faults));
@@ -44,6 +45,7 @@ test('token faults each let exactly their kind of bad token through', async () =
     expect(await accepted(['mcx-server.accepts-expired-token'])).toEqual(['valid', 'expired']);
     expect(await accepted(['mcx-server.accepts-unknown-signer'])).toEqual(['valid', 'forged']);
     expect(await accepted(['mcx-server.ignores-service-scope'])).toEqual(['valid', 'no-scope']);
+    expect(await accepted(['mcx-server.ignores-token-audience'])).toEqual(['valid', 'wrong-audience']);
   });
 });
 

@@ -5,7 +5,7 @@ import type { FaultSwitch } from '../fault.ts';
  * behaviour the mcx-server suite checks; the check ids are those of
  * suites/mcx-server/checks/authorisation.ts.
  */
-const BAD = (kind: 'expired' | 'forged' | 'no-scope') => [`mcx-server.register-${kind}-token.binds-nothing`, `mcx-server.publish-${kind}-token.binds-nothing`, `mcx-server.publish-${kind}-token.refused`];
+const BAD = (kind: 'expired' | 'forged' | 'no-scope' | 'wrong-audience') => [`mcx-server.register-${kind}-token.binds-nothing`, `mcx-server.publish-${kind}-token.binds-nothing`, `mcx-server.publish-${kind}-token.refused`];
 
 export const MCX_SERVER_FAULTS: FaultSwitch[] = [
   {
@@ -21,6 +21,13 @@ export const MCX_SERVER_FAULTS: FaultSwitch[] = [
     breaks: ['MCXSEC-5.1.3.2.2-02', 'MCXSEC-5.1.3.2.3-02', 'MCXSEC-5.1.3.2.3-03'],
     checks: BAD('forged'),
     description: "The MCX server does not verify the token's signature: a token signed by a key the IdMS never published binds the IMPU.",
+  },
+  {
+    name: 'mcx-server.ignores-token-audience',
+    role: 'mcx-server',
+    breaks: ['MCXSEC-5.1.3.2.2-02', 'MCXSEC-5.1.3.2.3-02', 'MCXSEC-5.1.3.2.3-03'],
+    checks: BAD('wrong-audience'),
+    description: "The MCX server does not compare the token's aud with its own resource identifier: a token the IdMS issued for another resource server binds the IMPU.",
   },
   {
     name: 'mcx-server.ignores-service-scope',
@@ -48,7 +55,7 @@ export const MCX_SERVER_FAULTS: FaultSwitch[] = [
     name: 'mcx-server.binds-on-refusal',
     role: 'mcx-server',
     breaks: ['MCXSEC-5.1.3.2.2-02', 'MCXSEC-5.1.3.2.3-03'],
-    checks: (['expired', 'forged', 'no-scope'] as const).flatMap((k) => [`mcx-server.register-${k}-token.binds-nothing`, `mcx-server.publish-${k}-token.binds-nothing`]),
+    checks: (['expired', 'forged', 'no-scope', 'wrong-audience'] as const).flatMap((k) => [`mcx-server.register-${k}-token.binds-nothing`, `mcx-server.publish-${k}-token.binds-nothing`]),
     description: "The MCX server answers 403 to an invalid token but binds the IMPU to the token's MC service ID anyway.",
   },
   {

@@ -5,6 +5,7 @@ import { startSipCore } from './sip-core.ts';
 import { createServiceTokenVerifier } from './token-check.ts';
 
 export const SIP_DOMAIN = 'mcx.reference.test';
+const WRONG_AUDIENCE_TOKEN_ENV = 'MCX_REF_MCX_SERVER_WRONG_AUDIENCE_ACCESS_TOKEN';
 
 /**
  * The reference SIP side of the domain: SIP core and MCX server on
@@ -30,9 +31,10 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
         users: idmsUsers.map((u) => ({ idmsUser: u, impu: `sip:${u}@${SIP_DOMAIN}` })),
         spareImpu: `sip:spare-ue@${SIP_DOMAIN}`,
         bindingObservation: 'publish-poc-settings',
+        ...(trust.wrongAudienceAccessToken ? { wrongAudienceAccessToken: { env: WRONG_AUDIENCE_TOKEN_ENV } } : {}),
       },
     },
-    secretEnv: {},
+    secretEnv: trust.wrongAudienceAccessToken ? { [WRONG_AUDIENCE_TOKEN_ENV]: trust.wrongAudienceAccessToken } : {},
     ics: { 'mcx-server.token-in-register': true, 'mcx-server.token-in-publish': true },
     endpoints: {
       'SIP core (UDP)': `${core.udp.address}:${core.udp.port}`,

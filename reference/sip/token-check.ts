@@ -38,16 +38,19 @@ export function createServiceTokenVerifier(trust: KmsTrust, caPem: string, fault
     const claimedId = typeof claims[SERVICE_ID_CLAIM[service]] === 'string' ? (claims[SERVICE_ID_CLAIM[service]] as string) : undefined;
     let payload: JWTPayload;
     try {
+      const audience = trust.audience && !faults.has('mcx-server.ignores-token-audience') ? trust.audience : undefined;
       const options = {
         issuer: trust.issuer,
-        ...(trust.audience ? { audience: trust.audience } : {}),
+        ...(audience ? { audience } : {}),
         algorithms: ALGORITHMS,
         requiredClaims: ['exp'],
         clockTolerance: faults.has('mcx-server.accepts-expired-token') ? 100 * 365 * 86_400 : CLOCK_TOLERANCE_SECONDS,
       };
       if (faults.has('mcx-server.accepts-unknown-signer')) {
-        // The fault: claims checked, signature not.
+        // The fault: claims checked (audience too: one deviation only), signature not.
         if (claims.iss !== trust.issuer) throw new Error('iss');
+        const aud = typeof claims.aud === 'string' ? [claims.aud] : (claims.aud ?? []);
+        if (audience && !aud.includes(audience)) throw new Error('aud');
         if (typeof claims.exp !== 'number' || claims.exp + options.clockTolerance < Date.now() / 1000) throw new Error('exp');
         payload = claims;
       } else ({ payload } = await jwtVerify(token, jwks, options));

@@ -5,7 +5,9 @@
  * poc-settings (5.1.3.2.3) as the ICS claims, and reads binding through
  * mcxServer.bindingObservation. Bad tokens: expired (idms.expiredAccessToken),
  * forged (a valid token re-signed with a key the IdMS never published),
- * without the service scope (a login without 3gpp:mc:ptt_service).
+ * without the service scope (a login without 3gpp:mc:ptt_service), for
+ * another resource server (mcxServer.wrongAudienceAccessToken, checked first
+ * by lib/oidc/wrong-audience-input.ts).
  * The tests share the server's binding state, so they run one after another
  * (mode default: in order, a failure skips nothing).
  */
@@ -55,7 +57,7 @@ for (const path of ['register', 'publish'] as const) {
     await mcx.deregister(impu);
   });
 
-  for (const kind of ['expired', 'forged', 'no-scope'] as const satisfies readonly BadTokenKind[]) {
+  for (const kind of ['expired', 'forged', 'no-scope', 'wrong-audience'] as const satisfies readonly BadTokenKind[]) {
     const table = badTokenTable(path, kind);
     test(`5.1.3.2.${path === 'register' ? 2 : 3} ${table.exchange}: refused, nothing bound`, { annotation: declare(table), tag: ['@mcx-server'] }, async ({ mcx, verify, target }) => {
       if (target.ics[ICS[path]] !== true) test.skip(true, `not-applicable: the ICS does not claim ${ICS[path]}`);

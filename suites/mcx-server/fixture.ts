@@ -11,6 +11,9 @@ import type { McService } from '../../lib/sip/index.ts';
 import type { McxServerTarget } from '../../lib/target/mcx-server.ts';
 import type { TestUser } from '../../lib/target/types.ts';
 import { accessToken, resignWithUnknownKey } from '../../lib/oidc/suite-tokens.ts';
+import { checkWrongAudienceInput } from '../../lib/oidc/wrong-audience-input.ts';
+import { decodeJwtSafe } from '../../lib/oidc/jwt.ts';
+import { discover, discoveryUrlOf } from '../../lib/oidc/discovery.ts';
 import { SuiteUe, type SipAnswer } from './ue.ts';
 import { observationOf, type Observation } from './checks/authorisation.ts';
 
@@ -28,7 +31,7 @@ export interface McxSuite {
   users: McxUser[];
   ue: SuiteUe;
   /** A token of `kind` for `user` (default: the first); stops the test INCONCLUSIVE when there is none. */
-  token(kind: 'valid' | 'expired' | 'forged' | 'no-scope', user?: McxUser): Promise<string>;
+  token(kind: 'valid' | 'expired' | 'forged' | 'no-scope' | 'wrong-audience', user?: McxUser): Promise<string>;
   /** Whether `impu` is bound, per mcxServer.bindingObservation (unknown when the field is absent). */
   observe(impu: string): Promise<Observation>;
   /** Why binding cannot be observed, or undefined. */
@@ -74,6 +77,18 @@ export const test = base.extend<{ mcx: McxSuite }>({
           return expired;
         }
         const all = idms?.scopes ?? [];
+        if (kind === 'wrong-audience') {
+          // The input is checked first (this IdMS's, unexpired, with the service scope, aud disjoint from a token the server accepts): a refusal of anything else proves nothing about aud.
+          const valid = decodeJwtSafe(await suite.token('valid', user));
+          if (!valid.ok) return verify.stop(`the suite's valid access token is not a JWT (${valid.reason}): its aud cannot be compared`, 'target');
+          const issuer = idms?.issuer ?? String(valid.jwt.claims.iss);
+          const discovered = await discover(http, discoveryUrlOf(issuer, idms?.discoveryUrl));
+          const raw = section.wrongAudienceAccessToken;
+          const field = { name: 'mcxServer.wrongAudienceAccessToken', server: 'the MCX server', scope: `the ${SERVICE_SCOPE[service]} scope`, scopes: [SERVICE_SCOPE[service]] };
+          const input = await checkWrongAudienceInput(raw, { field, issuer, acceptedAudience: valid.jwt.claims.aud, ...(discovered.ok ? { jwks: discovered.provider.jwks } : {}), now: Math.floor(Date.now() / 1000) });
+          if (!input.ok || !raw) return verify.stop(input.ok ? 'mcxServer.wrongAudienceAccessToken is not given' : input.reason, 'configuration');
+          return raw;
+        }
         const scopes = kind === 'no-scope' ? all.filter((s) => s !== SERVICE_SCOPE[service]) : all;
         if (kind !== 'no-scope' && !all.includes(SERVICE_SCOPE[service])) return verify.stop(`idms.scopes lacks ${SERVICE_SCOPE[service]}, the scope the ${service} server needs (B.4.2.2)`, 'configuration');
         const outcome = await accessToken(http, idms, scopes, user.login);

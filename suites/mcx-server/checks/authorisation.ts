@@ -91,8 +91,8 @@ export function validTokenTable(path: TokenPath) {
   return checkTable<DeliveryInput>(`${path.toUpperCase()} with a valid access token`, checks);
 }
 
-export type BadTokenKind = 'expired' | 'forged' | 'no-scope';
-const BAD_WHAT: Record<BadTokenKind, string> = { expired: 'an expired access token', forged: 'an access token signed by a key the IdMS never published', 'no-scope': 'an access token without the service scope' };
+export type BadTokenKind = 'expired' | 'forged' | 'no-scope' | 'wrong-audience';
+const BAD_WHAT: Record<BadTokenKind, string> = { expired: 'an expired access token', forged: 'an access token signed by a key the IdMS never published', 'no-scope': 'an access token without the service scope', 'wrong-audience': 'an access token issued for another resource server (RFC 7519 4.1.3)' };
 
 export function badTokenTable(path: TokenPath, kind: BadTokenKind) {
   const checks: Check<DeliveryInput>[] = [];
