@@ -7,11 +7,23 @@ export interface ServerTls {
   keyPem: string;
 }
 
+/**
+ * How the reference domain is configured, as a vendor configures a product:
+ * conforming either way, and claimed in its ICS (unlike a fault switch).
+ */
+export interface ReferenceBehaviour {
+  /** The IdMS asks for consent after login (C.1 step 3c; ICS idms.consent-page). */
+  consentPage: boolean;
+}
+
+export const DEFAULT_BEHAVIOUR: ReferenceBehaviour = { consentPage: false };
+
 /** What every reference component is started with. */
 export interface ComponentContext {
   host: '127.0.0.1';
   tls: ServerTls;
   faults: FaultSet;
+  behaviour: ReferenceBehaviour;
   /** The run's temporary folder; components write nothing outside it. */
   workDir: string;
 }

@@ -7,7 +7,7 @@ import { createServerTls } from './tls.ts';
 import { startIdmsPair } from './idms/index.ts';
 import { startKms } from './kms/index.ts';
 import { startSipDomain } from './sip/index.ts';
-import type { RunningComponent } from './component.ts';
+import { DEFAULT_BEHAVIOUR, type ReferenceBehaviour, type RunningComponent } from './component.ts';
 
 /**
  * The embedded reference MCX domain: IdMS, partner IdMS, KMS, SIP core and
@@ -16,6 +16,8 @@ import type { RunningComponent } from './component.ts';
  */
 export interface ReferenceDomainOptions {
   faults?: string[];
+  /** Configuration the domain claims in its ICS (default: no consent page). */
+  behaviour?: Partial<ReferenceBehaviour>;
 }
 
 export interface ReferenceDomain {
@@ -37,7 +39,7 @@ export async function startReferenceDomain(options: ReferenceDomainOptions = {})
   const faults = new FaultSet(options.faults);
   const workDir = mkdtempSync(join(tmpdir(), 'mcx-reference-'));
   const tls = await createServerTls(workDir);
-  const ctx = { host: '127.0.0.1' as const, tls, faults, workDir };
+  const ctx = { host: '127.0.0.1' as const, tls, faults, workDir, behaviour: { ...DEFAULT_BEHAVIOUR, ...options.behaviour } };
   const started: RunningComponent[] = [];
   const stop = async () => {
     for (const c of started.reverse()) await c.stop().catch(() => undefined);

@@ -21,6 +21,12 @@ export interface FaultSwitch {
    * their precondition): they may turn INCONCLUSIVE, never FAIL.
    */
   blocks?: string[];
+  /**
+   * The fault breaks what only a reference domain configured otherwise
+   * claims (e.g. a consent page): it is proven under the target variant of
+   * this name (tests/support/target-variants.ts), not in the default matrix.
+   */
+  variant?: string;
   /** One line: what the reference does wrong with the switch on. */
   description: string;
 }

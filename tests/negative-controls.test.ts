@@ -1,18 +1,14 @@
 import { test, expect } from '@playwright/test';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify as toYaml } from 'yaml';
-import { PROJECT_ROOT, runPlaywright } from '../cli/commands/playwright.ts';
 import { FAULTS } from '../reference/faults.ts';
-import { startReferenceDomain, type ReferenceDomain } from '../reference/domain.ts';
 import { listSuiteTests, type ListedTest } from '../cli/commands/list-tests.ts';
 import { loadCatalog } from '../lib/requirements/catalog.ts';
-import { projectFileName } from '../lib/report/reporter.ts';
 import { SUITE_ROLES } from '../lib/target/sections.ts';
-import type { Results } from '../lib/report/types.ts';
 import type { FaultSwitch } from '../reference/fault.ts';
 import { compareControl } from './support/control-compare.ts';
+import { baselineProblems, runControlMatrix } from './support/control-matrix.ts';
+import { VARIANTS } from './support/target-variants.ts';
 
 /**
  * Negative controls, the complete matrix: every fault switch against every
@@ -52,7 +48,10 @@ for (const role of SUITE_ROLES) {
     const listed = await listSuiteTests(SUITE_ROLES);
     expect(listed.errors, 'the suites could not be listed').toEqual([]);
     const suites = SUITE_ROLES.filter((s) => testsFor(role, s, listed.tests).length > 0);
-    const faults = FAULTS.filter((f) => f.role === role);
+    // A fault proven under a target variant is checked there (below), where its requirement is claimed.
+    const faults = FAULTS.filter((f) => f.role === role && !f.variant);
+    const elsewhere = FAULTS.filter((f) => f.role === role && f.variant && !VARIANTS.some((v) => v.name === f.variant && v.faults?.includes(f.name)));
+    expect(elsewhere.map((f) => f.name), 'faults whose variant does not run them').toEqual([]);
     if (!suites.includes(role)) {
       test.info().annotations.push({ type: 'warning', description: `suites/${role} has no tests yet; ${faults.length} fault(s) unchecked` });
       test.skip(true, `suites/${role} has no tests yet`);
@@ -64,79 +63,66 @@ for (const role of SUITE_ROLES) {
     if (uncovered.length) test.info().annotations.push({ type: 'warning', description: `no test names the requirements of: ${uncovered.map((f) => f.name).join(', ')}` });
     test.info().annotations.push({ type: 'checked', description: `${checked.length} of ${faults.length} fault switch(es) of ${role}, against ${suites.join(', ')}` });
 
-    const dir = mkdtempSync(join(tmpdir(), `mcx-nc-${role}-`));
-    const domains: ReferenceDomain[] = [];
-    const started = async (faultNames: string[]) => {
-      const d = await startReferenceDomain({ faults: faultNames });
-      domains.push(d);
-      const targetFile = join(dir, `target-${domains.length}.yaml`);
-      writeFileSync(targetFile, toYaml(d.targetDocument), { mode: 0o600 });
-      return { targetFile, secretEnv: d.secretEnv };
-    };
-    try {
-      const baselineDomain = await started([]);
-      // One project per fault over every suite that can see it (one set of workers per fault, not per suite).
-      const titles = [...new Set(suites.flatMap((s) => testsFor(role, s, listed.tests).map(titleOf)))];
-      const project = (name: string, faultNames: string[], domain: { targetFile: string; secretEnv: Record<string, string> }) => ({ name, suites, roles: [...SUITE_ROLES], faults: faultNames, titles, ...domain });
-      const projects = [project(`nc:${role}:baseline`, [], baselineDomain)];
-      for (const f of checked) projects.push(project(`nc:${role}:${f.name}`, [f.name], await started([f.name])));
-      // Holds the reference domains' throwaway test credentials: private to this run, deleted at the end.
-      writeFileSync(join(dir, 'projects.json'), JSON.stringify(projects), { mode: 0o600 });
-      const reportDir = join(dir, 'report');
-      const env = {
-        ...process.env,
-        MCX_CONTROL_PROJECTS: join(dir, 'projects.json'),
-        MCX_OUTPUT_DIR: join(dir, 'test-results'),
-        MCX_REPORTERS: JSON.stringify([
-          [join(PROJECT_ROOT, 'lib/report/reporter.ts'), { reportDir, roles: [...SUITE_ROLES], targetFile: baselineDomain.targetFile, perProject: Object.fromEntries(projects.map((p) => [p.name, [...SUITE_ROLES]])) }],
-        ]),
-      };
-      const { output } = await runPlaywright(['test', ...projects.map((p) => `--project=${p.name}`), '--pass-with-no-tests'], { ...env, ...baselineDomain.secretEnv }, { quiet: true });
-      const read = (name: string): Results => {
-        const file = join(reportDir, 'projects', `${projectFileName(name)}.json`);
-        if (!existsSync(file)) throw new Error(`no results for ${name}:\n${output.slice(-4000)}`);
-        return JSON.parse(readFileSync(file, 'utf8')) as Results;
-      };
+    const titles = [...new Set(suites.flatMap((s) => testsFor(role, s, listed.tests).map(titleOf)))];
+    // One project per fault over every suite that can see it (one worker per fault, not per suite).
+    const m = await runControlMatrix({ label: `nc:${role}`, suites, titles, faults: checked.map((f) => f.name) });
+    await test.info().attach('timings.txt', { body: m.timings, contentType: 'text/plain' });
+    // MCX_NC_TIMINGS=<dir>: also keep the timings there, for a benchmark of the matrix.
+    if (process.env.MCX_NC_TIMINGS) writeFileSync(join(process.env.MCX_NC_TIMINGS, `nc-timings-${role}.txt`), m.timings);
 
-      const problems: string[] = [];
-      const baseline = read(`nc:${role}:baseline`);
-      for (const r of baseline.requirements) if (r.verdict === 'fail' || r.verdict === 'error' || (r.verdict === 'inconclusive' && r.tests.length)) problems.push(`baseline: ${r.id} ${r.verdict}: ${r.reason ?? ''}`);
-      for (const d of baseline.defects) problems.push(`baseline: suite defect ${d.kind} ${d.check ?? d.requirement ?? ''} in '${d.test ?? ''}': ${d.detail}`);
-      // MCX_NC_STRICT_BLOCKS=1: a precondition a fault removes without declaring it in reference/fault-blocks.ts fails the matrix too.
-      const strictBlocks = process.env.MCX_NC_STRICT_BLOCKS === '1';
-      const undeclaredBlocks: string[] = [];
-      for (const f of checked) {
-        const c = compareControl(f, baseline, read(`nc:${role}:${f.name}`), covered, { strictBlocks });
-        problems.push(...c.problems, ...undeclared(f));
-        undeclaredBlocks.push(...c.undeclaredBlocks);
-      }
-      const timingText = timings(projects.map((p) => [p.name, read(p.name)]));
-      await test.info().attach('timings.txt', { body: timingText, contentType: 'text/plain' });
-      // MCX_NC_TIMINGS=<dir>: also keep the timings there, for a benchmark of the matrix.
-      if (process.env.MCX_NC_TIMINGS) writeFileSync(join(process.env.MCX_NC_TIMINGS, `nc-timings-${role}.txt`), timingText);
-      if (undeclaredBlocks.length) {
-        test.info().annotations.push({ type: 'undeclared blocks', description: `${undeclaredBlocks.length} result(s) lost to a removed precondition that reference/fault-blocks.ts does not declare yet:\n${undeclaredBlocks.join('\n')}` });
-        await test.info().attach('undeclared-blocks.txt', { body: undeclaredBlocks.join('\n') + '\n', contentType: 'text/plain' });
-      }
-      expect(problems, `negative-control problems for the faults of ${role} (${checked.length} fault(s) against ${suites.join(', ')}):\n${problems.join('\n')}`).toEqual([]);
-    } finally {
-      for (const d of domains) await d.stop();
-      rmSync(dir, { recursive: true, force: true });
+    const problems = baselineProblems(m.baseline);
+    // MCX_NC_STRICT_BLOCKS=1: a precondition a fault removes without declaring it in reference/fault-blocks.ts fails the matrix too.
+    const strictBlocks = process.env.MCX_NC_STRICT_BLOCKS === '1';
+    const undeclaredBlocks: string[] = [];
+    for (const f of checked) {
+      const c = compareControl(f, m.baseline, m.runs.get(f.name)!, covered, { strictBlocks });
+      problems.push(...c.problems, ...undeclared(f));
+      undeclaredBlocks.push(...c.undeclaredBlocks);
     }
+    if (undeclaredBlocks.length) {
+      test.info().annotations.push({ type: 'undeclared blocks', description: `${undeclaredBlocks.length} result(s) lost to a removed precondition that reference/fault-blocks.ts does not declare yet:\n${undeclaredBlocks.join('\n')}` });
+      await test.info().attach('undeclared-blocks.txt', { body: undeclaredBlocks.join('\n') + '\n', contentType: 'text/plain' });
+    }
+    expect(problems, `negative-control problems for the faults of ${role} (${checked.length} fault(s) against ${suites.join(', ')}):\n${problems.join('\n')}`).toEqual([]);
   });
 }
 
-/** Where the matrix's time went: per project, the summed test time and its slowest tests (the matrix must stay inside npm test's budget). */
-function timings(runs: [string, Results][]): string {
-  const rows = runs.map(([name, r]) => {
-    const tests = new Map<string, number>();
-    for (const req of r.requirements) for (const t of req.tests) tests.set(`${t.file} › ${t.title}`, t.durationMs);
-    const total = [...tests.values()].reduce((a, b) => a + b, 0);
-    const slowest = [...tests].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([t, ms]) => `${(ms / 1000).toFixed(1)} s ${t}`);
-    return { name, total, slowest };
+/**
+ * The faults of each target variant (tests/support/target-variants.ts) under
+ * that variant, against every suite it runs: a requirement the variant's ICS
+ * does not claim must stay not-applicable (never FAIL); every other one the
+ * fault breaks must FAIL with its named checks, those the variant keeps from
+ * passing (`notPass`) too: a configuration that hides a pass must not hide a
+ * visible defect. Nothing else changes.
+ */
+for (const variant of VARIANTS.filter((v) => v.faults?.length)) {
+  test(`negative controls under target variant: ${variant.name}`, async () => {
+    test.setTimeout(1_200_000);
+    const listed = await listSuiteTests(SUITE_ROLES);
+    expect(listed.errors, 'the suites could not be listed').toEqual([]);
+    const suites = SUITE_ROLES.filter((s) => (!variant.roles || variant.roles.includes(s)) && listed.tests.some((t) => t.project === s));
+    const faults = variant.faults!.map((name) => FAULTS.find((f) => f.name === name) ?? name);
+    const unknown = faults.filter((f): f is string => typeof f === 'string');
+    expect(unknown, `variant '${variant.name}' names unknown faults`).toEqual([]);
+    const mine = listed.tests.filter((t) => suites.includes(t.project as (typeof SUITE_ROLES)[number]));
+    const covered = new Set(mine.flatMap((t) => t.requirements));
+    const requirementOfCheck = new Map(mine.flatMap((t) => t.checks.map((c) => [c.id, c.requirement] as const)));
+    const m = await runControlMatrix({ label: `ncv:${variant.name.replace(/[^a-z0-9]+/gi, '-')}`, suites, titles: [...new Set(mine.map(titleOf))], faults: variant.faults!, changeDoc: variant.change, ...(variant.behaviour ? { behaviour: variant.behaviour } : {}) });
+    const ics = (m.baselineDoc.ics ?? {}) as Record<string, boolean>;
+    const gated = (id: string) => {
+      const feature = catalog.byId.get(id)?.ics;
+      return feature !== undefined && ics[feature] !== true;
+    };
+    const problems: string[] = [];
+    for (const f of faults as FaultSwitch[]) {
+      // What the fault must show here: gated requirements drop out (compared with the baseline, so they must stay not-applicable).
+      const expected = (id: string) => !gated(id);
+      const underVariant = { ...f, breaks: f.breaks.filter(expected), checks: (f.checks ?? []).filter((c) => expected(requirementOfCheck.get(c) ?? '')) };
+      if (!underVariant.breaks.some((id) => covered.has(id)) && !f.breaks.some(gated)) problems.push(`${f.name}: breaks nothing this variant can see (${f.breaks.join(', ')}): pick another fault`);
+      problems.push(...compareControl(underVariant, m.baseline, m.runs.get(f.name)!, covered).problems);
+    }
+    expect(problems, `negative-control problems under '${variant.name}':\n${problems.join('\n')}`).toEqual([]);
   });
-  rows.sort((a, b) => b.total - a.total);
-  return rows.map((r) => `${(r.total / 1000).toFixed(1).padStart(7)} s  ${r.name}\n${r.slowest.map((l) => `           ${l}`).join('\n')}`).join('\n') + '\n';
 }
 
 /** A fault must name the checks it breaks (the first check of the contract: each fault proves a check). */

@@ -12,10 +12,6 @@ import { computeCoverage } from './coverage.ts';
  * and the list may hold nothing that has since gained a control.
  */
 const WITHOUT_CONTROL: Record<string, string> = {
-  // A 'may': the reference IdMS does not claim idms.consent-page (it has no consent step, as a
-  // single-service-provider IdMS may), so the requirement is not-applicable against it and no fault
-  // can turn it FAIL. A control needs a reference that claims and implements a consent page.
-  'MCXSEC-C.1-01': 'idms.consent-page is not claimed by the reference IdMS: the requirement is not-applicable there',
   // Every KMS exchange of the suite carries the bearer token in the Authorization header: a KMS that does not take it
   // there refuses every request, so no fault fails B.10-01 alone; every other KMS check loses its input, and several
   // KMS tables grade a refusal as their own failure. A control needs the KMS suite to judge "every request refused"

@@ -3,6 +3,7 @@ import { connect } from 'node:tls';
 import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { IDMS_FAULTS } from './faults.ts';
 import { startPair, type RunningPair } from './test-pair.ts';
+import type { ReferenceBehaviour } from '../component.ts';
 import { authorize, basic, claimsOf, pkcePair, type AuthorizeOptions, type Reply } from './test-kit.ts';
 
 /**
@@ -76,6 +77,8 @@ function negotiatedTls(origin: string, caPem: string): Promise<{ protocol: strin
 }
 
 const PROBES: Record<string, Probe> = {
+  // Seen only where the IdMS claims a consent page: the login then completes without one.
+  'idms.skips-consent-page': async (p) => p.ics['idms.consent-page'] === true && !(await authorize(p.client, p.idms)).consentShown,
   'idms.discovery-issuer-mismatch': async (p) => (await discovery(p)).issuer !== p.idms.issuer,
   'idms.discovery-omits-signing-alg': async (p) => !(await discovery(p)).id_token_signing_alg_values_supported.includes('ES256'),
   'idms.same-endpoint-url': async (p) => {
@@ -288,6 +291,9 @@ const PROBES: Record<string, Probe> = {
   },
 };
 
+/** How the pair is configured for the faults that break what only that configuration claims. */
+const BEHAVIOUR: Record<string, Partial<ReferenceBehaviour>> = { 'idms.skips-consent-page': { consentPage: true } };
+
 test('every fault switch of the table has a probe here', () => {
   const missing = IDMS_FAULTS.map((f) => f.name).filter((n) => !PROBES[n]);
   expect(missing, 'faults without a probe (and maybe without an implementation)').toEqual([]);
@@ -313,7 +319,7 @@ for (const fault of IDMS_FAULTS) {
   test(`fault ${fault.name}: ${fault.description}`, async () => {
     const probe = PROBES[fault.name];
     test.skip(!probe, 'no probe yet');
-    const pair = await startPair([fault.name]);
+    const pair = await startPair([fault.name], BEHAVIOUR[fault.name]);
     try {
       expect(await probe(pair)).toBe(true);
     } finally {
@@ -363,5 +369,21 @@ test.describe('access-token faults leave the token exchange validation as it was
         await pair.stop();
       }
     });
+  }
+});
+
+test('with a consent page configured, the login shows it and completes after it; no probe sees a fault', async () => {
+  test.setTimeout(120_000);
+  const pair = await startPair([], { consentPage: true });
+  try {
+    expect(pair.ics['idms.consent-page']).toBe(true);
+    const a = await authorize(pair.client, pair.idms);
+    expect(a.consentShown).toBe(true);
+    expect(a.location?.searchParams.get('code')).toBeTruthy();
+    const seen: string[] = [];
+    for (const [name, probe] of Object.entries(PROBES)) if (await probe(pair)) seen.push(name);
+    expect(seen).toEqual([]);
+  } finally {
+    await pair.stop();
   }
 });

@@ -64,6 +64,7 @@ const CHECKS: Record<string, string[]> = {
   'idms.access-token-omits-mcdata-id': ['idms.access-token.mcdata-id'],
   'idms.grants-unrequested-scope': ['idms.access-token.scope', 'idms.narrow-access-token.no-mcdata-id', 'idms.narrow-access-token.no-mcvideo-id', 'idms.narrow-access-token.scope', 'idms.refresh.no-mcdata-id', 'idms.refresh.no-mcvideo-id', 'idms.refresh.scope-narrowed'],
   'idms.refresh-allows-wider-scope': ['idms.refresh.no-wider-scope'],
+  'idms.skips-consent-page': ['idms.login.consent-page'],
   'idms.refresh-ignores-requested-scope': ['idms.refresh.no-mcdata-id', 'idms.refresh.no-mcvideo-id', 'idms.refresh.scope-narrowed'],
   'idms.refresh-returns-no-access-token': ['idms.refresh-response.access-token'],
   'idms.refresh-token-type-not-bearer': ['idms.refresh-response.token-type'],
@@ -131,12 +132,14 @@ export const IDMS_FAULTS: readonly FaultSwitch[] = [
   idms('rejects-every-password', ['MCXSEC-5.1.2.3.1-01'], 'login form refuses every password, the right one too (a wrong-password test must then be INCONCLUSIVE, not a pass)'),
   idms('wrong-acr', ['MCXSEC-B.4.2.2-06'], "ID token acr is 'urn:mace:incommon:iap:silver' instead of 3gpp:acr:password"),
   idms('alters-state', ['MCXSEC-B.4.2.2-05', 'MCXSEC-B.4.2.3-02'], 'authentication response returns the state with an extra character appended'),
+  // Only a domain configured with a consent page claims C.1-01 (ICS idms.consent-page): proven under that variant.
+  { ...idms('skips-consent-page', ['MCXSEC-C.1-01'], 'the IdMS configured with a consent page (and claiming it) completes the login without showing it'), variant: 'a consent page after login' },
   idms('code-in-fragment', ['MCXSEC-B.4.2.3-01'], 'code and state are returned in the fragment of the redirect URI instead of its query'),
   // Token request (B.4.2.4, C.1)
   idms('accepts-wrong-code-verifier', ['MCXSEC-C.1-02'], 'token endpoint accepts a code_verifier that does not hash to the code_challenge (a missing one is still refused)'),
   idms('accepts-missing-code-verifier', ['MCXSEC-B.4.2.4-06'], 'token endpoint accepts a token request without code_verifier (a wrong one is still refused)'),
   idms('reusable-code', ['MCXSEC-B.4.2.4-03'], 'an authorization code can be exchanged more than once'),
-  idms('ignores-token-client-id', ['MCXSEC-B.4.2.4-04'], 'token endpoint ignores a client_id parameter naming another (unregistered) client; the code is redeemed for the authenticated client'),
+  idms('ignores-token-client-id', ['MCXSEC-B.4.2.4-04'], 'token endpoint ignores a client_id parameter naming another (unregistered) client; the code is redeemed for the authenticated client (for a public client: as if the request had named it)'),
   idms('ignores-token-redirect-uri', ['MCXSEC-B.4.2.4-05'], 'token endpoint ignores a redirect_uri that differs from the authentication request'),
   idms('skips-client-authentication', ['MCXSEC-B.4.2.1-02', 'MCXSEC-B.4.2.4-01', 'MCXSEC-B.4.2.4-04'], 'token endpoint accepts authorization_code requests of the confidential client without or with a wrong client secret, and so also one naming another client_id (needs ICS idms.client-secret)'),
   // Token response (B.4.2.5)

@@ -45,6 +45,7 @@ export async function startIdmsPair(ctx: ComponentContext): Promise<{ components
   const primary = await startPrimaryIdms({
     tls: ctx.tls,
     faults: ctx.faults,
+    consentPage: ctx.behaviour.consentPage,
     key,
     unknownKey,
     accounts,
@@ -90,7 +91,7 @@ export async function startIdmsPair(ctx: ComponentContext): Promise<{ components
     ics: {
       'idms.token-exchange': true,
       'idms.refresh-token-rotation': true,
-      'idms.consent-page': false,
+      'idms.consent-page': ctx.behaviour.consentPage,
       'idms.client-secret': true,
     },
     endpoints: {

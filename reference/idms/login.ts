@@ -8,8 +8,11 @@ import { ACR_PASSWORD } from './scopes.ts';
 /**
  * The IdMS's own login page (5.1.2.3.2 steps 3a/3b): a plain HTML form with
  * `username` and `password` fields and no script, so a browser and a plain
- * form post drive it alike. Consent is granted by the IdMS itself (first-party
- * clients, see `grantAll` in primary.ts), so there is no consent page.
+ * form post drive it alike. The grant itself is made by the IdMS (first-party
+ * clients, see `grantAll` in primary.ts); with `consentPage` the user is
+ * still asked to allow the client after the password step (C.1 step 3c), on
+ * a page with one form and no password field, and the login completes only
+ * when that form is posted.
  */
 export const INTERACTION_PREFIX = '/interaction/';
 
@@ -17,7 +20,10 @@ export function interactionUrl(uid: string): string {
   return `${INTERACTION_PREFIX}${uid}`;
 }
 
-export async function handleInteraction(provider: Provider, accounts: AccountStore, faults: FaultSet, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Logins that passed the password step and wait for consent, by interaction uid. */
+const awaitingConsent = new Map<string, { accountId: string; acr: string }>();
+
+export async function handleInteraction(provider: Provider, accounts: AccountStore, faults: FaultSet, req: IncomingMessage, res: ServerResponse, options: { consentPage: boolean }): Promise<void> {
   const path = new URL(req.url ?? '/', 'https://idms.invalid').pathname;
   const [uid, action] = path.slice(INTERACTION_PREFIX.length).split('/');
   let details;
@@ -43,18 +49,36 @@ export async function handleInteraction(provider: Provider, accounts: AccountSto
         : accounts.authenticate(form?.get('username'), form?.get('password'));
     if (!user) return sendHtml(res, 401, loginPage(uid, details.params.client_id as string, 'Unknown username or wrong password.'));
     const acr = faults.has('idms.wrong-acr') ? 'urn:mace:incommon:iap:silver' : ACR_PASSWORD;
-    return provider.interactionFinished(
-      req,
-      res,
-      { login: { accountId: user.accountId, acr, amr: ['pwd'], remember: false } },
-      { mergeWithLastSubmission: false },
-    );
+    if (options.consentPage && !faults.has('idms.skips-consent-page')) {
+      awaitingConsent.set(uid!, { accountId: user.accountId, acr });
+      return sendHtml(res, 200, consentPage(uid!, details.params.client_id as string, details.params.scope as string));
+    }
+    return finishLogin(provider, req, res, user.accountId, acr);
+  }
+  if (req.method === 'POST' && action === 'consent') {
+    const waiting = awaitingConsent.get(uid!);
+    if (!waiting) return sendHtml(res, 400, page('Consent', '<p class="error">Sign in first.</p>'));
+    awaitingConsent.delete(uid!);
+    return finishLogin(provider, req, res, waiting.accountId, waiting.acr);
   }
   if (req.method === 'POST' && action === 'abort') {
     return provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'End-User aborted sign-in' }, { mergeWithLastSubmission: false });
   }
   res.writeHead(405, { allow: 'GET, POST', 'content-length': '0' });
   res.end();
+}
+
+function finishLogin(provider: Provider, req: IncomingMessage, res: ServerResponse, accountId: string, acr: string): Promise<void> {
+  return provider.interactionFinished(req, res, { login: { accountId, acr, amr: ['pwd'], remember: false } }, { mergeWithLastSubmission: false });
+}
+
+function consentPage(uid: string, clientId: string, scope: string | undefined): string {
+  return page(
+    'Allow access',
+    `<p><strong>${escapeHtml(clientId)}</strong> asks for: ${escapeHtml(scope ?? '')}.</p>
+<form method="post" action="${escapeHtml(`${interactionUrl(uid)}/consent`)}"><input type="hidden" name="allow" value="yes"><button type="submit">Allow</button></form>
+<form method="post" action="${escapeHtml(`${interactionUrl(uid)}/abort`)}"><button type="submit" class="link">Deny</button></form>`,
+  );
 }
 
 function loginPage(uid: string, clientId: string, error?: string): string {

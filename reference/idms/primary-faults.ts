@@ -88,7 +88,7 @@ export function requestFaults(fc: FaultContext): Middleware {
  * `idms.skips-client-authentication` (an authorization_code request gets the
  * right client credentials whatever it carried) and
  * `idms.ignores-token-client-id` (a body client_id naming another client is
- * dropped), `idms.refresh-without-client-auth` (a refresh_token request
+ * dropped; for a public client, one naming an unregistered client becomes the public client's), `idms.refresh-without-client-auth` (a refresh_token request
  * of the confidential client without credentials gets them). Runs outside Koa: the body is read here and handed on as
  * `req.body`, which oidc-provider accepts from upstream parsers.
  */
@@ -101,6 +101,9 @@ export async function rewriteTokenRequest(fc: FaultContext, req: IncomingMessage
   if (!form) return;
   const basicId = basicClientId(req.headers.authorization);
   if (ignoreClientId && basicId !== undefined && form.has('client_id') && form.get('client_id') !== basicId) form.delete('client_id');
+  // A public client is named by the body client_id alone: one naming an unregistered client is served as the public client.
+  const publicClient = fc.clients.find((c) => !c.clientSecret);
+  if (ignoreClientId && basicId === undefined && publicClient && form.has('client_id') && !fc.clients.some((c) => c.clientId === form.get('client_id'))) form.set('client_id', publicClient.clientId);
   if (skipAuth && form.get('grant_type') === AUTH_CODE) {
     const client = fc.clients.find((c) => c.clientId === (form.get('client_id') ?? basicId));
     if (client?.clientSecret || !client) {

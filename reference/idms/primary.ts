@@ -32,6 +32,8 @@ export interface PrimaryOptions {
   accounts: AccountStore;
   clients: PrimaryClient[];
   cookieKey: string;
+  /** Ask for consent after login (C.1 step 3c). */
+  consentPage?: boolean;
 }
 
 export interface PrimaryIdms {
@@ -184,7 +186,7 @@ export async function startPrimaryIdms(opts: PrimaryOptions): Promise<PrimaryIdm
   const callback = provider.callback();
   endpoint.handle(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path.startsWith(INTERACTION_PREFIX)) return handleInteraction(provider, accounts, faults, req, res);
+    if (path.startsWith(INTERACTION_PREFIX)) return handleInteraction(provider, accounts, faults, req, res, { consentPage: opts.consentPage === true });
     if (path === '/cb') {
       // The registered redirect URI: answers so a browser lands somewhere; the suite reads the code off the URL.
       return sendHtml(res, 200, page('ok', '<p>ok</p>'));

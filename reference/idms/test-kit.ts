@@ -84,7 +84,7 @@ export interface AuthorizeOptions {
 }
 
 /** Walks the authorization endpoint and the login form; returns the final redirect (code and state, or an error). */
-export async function authorize(c: IdmsTestClient, t: FlowTarget, o: AuthorizeOptions = {}): Promise<{ location?: URL; reply: Reply }> {
+export async function authorize(c: IdmsTestClient, t: FlowTarget, o: AuthorizeOptions = {}): Promise<{ location?: URL; reply: Reply; consentShown: boolean }> {
   const q = new URLSearchParams({
     response_type: 'code',
     client_id: o.clientId ?? t.clientId,
@@ -97,21 +97,28 @@ export async function authorize(c: IdmsTestClient, t: FlowTarget, o: AuthorizeOp
   if (o.challenge !== null) q.set('code_challenge', o.challenge ?? pkcePair().challenge);
   if (o.method !== null) q.set('code_challenge_method', o.method ?? 'S256');
   let reply = await c.send(`${t.issuer}/authorize?${q}`);
+  let consentShown = false;
   for (let hop = 0; hop < 6; hop += 1) {
     if (reply.status === 200 && /<form[^>]+\/login"/.test(reply.text)) {
       const action = /<form method="post" action="([^"]+\/login)"/.exec(reply.text)![1];
       reply = await c.send(new URL(action, t.issuer).toString(), { form: { username: t.username, password: t.password } });
       continue;
     }
-    if (reply.status < 300 || reply.status >= 400) return { reply };
+    const consent = reply.status === 200 ? /<form method="post" action="([^"]+\/consent)"/.exec(reply.text) : null;
+    if (consent && !consentShown) {
+      consentShown = true;
+      reply = await c.send(new URL(consent[1]!, t.issuer).toString(), { form: { allow: 'yes' } });
+      continue;
+    }
+    if (reply.status < 300 || reply.status >= 400) return { reply, consentShown };
     const location = new URL(reply.headers.location, t.issuer);
     if (location.origin === new URL(t.issuer).origin && location.pathname !== '/cb') {
       reply = await c.send(location.toString());
       continue;
     }
-    return { location, reply };
+    return { location, reply, consentShown };
   }
-  return { reply };
+  return { reply, consentShown };
 }
 
 export function claimsOf(jwt: string): Record<string, any> {

@@ -1,3 +1,4 @@
+import { DEFAULT_BEHAVIOUR, type ReferenceBehaviour } from '../component.ts';
 import { FaultSet } from '../fault.ts';
 import { createServerTls } from '../tls.ts';
 import { startIdmsPair } from './index.ts';
@@ -19,9 +20,9 @@ export interface RunningPair {
   stop(): Promise<void>;
 }
 
-export async function startPair(faults: string[] = []): Promise<RunningPair> {
+export async function startPair(faults: string[] = [], behaviour: Partial<ReferenceBehaviour> = {}): Promise<RunningPair> {
   const tls = await createServerTls();
-  const { components, kmsTrust } = await startIdmsPair({ host: '127.0.0.1', tls, faults: new FaultSet(faults), workDir: '' });
+  const { components, kmsTrust } = await startIdmsPair({ host: '127.0.0.1', tls, faults: new FaultSet(faults), workDir: '', behaviour: { ...DEFAULT_BEHAVIOUR, ...behaviour } });
   const target: Record<string, any> = {};
   for (const c of components) Object.assign(target, c.target);
   const env: Record<string, string> = Object.assign({}, ...components.map((c) => c.secretEnv));

@@ -12,6 +12,7 @@ import { SignJWT, exportJWK, generateKeyPair, type JWTPayload } from 'jose';
 import { Agent, request } from 'undici';
 import { createServerTls } from '../tls.ts';
 import { FaultSet } from '../fault.ts';
+import { DEFAULT_BEHAVIOUR } from '../component.ts';
 import type { ComponentContext, ServerTls } from '../component.ts';
 import type { KmsTrust } from '../idms/index.ts';
 import { fromHex } from '../../lib/crypto/bytes.ts';
@@ -79,7 +80,7 @@ export async function testContext(faults: string[] = []): Promise<TestContext> {
   const workDir = mkdtempSync(join(tmpdir(), 'mcx-kms-test-'));
   const tls = await createServerTls(workDir);
   return {
-    ctx: { host: '127.0.0.1', tls, faults: new FaultSet(faults), workDir },
+    ctx: { host: '127.0.0.1', tls, faults: new FaultSet(faults), workDir, behaviour: DEFAULT_BEHAVIOUR },
     cleanup: () => rmSync(workDir, { recursive: true, force: true }),
   };
 }
