@@ -20,10 +20,23 @@ export function interactionUrl(uid: string): string {
   return `${INTERACTION_PREFIX}${uid}`;
 }
 
-/** Logins that passed the password step and wait for consent, by interaction uid. */
-const awaitingConsent = new Map<string, { accountId: string; acr: string }>();
+export type InteractionHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-export async function handleInteraction(provider: Provider, accounts: AccountStore, faults: FaultSet, req: IncomingMessage, res: ServerResponse, options: { consentPage: boolean }): Promise<void> {
+/** The interaction endpoint of one IdMS (its logins waiting for consent are its own). */
+export function createInteractionHandler(provider: Provider, accounts: AccountStore, faults: FaultSet, options: { consentPage: boolean }): InteractionHandler {
+  /** Logins that passed the password step and wait for consent, by interaction uid. */
+  const awaitingConsent = new Map<string, { accountId: string; acr: string }>();
+  return (req, res) => handleInteraction(provider, accounts, faults, req, res, { ...options, awaitingConsent });
+}
+
+async function handleInteraction(
+  provider: Provider,
+  accounts: AccountStore,
+  faults: FaultSet,
+  req: IncomingMessage,
+  res: ServerResponse,
+  { consentPage: withConsent, awaitingConsent }: { consentPage: boolean; awaitingConsent: Map<string, { accountId: string; acr: string }> },
+): Promise<void> {
   const path = new URL(req.url ?? '/', 'https://idms.invalid').pathname;
   const [uid, action] = path.slice(INTERACTION_PREFIX.length).split('/');
   let details;
@@ -49,7 +62,7 @@ export async function handleInteraction(provider: Provider, accounts: AccountSto
         : accounts.authenticate(form?.get('username'), form?.get('password'));
     if (!user) return sendHtml(res, 401, loginPage(uid, details.params.client_id as string, 'Unknown username or wrong password.'));
     const acr = faults.has('idms.wrong-acr') ? 'urn:mace:incommon:iap:silver' : ACR_PASSWORD;
-    if (options.consentPage && !faults.has('idms.skips-consent-page')) {
+    if (withConsent && !faults.has('idms.skips-consent-page')) {
       awaitingConsent.set(uid!, { accountId: user.accountId, acr });
       return sendHtml(res, 200, consentPage(uid!, details.params.client_id as string, details.params.scope as string));
     }

@@ -4,7 +4,7 @@ import type { FaultSet } from '../fault.ts';
 import type { AccountStore } from './accounts.ts';
 import { ModelStore } from './adapter.ts';
 import type { SigningKey } from './keys.ts';
-import { handleInteraction, INTERACTION_PREFIX, interactionUrl, page } from './login.ts';
+import { createInteractionHandler, INTERACTION_PREFIX, interactionUrl, page } from './login.ts';
 import { jsonNotFound, listenHttps, sendHtml, type HttpsEndpoint } from './https-server.ts';
 import { ACR_PASSWORD, MCX_SCOPES, OPENID, oidcClaimsConfig, serviceIdClaimsFor, splitScope } from './scopes.ts';
 import { TOKEN_EXCHANGE_GRANT, tokenExchangeHandler, TOKEN_EXCHANGE_PARAMS } from './token-exchange.ts';
@@ -184,9 +184,10 @@ export async function startPrimaryIdms(opts: PrimaryOptions): Promise<PrimaryIdm
   swallowProviderErrors(provider);
 
   const callback = provider.callback();
+  const interaction = createInteractionHandler(provider, accounts, faults, { consentPage: opts.consentPage === true });
   endpoint.handle(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path.startsWith(INTERACTION_PREFIX)) return handleInteraction(provider, accounts, faults, req, res, { consentPage: opts.consentPage === true });
+    if (path.startsWith(INTERACTION_PREFIX)) return interaction(req, res);
     if (path === '/cb') {
       // The registered redirect URI: answers so a browser lands somewhere; the suite reads the code off the URL.
       return sendHtml(res, 200, page('ok', '<p>ok</p>'));
