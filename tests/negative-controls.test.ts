@@ -20,8 +20,9 @@ import { VARIANTS } from './support/target-variants.ts';
  * testing a reference domain that this process starts with the fault on.
  * Every project judges every role, so a cross-role check runs.
  *
- * MCX_NC_SAMPLE=n checks n faults per role (picked by MCX_NC_SEED), for a
- * quick local loop; CI runs them all.
+ * MCX_NC_SAMPLE=n checks n faults per role (picked by MCX_NC_SEED), and
+ * MCX_NC_FAULTS=<name,...> only the faults named, for a quick local loop; CI
+ * runs them all.
  */
 const catalog = loadCatalog();
 
@@ -58,7 +59,10 @@ for (const role of SUITE_ROLES) {
     }
     const covered = new Set(suites.flatMap((s) => testsFor(role, s, listed.tests)).flatMap((t) => t.requirements));
     const limit = Number(process.env.MCX_NC_SAMPLE) || Infinity;
-    const checked = limit >= faults.length ? faults : [...faults].sort((a, b) => hash(`${process.env.MCX_NC_SEED ?? ''}${a.name}`) - hash(`${process.env.MCX_NC_SEED ?? ''}${b.name}`)).slice(0, limit);
+    const named = process.env.MCX_NC_FAULTS?.split(',').map((s) => s.trim()).filter(Boolean);
+    const sampled = limit >= faults.length ? faults : [...faults].sort((a, b) => hash(`${process.env.MCX_NC_SEED ?? ''}${a.name}`) - hash(`${process.env.MCX_NC_SEED ?? ''}${b.name}`)).slice(0, limit);
+    const checked = named ? sampled.filter((f) => named.includes(f.name)) : sampled;
+    if (checked.length === 0) test.skip(true, `MCX_NC_FAULTS names no fault of ${role}`);
     const uncovered = faults.filter((f) => !f.breaks.some((id) => covered.has(id)));
     if (uncovered.length) test.info().annotations.push({ type: 'warning', description: `no test names the requirements of: ${uncovered.map((f) => f.name).join(', ')}` });
     test.info().annotations.push({ type: 'checked', description: `${checked.length} of ${faults.length} fault switch(es) of ${role}, against ${suites.join(', ')}` });

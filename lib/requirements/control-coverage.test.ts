@@ -11,13 +11,7 @@ import { computeCoverage } from './coverage.ts';
  * A covered requirement may go without one only for a reason stated here,
  * and the list may hold nothing that has since gained a control.
  */
-const WITHOUT_CONTROL: Record<string, string> = {
-  // Every KMS exchange of the suite carries the bearer token in the Authorization header: a KMS that does not take it
-  // there refuses every request, so no fault fails B.10-01 alone; every other KMS check loses its input, and several
-  // KMS tables grade a refusal as their own failure. A control needs the KMS suite to judge "every request refused"
-  // once (B.10-01) and leave the rest inconclusive (suites/kms, not this change).
-  'MCXSEC-B.10-01': 'a KMS refusing the Authorization bearer header refuses every request: no fault isolates it yet (suites/kms)',
-};
+const WITHOUT_CONTROL: Record<string, string> = {};
 
 test('every covered requirement of idms, partner-idms and kms has a negative control', async () => {
   test.setTimeout(120_000);

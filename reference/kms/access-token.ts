@@ -51,7 +51,8 @@ export function createTokenVerifier(trust: KmsTrust, caPem: string, faults: Faul
   });
 
   return async (authorization) => {
-    const token = bearerToken(authorization);
+    // kms.refuses-bearer-header: a KMS that reads the token from elsewhere (an access_token parameter) never sees this header.
+    const token = faults.has('kms.refuses-bearer-header') ? undefined : bearerToken(authorization);
     if (!token) {
       if (faults.has('kms.accepts-missing-token')) return { ok: true, grant: { identities: [], scopes: [], authorisationScopes: [], unauthenticated: true } };
       return { ok: false, status: 401, error: 'invalid_token', reason: 'no Bearer access token in the Authorization header' };

@@ -117,6 +117,7 @@ const PROBES: Record<string, (p: Probe) => Promise<boolean>> = {
   'kms.accepts-missing-token': async (p) => ok(await p.send('/init', { token: '', body: p.body('/init', { plain: true }) })),
   'kms.accepts-expired-token': async (p) => ok(await p.send('/init', { token: await p.mint({}, { expiresInSeconds: -600 }) })),
   'kms.expired-token-skew-1h': async (p) => ok(await p.send('/init', { token: await p.mint({}, { expiresInSeconds: -1800 }) })) && refused(await p.send('/init', { token: await p.mint({}, { expiresInSeconds: -7200 }) })),
+  'kms.refuses-bearer-header': async (p) => (await p.send('/init', {})).status === 401,
   'kms.ignores-token-audience': async (p) => ok(await p.send('/init', { claims: { aud: 'https://other-resource.test.invalid' } })),
   'kms.trusts-asserted-identity-header': async (p) => ok(await p.send('/init', { token: '', headers: { 'x-3gpp-asserted-identity': 'sip:bob@mcx.example.org' } })),
   'kms.refuses-with-403-plain': async (p) => {

@@ -11,6 +11,8 @@ export const KMS_FAULTS: readonly FaultSwitch[] = [
   // transport and access (5.3.2, 5.3.3, D.1, D.2.1)
   kms('plain-http', ['MCXSEC-D.1-01', 'MCXSEC-5.3.2-01'], 'serves the KMS interface over plain HTTP and advertises an http:// base URL', ['kms.transport.https', 'kms.transport.client-https']),
   kms('tls-also-accepts-cbc', ['MCXSEC-6.1.2-02'], 'prefers AEAD suites (the ordinary handshake is on the profile) but completes a TLS 1.2 handshake with a client that offers only CBC suites', ['kms.tls.profile-scan']),
+  // Every request with the valid token is refused, so the other checks of a served request lose their input (blocks).
+  kms('refuses-bearer-header', ['MCXSEC-B.10-01'], 'does not take the access token from the Authorization: Bearer header (as a KMS reading only an access_token parameter): every request with a valid token is refused 401', ['kms.bearer.valid-token-accepted']),
   kms('serves-get', ['MCXSEC-D.2.1-01'], 'answers a GET on /init with a KmsInit like a POST', ['kms.get.not-served']),
   // With no token the request's UserUri is taken on trust, so a request naming another user with identity assertion headers gets that user's keys: 5.3.3-12 too.
   kms('accepts-missing-token', ['MCXSEC-5.3.3-01', 'MCXSEC-5.3.3-12'], 'serves requests that carry no Authorization bearer token (as the token\'s user: the UserUri of the request)', ['kms.no-token.refused', 'kms.asserted-identity.no-token-refused']),

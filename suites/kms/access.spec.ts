@@ -26,6 +26,7 @@ import { checkWrongAudienceInput } from '../../lib/oidc/wrong-audience-input.ts'
 import { decodeJwtSafe } from '../../lib/oidc/jwt.ts';
 import { discover, discoveryUrlOf } from '../../lib/oidc/discovery.ts';
 import { SCHEMA } from './checks/schema.ts';
+import { BEARER } from './checks/bearer.ts';
 import { resignWithUnknownKey, secondsSinceExpiry } from './token.ts';
 import type { KmsSuite } from './fixture.ts';
 import type { Checker } from '../../lib/harness/checker.ts';
@@ -53,9 +54,9 @@ async function expectAllRefused(kms: KmsSuite, verify: Checker, table: CheckTabl
   }
 }
 
-test('D.1 the KMS interface is served over HTTPS and takes the bearer token (5.3.2, B.10)', { annotation: declare(TRANSPORT, SCHEMA), tag: ['@kms'] }, async ({ kms, verify, target }) => {
+test('D.1 the KMS interface is served over HTTPS and takes the bearer token (5.3.2, B.10)', { annotation: declare(TRANSPORT, BEARER, SCHEMA), tag: ['@kms'] }, async ({ kms, verify, target }) => {
   const token = await kms.token('valid');
-  const ex = await kms.send({ type: 'init', userUri: kms.userUri, accessToken: token, label: 'init' });
+  const ex = await kms.serve({ type: 'init', userUri: kms.userUri, accessToken: token, label: 'init' });
   // The exchange went through TLS with the certificate verified against the target's CA when the URL is https and tls.verify is on.
   await verify.run(TRANSPORT, { ex, tlsVerify: target.tls.verify }, { label: 'init' });
 });

@@ -12,10 +12,11 @@ import { servedDoc } from './checks/answer.ts';
 import { KEY_SET, keySetFor } from './checks/key-set.ts';
 import { AUTHORISED_ANSWER, AUTHORISED_SET, authorisedSetsFor, expectedFields } from './checks/authorisation.ts';
 import { SCHEMA } from './checks/schema.ts';
+import { BEARER } from './checks/bearer.ts';
 
 test(
   '9.6.3.2 with authorisation scopes, KeyProvision issues the plain and the authorised identity (J.3.2, J.3.3, J.3.4)',
-  { annotation: declare(AUTHORISED_ANSWER, AUTHORISED_SET, KEY_SET, SCHEMA), tag: ['@kms'] },
+  { annotation: declare(AUTHORISED_ANSWER, AUTHORISED_SET, KEY_SET, BEARER, SCHEMA), tag: ['@kms'] },
   async ({ kms, verify, requireIcs }) => {
     requireIcs('kms.authorised-identities');
     const wanted = kms.target.authorisedIdentityScopes ?? [];
@@ -28,7 +29,7 @@ test(
     const authScopes = granted.filter((s) => s.startsWith('3gpp:mc:auth:'));
     if (authScopes.length === 0) return verify.stop(`the IdMS granted none of ${wanted.join(', ')} (access token scope: ${granted.join(' ') || 'none'})`, 'precondition');
     const expected = expectedFields(authScopes);
-    const ex = await kms.send({ type: 'keyprov', userUri: kms.userUri, accessToken: token, label: 'keyprov with authorisation scopes' });
+    const ex = await kms.serve({ type: 'keyprov', userUri: kms.userUri, accessToken: token, label: 'keyprov with authorisation scopes' });
     if (!servedDoc(ex)?.message?.keyProv) return verify.stop('keyprov with authorisation scopes gave no readable KmsKeyProv (graded by the KeyProvision test)', ex.http.ok ? 'precondition' : 'unreachable');
     const sets = ex.opened!.keySets;
     const identity = kms.userUri;

@@ -1,9 +1,10 @@
 /**
  * The KMS suite's fixture: a KM client (lib/kms-xml/client.ts) configured
  * from the target file, access tokens from kms.accessToken or the target's IdMS, evidence for
- * every exchange (key material and tokens redacted), and the schema table
- * (checks/schema.ts, D.3.5.1-01) over every KMS document received, run at
- * teardown for the tests that declare it.
+ * every exchange (key material and tokens redacted), and two tables run at
+ * teardown for the tests that declare them: the schema table
+ * (checks/schema.ts, D.3.5.1-01) over every KMS document received, and the
+ * bearer table (checks/bearer.ts, B.10-01) over the requests sent by `serve`.
  */
 import { test as base, expect } from '../../lib/harness/index.ts';
 import { KmClient, exchangeEvidence, type KmsCall, type KmsExchange } from '../../lib/kms-xml/client.ts';
@@ -13,6 +14,7 @@ import type { KmsCertificate } from '../../lib/kms-xml/model.ts';
 import { CHECK_ANNOTATION, NOT_APPLICABLE_ANNOTATION, STOP_ATTACHMENT } from '../../lib/harness/finding.ts';
 import { accessToken, isKeyManagementScope, tokenIdentities, type TokenOutcome } from './token.ts';
 import { SCHEMA } from './checks/schema.ts';
+import { BEARER, tokenRefusal } from './checks/bearer.ts';
 
 export interface KmsSuite {
   target: KmsTarget;
@@ -27,6 +29,12 @@ export interface KmsSuite {
   /** An access token; `kind` picks the scope set. Stops the test INCONCLUSIVE when the IdMS gives none. */
   token(kind?: 'valid' | 'no-key-management' | 'authorised'): Promise<string>;
   send(call: KmsCall): Promise<KmsExchange>;
+  /**
+   * Sends a request the KMS should serve, with the test's valid token. A
+   * refusal of that token stops the test INCONCLUSIVE (nothing to read);
+   * the BEARER table, run at teardown over these exchanges, grades it.
+   */
+  serve(call: KmsCall & { accessToken: string }): Promise<KmsExchange>;
   /** Every exchange of the test so far. */
   exchanges: KmsExchange[];
   /**
@@ -63,6 +71,7 @@ export const test = base.extend<{ kms: KmsSuite }>({
     const trk = sharedKey(kmsTarget.trk);
     const ink = sharedKey(kmsTarget.ink);
     const exchanges: KmsExchange[] = [];
+    const servedExpected: KmsExchange[] = [];
     const client = new KmClient({
       baseUrl: kmsTarget.baseUrl,
       kmsUri: kmsTarget.kmsUri,
@@ -110,6 +119,13 @@ export const test = base.extend<{ kms: KmsSuite }>({
         return outcome.accessToken;
       },
       send: (call) => client.send(call),
+      async serve(call) {
+        const ex = await client.send(call);
+        servedExpected.push(ex);
+        const refused = tokenRefusal(ex);
+        if (refused) verify.stop(`${ex.label}: ${refused}: the KMS refused the valid access token sent as Authorization: Bearer (graded by B.10-01)`, 'precondition');
+        return ex;
+      },
       async rootCertificate() {
         const key = `${kmsTarget.baseUrl}|${kmsTarget.kmsUri}`;
         let pending = certificates.get(key);
@@ -130,7 +146,9 @@ export const test = base.extend<{ kms: KmsSuite }>({
         return r;
       },
     };
-    const declaresSchema = testInfo.annotations.some((a) => a.type === CHECK_ANNOTATION && a.description?.split(' ')[0] === SCHEMA.checks[0]!.id);
+    const declares = (id: string) => testInfo.annotations.some((a) => a.type === CHECK_ANNOTATION && a.description?.split(' ')[0] === id);
+    const declaresSchema = declares(SCHEMA.checks[0]!.id);
+    const declaresBearer = declares(BEARER.checks[0]!.id);
     try {
       if (fromToken && !fromToken.ok) verify.stop(`kms.accessToken: ${fromToken.reason}; give a token the IdMS issued for an MC user, or idms.users[0] with its mcpttId`, 'configuration');
       if (identities.length === 0) verify.stop('the target file names no IdMS test user with an MC service ID (idms.users[0].mcpttId) and gives no kms.accessToken (a token obtained from the IdMS out of band)', 'configuration');
@@ -143,6 +161,8 @@ export const test = base.extend<{ kms: KmsSuite }>({
       const received = exchanges.some((ex) => ex.opened?.received);
       const notApplicable = testInfo.annotations.some((a) => a.type === NOT_APPLICABLE_ANNOTATION);
       if (declaresSchema && (received || (!stopped && !notApplicable))) await verify.run(SCHEMA, exchanges);
+      // B.10-01 over the requests that should have been served; a test stopped before sending one leaves it to the stop.
+      if (declaresBearer && (servedExpected.length > 0 || (!stopped && !notApplicable))) await verify.run(BEARER, servedExpected);
       await client.close();
     }
   },

@@ -9,13 +9,14 @@ import { INIT_RESPONSE } from './checks/init-response.ts';
 import { CERTIFICATE } from './checks/certificate.ts';
 import { ROOT_CERTIFICATE } from './checks/root-certificate.ts';
 import { SCHEMA } from './checks/schema.ts';
+import { BEARER } from './checks/bearer.ts';
 
 test(
   'D.2.3 KMS Initialize returns the Root KMS certificate (D.3.1, D.3.2.2, 5.3.4, 5.3.5)',
-  { annotation: declare(INIT_RESPONSE, CERTIFICATE, SCHEMA), tag: ['@kms'] },
+  { annotation: declare(INIT_RESPONSE, CERTIFICATE, BEARER, SCHEMA), tag: ['@kms'] },
   async ({ kms, verify }) => {
     const token = await kms.token('valid');
-    const ex = await kms.send({ type: 'init', userUri: kms.userUri, accessToken: token, label: 'init' });
+    const ex = await kms.serve({ type: 'init', userUri: kms.userUri, accessToken: token, label: 'init' });
     const r = await verify.run(INIT_RESPONSE, { ex, userUri: kms.userUri, kmsUri: kms.target.kmsUri }, { label: 'init' });
     if (!r.passed('kms.init.root-certificate')) return verify.stop('KmsInit carries no certificate of this KMS to check (kms.init.root-certificate)', 'precondition');
     const cert = ex.opened!.doc!.message!.init!.certificate;
@@ -25,11 +26,11 @@ test(
 
 test(
   'D.3.2.1 the KMS has one root certificate: two initializations return the same one',
-  { annotation: declare(ROOT_CERTIFICATE, SCHEMA), tag: ['@kms'] },
+  { annotation: declare(ROOT_CERTIFICATE, BEARER, SCHEMA), tag: ['@kms'] },
   async ({ kms, verify }) => {
     const token = await kms.token('valid');
-    const first = await kms.send({ type: 'init', userUri: kms.userUri, accessToken: token, label: 'init 1' });
-    const second = await kms.send({ type: 'init', userUri: kms.userUri, accessToken: token, label: 'init 2' });
+    const first = await kms.serve({ type: 'init', userUri: kms.userUri, accessToken: token, label: 'init 1' });
+    const second = await kms.serve({ type: 'init', userUri: kms.userUri, accessToken: token, label: 'init 2' });
     await verify.run(ROOT_CERTIFICATE, { first, second });
   },
 );

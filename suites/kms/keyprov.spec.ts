@@ -12,6 +12,7 @@ import { KEY_SET, currentPeriodNo, keySetFor } from './checks/key-set.ts';
 import { periodOf } from './checks/certificate.ts';
 import { servedDoc } from './checks/answer.ts';
 import { SCHEMA } from './checks/schema.ts';
+import { BEARER } from './checks/bearer.ts';
 import { tokenIdentities } from './token.ts';
 import { keyPeriodStart } from '../../lib/crypto/uid.ts';
 import { ntpToBytes } from '../../lib/crypto/ntp.ts';
@@ -19,12 +20,12 @@ import { toHex } from '../../lib/crypto/bytes.ts';
 
 test(
   'D.2.4 KeyProvision issues a verified key set for each identity of the access token (D.3.1, D.3.3.2, 5.3.6, F.2.1)',
-  { annotation: declare(KEYPROV_RESPONSE, KEY_SET, SCHEMA), tag: ['@kms'] },
+  { annotation: declare(KEYPROV_RESPONSE, KEY_SET, BEARER, SCHEMA), tag: ['@kms'] },
   async ({ kms, verify }) => {
     const cert = await kms.rootCertificate();
     const token = await kms.token('valid');
     const identities = tokenIdentities(token);
-    const ex = await kms.send({ type: 'keyprov', userUri: kms.userUri, accessToken: token, label: 'keyprov' });
+    const ex = await kms.serve({ type: 'keyprov', userUri: kms.userUri, accessToken: token, label: 'keyprov' });
     const r = await verify.run(KEYPROV_RESPONSE, { ex, userUri: kms.userUri, kmsUri: kms.target.kmsUri, identities }, { label: 'keyprov' });
     if (!r.passed('kms.keyprov.kms-keyprov')) return verify.stop('no KmsKeyProv to read key sets from (kms.keyprov.kms-keyprov)', 'precondition');
     // The identities the token carries; without them (graded by kms.keyprov.key-set-per-identity), the UserUri sent.
@@ -37,12 +38,12 @@ test(
 
 test(
   "D.2.4 KeyProvision naming one of the user's identities returns its key set",
-  { annotation: declare(KEYPROV_NAMED, KEYPROV_NAMED_ECHO, SCHEMA), tag: ['@kms'] },
+  { annotation: declare(KEYPROV_NAMED, KEYPROV_NAMED_ECHO, BEARER, SCHEMA), tag: ['@kms'] },
   async ({ kms, verify }) => {
     const token = await kms.token('valid');
     const ids = tokenIdentities(token);
     const identity = ids.ok ? ids.ids[ids.ids.length - 1]! : kms.identities[kms.identities.length - 1]!;
-    const ex = await kms.send({ type: 'keyprov', path: [identity], userUri: kms.userUri, accessToken: token, label: `keyprov/${identity}` });
+    const ex = await kms.serve({ type: 'keyprov', path: [identity], userUri: kms.userUri, accessToken: token, label: `keyprov/${identity}` });
     await verify.run(KEYPROV_NAMED, { ex, identity }, { label: `keyprov/${identity}` });
     await verify.run(KEYPROV_NAMED_ECHO, { ex, userUri: kms.userUri, kmsUri: kms.target.kmsUri }, { label: `keyprov/${identity}` });
   },
@@ -50,7 +51,7 @@ test(
 
 test(
   "D.2.4 KeyProvision naming an identity and an NTP time returns that key period's key set",
-  { annotation: declare(KEYPROV_TIME, SCHEMA), tag: ['@kms'] },
+  { annotation: declare(KEYPROV_TIME, BEARER, SCHEMA), tag: ['@kms'] },
   async ({ kms, verify }) => {
     const cert = await kms.rootCertificate();
     const p = periodOf(cert);
@@ -60,7 +61,7 @@ test(
     // The middle of the previous key period, as a 64-bit NTP timestamp in hex (D.2.4 example 2).
     const ntpHex = toHex(ntpToBytes({ seconds: keyPeriodStart(wanted, p.period, p.offset) + Math.floor(p.period / 2), fraction: 0 })).toUpperCase();
     const token = await kms.token('valid');
-    const ex = await kms.send({ type: 'keyprov', path: [kms.userUri, ntpHex], userUri: kms.userUri, accessToken: token, label: `keyprov/${kms.userUri}/${ntpHex}` });
+    const ex = await kms.serve({ type: 'keyprov', path: [kms.userUri, ntpHex], userUri: kms.userUri, accessToken: token, label: `keyprov/${kms.userUri}/${ntpHex}` });
     await verify.run(KEYPROV_TIME, { ex, identity: kms.userUri, periodNo: wanted }, { label: `keyprov/${kms.userUri}/${ntpHex}` });
   },
 );
@@ -82,13 +83,13 @@ const CURRENT_PERIOD = pick(KEY_SET, 'kms.keyset.current-period');
 
 test(
   '5.3.6 KeyProvision key sets are for the current key period',
-  { annotation: declare(CURRENT_PERIOD, SCHEMA), tag: ['@kms'] },
+  { annotation: declare(CURRENT_PERIOD, BEARER, SCHEMA), tag: ['@kms'] },
   async ({ kms, verify }) => {
     // Graded with the other key set checks in the first test; this one re-reads one key set on its own so a
     // report filtered to 5.3.6 shows its evidence.
     const cert = await kms.rootCertificate();
     const token = await kms.token('valid');
-    const ex = await kms.send({ type: 'keyprov', path: [kms.userUri], userUri: kms.userUri, accessToken: token, label: `keyprov/${kms.userUri}` });
+    const ex = await kms.serve({ type: 'keyprov', path: [kms.userUri], userUri: kms.userUri, accessToken: token, label: `keyprov/${kms.userUri}` });
     if (!servedDoc(ex)) return verify.stop(`keyprov/${kms.userUri} gave no readable KmsKeyProv (graded by the KeyProvision tests)`, ex.http.ok ? 'precondition' : 'unreachable');
     await verify.run(CURRENT_PERIOD, { set: keySetFor(ex.opened!.keySets, kms.userUri), identity: kms.userUri, cert, kmsUri: kms.target.kmsUri }, { label: `KmsKeySet ${kms.userUri}` });
   },

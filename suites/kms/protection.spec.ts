@@ -11,29 +11,30 @@ import { declare } from '../../lib/harness/index.ts';
 import { openKmsResponse } from '../../lib/kms-xml/open.ts';
 import { CLEAR_KEY_SETS, ENCRYPTION, SIGNATURE, TRK_SIGNATURE } from './checks/protection.ts';
 import { SCHEMA } from './checks/schema.ts';
+import { BEARER } from './checks/bearer.ts';
 
 test(
   '5.3.3 with a TrK-ID the KmsMessage and the key material are encrypted under the TrK (D.3.1, 9.3.3, 9.3.4.2, F.1.4)',
-  { annotation: declare(ENCRYPTION, SCHEMA), tag: ['@kms'] },
+  { annotation: declare(ENCRYPTION, BEARER, SCHEMA), tag: ['@kms'] },
   async ({ kms, verify, requireIcs }) => {
     requireIcs('kms.trk-encryption');
     const trk = kms.trk;
     if (!trk) return verify.stop('the target file names no TrK (kms.trk): the suite cannot ask for or open encrypted key material', 'configuration');
     const token = await kms.token('valid');
-    const ex = await kms.send({ type: 'keyprov', userUri: kms.userUri, accessToken: token, label: 'keyprov with TrK-ID' });
+    const ex = await kms.serve({ type: 'keyprov', userUri: kms.userUri, accessToken: token, label: 'keyprov with TrK-ID' });
     await verify.run(ENCRYPTION, { ex, key: trk }, { label: 'keyprov with TrK-ID' });
   },
 );
 
 test(
   'D.3.1 a response to an InK-signed request is signed with the InK and verifies (5.3.2, 9.3.3, 9.3.5, D.1)',
-  { annotation: declare(SIGNATURE, SCHEMA), tag: ['@kms'] },
+  { annotation: declare(SIGNATURE, BEARER, SCHEMA), tag: ['@kms'] },
   async ({ kms, verify, requireIcs }) => {
     requireIcs('kms.signed-responses');
     const ink = kms.ink;
     if (!ink) return verify.stop('the target file names no InK (kms.ink)', 'configuration');
     const token = await kms.token('valid');
-    const ex = await kms.send({ type: 'init', userUri: kms.userUri, accessToken: token, signWith: ink, label: 'init signed with the InK' });
+    const ex = await kms.serve({ type: 'init', userUri: kms.userUri, accessToken: token, signWith: ink, label: 'init signed with the InK' });
     const r = await verify.run(SIGNATURE, { ex, key: ink }, { label: 'init signed with the InK' });
     // The suite's own tamper detection: the same body with one signed value changed must not verify.
     if (r.passed('kms.signature.verifies') && ex.http.ok) {
@@ -48,13 +49,13 @@ test(
 
 test(
   '5.3.2 without an InK the response is integrity-protected with the TrK',
-  { annotation: declare(TRK_SIGNATURE, SCHEMA), tag: ['@kms'] },
+  { annotation: declare(TRK_SIGNATURE, BEARER, SCHEMA), tag: ['@kms'] },
   async ({ kms, verify, requireIcs }) => {
     requireIcs('kms.signed-responses');
     const trk = kms.trk;
     if (!trk) return verify.stop('the target file names no TrK (kms.trk)', 'configuration');
     const token = await kms.token('valid');
-    const ex = await kms.send({ type: 'init', userUri: kms.userUri, accessToken: token, signWith: trk, label: 'init signed with the TrK (no InK)' });
+    const ex = await kms.serve({ type: 'init', userUri: kms.userUri, accessToken: token, signWith: trk, label: 'init signed with the TrK (no InK)' });
     await verify.run(TRK_SIGNATURE, { ex, key: trk }, { label: 'init signed with the TrK' });
   },
 );

@@ -11,6 +11,7 @@ import { el } from '../../lib/kms-xml/xml.ts';
 import { NS_KRR } from '../../lib/kms-xml/namespaces.ts';
 import { REDIRECT, REDIRECT_MALFORMED } from './checks/redirect.ts';
 import { SCHEMA } from './checks/schema.ts';
+import { BEARER } from './checks/bearer.ts';
 import type { KmsSuite } from './fixture.ts';
 
 function sampleKrr(kms: KmsSuite, rejected: string): KmsRedirectResponse {
@@ -20,14 +21,14 @@ function sampleKrr(kms: KmsSuite, rejected: string): KmsRedirectResponse {
 
 test(
   'D.2.8 a Redirect Upload carrying valid KRRs is accepted without a KmsMessage (D.3.1)',
-  { annotation: declare(REDIRECT, SCHEMA), tag: ['@kms'] },
+  { annotation: declare(REDIRECT, BEARER, SCHEMA), tag: ['@kms'] },
   async ({ kms, verify, requireIcs }) => {
     requireIcs('kms.redirect-upload');
     const token = await kms.token('valid');
     const first = sampleKrr(kms, `rejected.${kms.target.kmsUri}`);
     const nested = krrElement({ ...sampleKrr(kms, `rejected.${kms.target.kmsUri}`), previous: krrElement(first, false) }, false);
     const peer = first.receiverUri;
-    const ex = await kms.send({ type: 'redirect', path: [peer], userUri: kms.userUri, accessToken: token, overrides: { krrList: [krrElement(first, false), nested] }, label: `redirect/${peer} with 2 KRRs` });
+    const ex = await kms.serve({ type: 'redirect', path: [peer], userUri: kms.userUri, accessToken: token, overrides: { krrList: [krrElement(first, false), nested] }, label: `redirect/${peer} with 2 KRRs` });
     await verify.run(REDIRECT, { ex }, { label: `redirect/${peer}` });
   },
 );

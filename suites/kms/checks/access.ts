@@ -6,7 +6,7 @@
  */
 import { checkTable, fail, inconclusive, pass, unmet, verdictOf, type Check } from '../../../lib/harness/check.ts';
 import type { KmsExchange } from '../../../lib/kms-xml/client.ts';
-import { refusedOutcome, servedProblem } from './answer.ts';
+import { refusedOutcome } from './answer.ts';
 
 /** Seconds of clock skew a resource server may allow on exp at most (B.2.2.2). */
 export const MAX_SKEW_S = 30;
@@ -29,12 +29,6 @@ export const TRANSPORT = checkTable<TransportInput>('kms init over the configure
   { id: 'kms.transport.certificate-verified', requirement: 'MCXSEC-D.1-01', title: "the KMS's TLS certificate was verified", after: ['kms.transport.https'], needs: answered, run: verifiedOutcome },
   { id: 'kms.transport.client-https', requirement: 'MCXSEC-5.3.2-01', title: 'KM client to KMS connection is HTTPS', needs: answered, run: httpsOutcome },
   { id: 'kms.transport.client-certificate-verified', requirement: 'MCXSEC-5.3.2-01', title: "the KMS's TLS certificate was verified by the KM client", after: ['kms.transport.client-https'], needs: answered, run: verifiedOutcome },
-  {
-    id: 'kms.transport.bearer-accepted',
-    requirement: 'MCXSEC-B.10-01',
-    title: 'a valid access token in the Authorization: Bearer header is accepted',
-    run: ({ ex }) => servedProblem(ex) ?? pass('request Authorization header', `HTTP ${ex.http.ok ? ex.http.status : '?'} with a KmsMessage`, 'request served'),
-  },
 ]);
 
 export const GET_INIT = checkTable<{ ex: KmsExchange }>('kms GET init', [
