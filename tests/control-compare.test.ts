@@ -62,6 +62,8 @@ test('collateral damage is named: another requirement turning, a check failing, 
     { id: B, verdict: 'fail', findings: [f('kms.request.kms-uri', B, 'fail')] },
   ]);
   expect(compareControl(fault, baseline, failed, covered).problems.length).toBeGreaterThan(0);
+  // Declaring the requirement a block does not excuse a FAIL: a block may lose its result, not fail.
+  expect(compareControl({ ...fault, blocks: [B] }, baseline, failed, covered).problems).toEqual([`kms.accepts-stale-request-time: ${B} in 'suites/kms/a.spec.ts › t1' is declared a block but turned FAIL (baseline pass)`]);
   const silent = results([
     { id: A, verdict: 'fail', findings: [f('kms.request.time-window', A, 'fail')] },
     { id: B, verdict: 'pass', findings: [f('kms.request.kms-uri', B, 'pass')] },

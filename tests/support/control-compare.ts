@@ -9,7 +9,8 @@ import type { FaultSwitch } from '../../reference/fault.ts';
  * (test, requirement) the fault run ran, the verdict is the baseline's and
  * every check that passed in the baseline passes again (no pass-to-fail, no
  * pass-to-nothing), unless the fault declares the requirement in `blocks`
- * (it removes that requirement's precondition: INCONCLUSIVE is expected).
+ * (it removes that requirement's precondition: the result may be lost, but
+ * never turn FAIL).
  * A suite defect in either run is a problem.
  */
 interface Cell {
@@ -54,14 +55,21 @@ export function compareControl(fault: Pick<FaultSwitch, 'name' | 'breaks' | 'che
   const runFailed = new Set(run.requirements.flatMap((r) => r.tests.flatMap((t) => (t.findings ?? []).filter((f) => f.verdict === 'fail' && f.checkId).map((f) => f.checkId!))));
   for (const check of fault.checks ?? []) if (!runFailed.has(check)) p(`check ${check} should FAIL, but recorded no failed finding`);
 
-  const declared = new Set([...fault.breaks, ...(fault.blocks ?? [])]);
+  const breaks = new Set(fault.breaks);
+  const blocks = new Set(fault.blocks ?? []);
   const declaredChecks = new Set(fault.checks ?? []);
   const before = cells(baseline);
   for (const [key, after] of cells(run)) {
     const [title, id] = key.split('\u0000') as [string, string];
-    if (declared.has(id)) continue;
+    if (breaks.has(id)) continue;
     const was = before.get(key);
     if (!was) continue;
+    // A declared block may lose its result, never turn into a failure: that would be a break the fault does not name.
+    if (blocks.has(id)) {
+      if (was.verdict !== after.verdict && (after.verdict === 'fail' || after.verdict === 'error')) p(`${id} in '${title}' is declared a block but turned ${after.verdict.toUpperCase()} (baseline ${was.verdict})${after.reason ? `: ${after.reason}` : ''}`);
+      else for (const check of passedChecks(was)) if (!declaredChecks.has(check) && failedChecks(after).has(check)) p(`check ${check} (${id}) in '${title}' is declared a block but failed, and passed in the baseline`);
+      continue;
+    }
     if (was.verdict !== after.verdict) {
       const text = `${id} in '${title}' turned ${after.verdict.toUpperCase()} (baseline ${was.verdict})${after.reason ? `: ${after.reason}` : ''}`;
       // A result lost or changed because the fault changed the answer a check reads (pass, not-applicable and
