@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { stringify as toYaml } from 'yaml';
 import { runConformance } from '../cli/commands/run.ts';
 import type { Results } from '../lib/report/types.ts';
 import { startReferenceDomain, type ReferenceDomain } from '../reference/domain.ts';
+import { hasOpenssl, makeTestTls, type TestTls } from '../lib/sip/test-tls.ts';
 
 /**
  * A hostile SIP entry point gets INCONCLUSIVE with the exact reason, in
@@ -21,8 +23,11 @@ import { startReferenceDomain, type ReferenceDomain } from '../reference/domain.
  * the reason, so the UDP modes cost one Timer F (9.6 s) and run only the
  * no-token test. Later requests of a test are not sent once one got no
  * final response (suites/mcx-server/ue.ts), so each test waits at most once.
+ * A TLS entry point whose certificate (from a CA the target trusts) names
+ * another host answers nothing the suite may believe: INCONCLUSIVE naming the
+ * name and the verification error, blamed on the target.
  */
-type Mode = 'udp-garbage' | 'udp-silence' | 'tcp-garbage' | 'tcp-long-line' | 'tcp-huge-message' | 'tcp-endless';
+type Mode = 'udp-garbage' | 'udp-silence' | 'tcp-garbage' | 'tcp-long-line' | 'tcp-huge-message' | 'tcp-endless' | 'tls-wrong-name';
 
 const NO_TOKEN_TEST = '5\\.1\\.3\\.2\\.1 a registration without an access token';
 const VALID_REGISTER_TEST = '5\\.1\\.3\\.2\\.2 a valid access token in REGISTER';
@@ -45,6 +50,7 @@ const CASES: Case[] = [
   { mode: 'tcp-long-line', grep: NO_TOKEN_TEST, judged: { 'MCXSEC-5.1.3.2.1-04': FRAMING(/limit\.header-line at stream offset \d+: a line of more than 8192 octets without end/) } },
   { mode: 'tcp-huge-message', grep: NO_TOKEN_TEST, judged: { 'MCXSEC-5.1.3.2.1-04': FRAMING(/limit\.message-size at stream offset 0: Content-Length 10485760 makes/) } },
   { mode: 'tcp-endless', grep: NO_TOKEN_TEST, judged: { 'MCXSEC-5.1.3.2.1-04': FRAMING(/limit\.message-size at stream offset 0: \d+ octets without the end of a header section/) } },
+  { mode: 'tls-wrong-name', grep: NO_TOKEN_TEST, judged: { 'MCXSEC-5.1.3.2.1-04': /did not complete a verified TLS handshake for the name '127\.0\.0\.1' \(ERR_TLS_CERT_ALTNAME_INVALID: / } },
 ];
 
 /** Octets that are no SIP message, with CRLFs so that a stream framer sees a complete "head". */
@@ -87,6 +93,9 @@ let udp: UdpSocket;
 let udpMode: Mode = 'udp-silence';
 const sockets = new Set<Socket>();
 let tcpMode: Mode = 'tcp-garbage';
+let tlsServer: TlsServer | undefined;
+/** A certificate for other.example only, from a CA of its own that the target file also trusts. */
+let otherName: TestTls | undefined;
 
 test.beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mcx-sip-hostile-'));
@@ -102,21 +111,33 @@ test.beforeAll(async () => {
     if (udpMode === 'udp-garbage') udp.send(garbage(), from.port, from.address);
   });
   await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
+  if (hasOpenssl()) {
+    otherName = makeTestTls(['DNS:other.example']);
+    tlsServer = createTlsServer({ key: otherName.keyPem, cert: otherName.certPem }, (s) => {
+      sockets.add(s);
+      s.once('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    });
+    tlsServer.on('tlsClientError', () => undefined);
+    await new Promise<void>((resolve) => tlsServer!.listen(0, '127.0.0.1', resolve));
+  }
 });
 
 test.afterAll(async () => {
   for (const s of sockets) s.destroy();
   await new Promise<void>((resolve) => tcp?.close(() => resolve()));
   await new Promise<void>((resolve) => (udp ? udp.close(() => resolve()) : resolve()));
+  await new Promise<void>((resolve) => (tlsServer ? tlsServer.close(() => resolve()) : resolve()));
   await domain?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 function targetFile(mode: Mode): string {
-  const doc = structuredClone(domain.targetDocument) as Record<string, unknown> & { mcxServer: { entry: Record<string, unknown> } };
-  const udpMode = mode.startsWith('udp');
-  const port = udpMode ? udp.address().port : (tcp.address() as { port: number }).port;
-  const transport = udpMode ? 'udp' : 'tcp';
+  const doc = structuredClone(domain.targetDocument) as Record<string, unknown> & { mcxServer: { entry: Record<string, unknown> }; tls: { caPem: string } };
+  const transport = mode.startsWith('udp') ? 'udp' : mode.startsWith('tls') ? 'tls' : 'tcp';
+  const port = transport === 'udp' ? udp.address().port : ((transport === 'tls' ? tlsServer! : tcp).address() as { port: number }).port;
+  // Both CAs are trusted, so the chain verifies and only the name is wrong.
+  if (transport === 'tls') doc.tls.caPem = `${doc.tls.caPem.trim()}\n${otherName!.caPem}`;
   doc.name = `hostile SIP entry point (${mode})`;
   doc.mcxServer.entry = { uri: `sip:127.0.0.1:${port};transport=${transport}`, transport, address: '127.0.0.1', port };
   const file = join(dir, `${mode}.yaml`);
@@ -127,6 +148,7 @@ function targetFile(mode: Mode): string {
 for (const c of CASES) {
   test(`a SIP entry point answering ${c.mode} gets inconclusive with the reason`, async () => {
     test.setTimeout(90_000);
+    if (c.mode.startsWith('tls')) test.skip(!otherName, 'openssl CLI not installed: cannot make the certificate for another name');
     if (c.mode.startsWith('udp')) udpMode = c.mode;
     else tcpMode = c.mode;
     const started = Date.now();

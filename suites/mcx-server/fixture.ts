@@ -59,7 +59,7 @@ export const test = base.extend<{ mcx: McxSuite }>({
       users.push({ impu: u.impu, login });
     }
     const opened = await SuiteUe.open(section, target.tls.caPem);
-    if ('error' in opened) return verify.stop(opened.error, 'unreachable');
+    if ('error' in opened) return verify.stop(opened.error, opened.blame);
     const ue = opened;
     const noObservation = section.bindingObservation ? undefined : NO_OBSERVATION;
     const suite: McxSuite = {
