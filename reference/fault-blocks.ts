@@ -108,5 +108,5 @@ export const BLOCKS: Readonly<Record<string, readonly string[]>> = {
   // Over plain HTTP there is no TLS handshake to scan (D.1-01 and 5.3.2-01 fail instead).
   'kms.plain-http': ['MCXSEC-6.1.2-02'],
   // Without the JWT-bearer grant no partner access token exists to check, and a refusal of a bad assertion proves nothing.
-  'partner-idms.jwt-bearer-unsupported': ['MCXSEC-5.1.4.2-06', 'MCXSEC-B.11.3-01', 'MCXSEC-B.12-02', 'MCXSEC-B.7.4-05', 'MCXSEC-B.7.5-01', 'MCXSEC-B.7.5-02', 'MCXSEC-B.7.5-03', 'MCXSEC-B.9-01'],
+  'partner-idms.jwt-bearer-unsupported': ['MCXSEC-5.1.4.2-06', 'MCXSEC-B.11.3-01', 'MCXSEC-B.12-02', 'MCXSEC-B.7.4-01', 'MCXSEC-B.7.4-04', 'MCXSEC-B.7.4-05', 'MCXSEC-B.7.5-01', 'MCXSEC-B.7.5-02', 'MCXSEC-B.7.5-03', 'MCXSEC-B.9-01'],
 };

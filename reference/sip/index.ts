@@ -3,18 +3,23 @@ import type { KmsTrust } from '../idms/index.ts';
 import { startMcxServer } from './mcx-server.ts';
 import { startSipCore } from './sip-core.ts';
 import { createServiceTokenVerifier } from './token-check.ts';
+import { provisionInProcess, type ProvisionedKeys } from '../kms/in-process-provisioning.ts';
 
 export const SIP_DOMAIN = 'mcx.reference.test';
 const WRONG_AUDIENCE_TOKEN_ENV = 'MCX_REF_MCX_SERVER_WRONG_AUDIENCE_ACCESS_TOKEN';
 
 /**
  * The reference SIP side of the domain: SIP core and MCX server on
- * 127.0.0.1 (UDP and TCP; the SIP core also TLS), the server trusting the reference IdMS's keys.
+ * 127.0.0.1 (UDP and TCP; the SIP core also TLS), the server trusting the reference IdMS's keys,
+ * its MDSI holding key material of the reference KMS.
  * Its target section is `mcxServer`, with the SIP core as entry point.
  */
 export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idmsUsers: string[]): Promise<RunningComponent> {
   const verify = createServiceTokenVerifier(trust, ctx.tls.caPem, ctx.faults);
-  const server = await startMcxServer(SIP_DOMAIN, verify, ctx.faults);
+  // Issued from the reference KMS's master keys on first use (SAKKE and ECCSI issuing cost tens of ms, and most runs never need them).
+  const mdsiUri = `sip:mdsi@${SIP_DOMAIN}`;
+  let mdsiKeys: ProvisionedKeys | undefined;
+  const server = await startMcxServer(SIP_DOMAIN, verify, ctx.faults, { uri: mdsiUri, keys: () => (mdsiKeys ??= provisionInProcess(ctx.workDir, mdsiUri)) });
   let core;
   try {
     core = await startSipCore(SIP_DOMAIN, server.udp, (uri) => Object.values(server.psis).includes(uri.split(';')[0]!), { key: ctx.tls.keyPem, cert: ctx.tls.certPem });
@@ -28,6 +33,7 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
         entry: { uri: `sip:${core.udp.address}:${core.udp.port}`, transport: 'udp', address: core.udp.address, port: core.udp.port },
         domain: SIP_DOMAIN,
         services: Object.fromEntries(Object.entries(server.psis).map(([s, psi]) => [s, { psi }])),
+        mdsi: mdsiUri,
         users: idmsUsers.map((u) => ({ idmsUser: u, impu: `sip:${u}@${SIP_DOMAIN}` })),
         spareImpu: `sip:spare-ue@${SIP_DOMAIN}`,
         bindingObservation: 'publish-poc-settings',

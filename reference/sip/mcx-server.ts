@@ -4,6 +4,7 @@ import type { FaultSet } from '../fault.ts';
 import { SERVICE_ID_CLAIM, type ServiceTokenVerifier } from './token-check.ts';
 import { tokensOf, uriOf } from './mc-info-body.ts';
 import { serveSip, type SipService } from './serve.ts';
+import type { ProvisionedKeys } from '../kms/in-process-provisioning.ts';
 
 /**
  * The reference MCX server (5.1.3.2): one PSI per service. It takes the
@@ -21,11 +22,18 @@ import { serveSip, type SipService } from './serve.ts';
 export interface McxServer extends SipService {
   psis: Record<McService, string>;
   bindings: Map<McService, Map<string, string>>;
+  /** The MDSI (5.4): its URI and the key material the reference KMS issued it, made on first use. */
+  mdsi: Mdsi;
+}
+
+export interface Mdsi {
+  uri: string;
+  keys(): ProvisionedKeys;
 }
 
 export const PSI_USER: Record<McService, string> = { mcptt: 'mcptt-server', mcvideo: 'mcvideo-server', mcdata: 'mcdata-server' };
 
-export async function startMcxServer(domain: string, verify: ServiceTokenVerifier, faults: FaultSet): Promise<McxServer> {
+export async function startMcxServer(domain: string, verify: ServiceTokenVerifier, faults: FaultSet, mdsi: Mdsi): Promise<McxServer> {
   const psis = Object.fromEntries((Object.keys(PSI_USER) as McService[]).map((s) => [s, `sip:${PSI_USER[s]}@${domain}`])) as Record<McService, string>;
   const bindings = new Map<McService, Map<string, string>>((Object.keys(PSI_USER) as McService[]).map((s) => [s, new Map()]));
   const serviceOfUri = (uri: string) => (Object.keys(psis) as McService[]).find((s) => uri.split(';')[0] === psis[s]);
@@ -83,7 +91,7 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
     } else if (method !== 'MESSAGE') return tx.reply(405);
     return tx.reply(bindings.get(target)!.has(impu) ? 200 : 403);
   });
-  return { ...service, psis, bindings };
+  return { ...service, psis, bindings, mdsi };
 }
 
 function claimOf(token: string, claim: string): string | undefined {
