@@ -260,4 +260,14 @@ test.describe('cross-check with xmlsec1 (xmlenc aes128-gcm/kw-aes256, xmldsig hm
       expect(verifiedByUs(signed, kek)).toMatchObject({ ok: false, failure: 'value-mismatch' });
     });
   }
+
+  test('xml:* attributes: inherited by the signed element under inclusive C14N 1.0, sorted by their namespace', () => {
+    const document = `<?xml version="1.0"?>
+<SignedKmsResponse xmlns="${NS_KMS}" xmlns:ds="${NS_DS}" xml:lang="en"><KmsResponse Version="1.1.0" Id="xmlsec-signed" xml:space="preserve" z="last"><UserUri>${userUri}</UserUri></KmsResponse>{signature}</SignedKmsResponse>`;
+    for (const c14n of [ALG_C14N, ALG_EXC_C14N]) expect(verifiedByUs(signedByXmlsec1(document, c14n)), c14n).toMatchObject({ ok: true });
+    const inner = kmsResponseElement({ ...base, clientReqUrl: 'https://kms.example.org/keymanagement/identity/v1/init' });
+    inner.attrs.push(['xml:space', 'preserve'], ['z', 'last']);
+    const verified = xmlsec1(verifyArgs('KmsResponse'), toXml(signKmsDocument('response', inner, ink, INK_NAME)));
+    expect(verified.ok, verified.errors).toBe(true);
+  });
 });
