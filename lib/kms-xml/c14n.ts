@@ -8,7 +8,9 @@
  * with a DOCTYPE are refused by the parser.
  */
 import { ALG_C14N, ALG_EXC_C14N } from './namespaces.ts';
-import { escapeAttr, escapeText, inScopeNamespaces, isElement, localName, prefixOf, type XmlElement } from './xml.ts';
+import { escapeAttr, escapeText, inScopeNamespaces, isElement, localName, parentOf, prefixOf, type XmlElement } from './xml.ts';
+
+const NS_XML = 'http://www.w3.org/XML/1998/namespace';
 
 export type C14nMethod = 'inclusive' | 'exclusive';
 
@@ -51,9 +53,10 @@ export function canonicalize(apex: XmlElement, method: C14nMethod = 'inclusive',
       nextRendered.set(prefix, uri);
     }
     nsOut.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const attrs = el.attrs
+    const withInherited = el === apex && method === 'inclusive' ? [...el.attrs, ...inheritedXmlAttributes(el)] : el.attrs;
+    const attrs = withInherited
       .filter(([k]) => k !== 'xmlns' && !k.startsWith('xmlns:'))
-      .map(([k, v]) => ({ k, v, ns: prefixOf(k) ? (own.get(prefixOf(k)) ?? '') : '', local: localName(k) }))
+      .map(([k, v]) => ({ k, v, ns: attributeNamespace(k, own), local: localName(k) }))
       .sort((a, b) => (a.ns !== b.ns ? (a.ns < b.ns ? -1 : 1) : a.local < b.local ? -1 : a.local > b.local ? 1 : 0));
     parts.push('<', el.name);
     for (const [p, uri] of nsOut) parts.push(p ? ` xmlns:${p}="` : ' xmlns="', escapeAttr(uri), '"');
@@ -65,6 +68,27 @@ export function canonicalize(apex: XmlElement, method: C14nMethod = 'inclusive',
     }
     parts.push('</', el.name, '>');
   }
+}
+
+/** Attributes sort by namespace URI first (C14N 1.0 2.2); the xml prefix is bound without a declaration. */
+function attributeNamespace(name: string, scope: Map<string, string>): string {
+  const prefix = prefixOf(name);
+  if (!prefix) return '';
+  return prefix === 'xml' ? NS_XML : (scope.get(prefix) ?? '');
+}
+
+/**
+ * Inclusive C14N 1.0 of a document subset (2.4): the apex carries the xml:*
+ * attributes (xml:lang, xml:space, ...) of its nearest ancestors that have
+ * them, unless it has its own. Exclusive C14N does not inherit them.
+ */
+function inheritedXmlAttributes(apex: XmlElement): [string, string][] {
+  const inherited = new Map<string, string>();
+  for (let e = parentOf(apex); e; e = parentOf(e)) {
+    for (const [k, v] of e.attrs) if (k.startsWith('xml:') && !inherited.has(k)) inherited.set(k, v);
+  }
+  for (const [k] of apex.attrs) inherited.delete(k);
+  return [...inherited];
 }
 
 /** Exclusive C14N: prefixes used by the element name and its (prefixed) attributes. */

@@ -9,6 +9,7 @@ import { protectedRequestXml, protectedResponseXml, protectKeyMaterial, protectN
 import { openKmsResponse } from './open.ts';
 import { keyIdOctets } from './keys.ts';
 import { corruptSignatureValue } from './client.ts';
+import { canonicalize } from './c14n.ts';
 
 const cert: KmsCertificate = {
   version: '1.1.0', role: 'Root', certUri: 'cert1.kms.example.org', kmsUri: 'kms.example.org', issuer: 'www.example.org',
@@ -134,6 +135,14 @@ test.describe('signature and encryption', () => {
   test('key identifiers: 8 hex digits are 4 octets, names are UTF-8', () => {
     expect(Buffer.from(keyIdOctets('0A0B0C0D')).toString('hex')).toBe('0a0b0c0d');
     expect(Buffer.from(keyIdOctets('tk.11')).toString()).toBe('tk.11');
+  });
+
+  test('C14N 1.0 of a signed element: xml:* attributes inherited from ancestors (inclusive only), sorted after unqualified ones', () => {
+    const doc = parseXml('<W xmlns="urn:w" xml:lang="en" xml:space="default"><R Id="s" xml:space="preserve" z="1"><U>x</U></R></W>');
+    if (!doc.ok) throw new Error(doc.reason);
+    const signed = doc.root.children[0] as Exclude<typeof doc.root.children[0], string>;
+    expect(canonicalize(signed, 'inclusive')).toBe('<R xmlns="urn:w" Id="s" z="1" xml:lang="en" xml:space="preserve"><U>x</U></R>');
+    expect(canonicalize(signed, 'exclusive')).toBe('<R xmlns="urn:w" Id="s" z="1" xml:space="preserve"><U>x</U></R>');
   });
 });
 
