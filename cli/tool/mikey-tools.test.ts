@@ -8,7 +8,11 @@ const run = runCaptured;
 
 test.describe('tool mikey-create / mikey-decode / mikey-verify', () => {
   test.describe.configure({ mode: 'serial' });
-  const dir = mkdtempSync(join(tmpdir(), 'mikey-tools-'));
+  // Made in beforeAll, not at load: every process that loads the file (the listing one too) would leave one behind.
+  let dir = '';
+  test.beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mikey-tools-'));
+  });
   test.afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const time = '2026-11-23T12:00:00Z';
 
