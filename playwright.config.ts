@@ -61,6 +61,8 @@ export default defineConfig({
       name: role,
       testDir: `suites/${role}`,
       testMatch: '**/*.spec.ts',
+      // The mcx-server tests share the server's binding of the test user's IMPU: one worker, one test at a time.
+      ...(role === 'mcx-server' ? { workers: 1 } : {}),
     })),
     ...controlProjects(),
   ],

@@ -55,6 +55,12 @@ export interface BuildOptions {
   keyParameters?: Partial<KeyParameters> | false;
   /** CS-IDs to describe with GENERIC-ID and SP; default none (CS# 0, default profile). */
   cryptoSessions?: number[];
+  /**
+   * What IDRr and IDRkmsi claim, when it must differ from the key material
+   * (negative tests: a message addressed to one identity but encrypted to
+   * another, or naming a KMS other than the one whose key signed it).
+   */
+  claim?: { receiverUri?: string; initiatorKmsUri?: string };
   /** Apply the mutation of a validator rule before signing. */
   mutate?: RuleId;
   random?: (n: number) => Uint8Array;
@@ -127,8 +133,8 @@ export function buildIMessage(o: BuildOptions): BuiltIMessage {
   let message = composeIMessage({
     kind: o.kind, csbId, timestamp: ntpToBytes(ntp), rand: random(16),
     initiator: identity(o.initiator.uri, initiatorUid, o.hide?.initiator),
-    receiver: identity(o.receiver.uri, receiverUid, o.hide?.receiver),
-    initiatorKms: o.initiator.kmsUri, receiverKms: o.receiver.kmsUri,
+    receiver: identity(o.claim?.receiverUri ?? o.receiver.uri, receiverUid, o.hide?.receiver),
+    initiatorKms: o.claim?.initiatorKmsUri ?? o.initiator.kmsUri, receiverKms: o.receiver.kmsUri,
     sakkeData, sakkeToSelfData, keyParameters: protectedParams,
     cryptoSessions: o.cryptoSessions?.filter((cs) => CS_IDS_FOR_KIND[o.kind].includes(cs)),
   });

@@ -1,13 +1,45 @@
 import type { FaultSwitch } from '../fault.ts';
 
 /**
- * Fault switches of the reference MCX server (5.1.3.2). Each breaks one
- * behaviour the mcx-server suite checks; the check ids are those of
- * suites/mcx-server/checks/authorisation.ts.
+ * Fault switches of the reference MCX server (5.1.3.2, 5.4, 9.2.1.3). Each
+ * breaks one behaviour the mcx-server suite checks; the check ids are those
+ * of suites/mcx-server/checks/authorisation.ts and csk-upload.ts.
  */
 const BAD = (kind: 'expired' | 'forged' | 'no-scope' | 'wrong-audience') => [`mcx-server.register-${kind}-token.binds-nothing`, `mcx-server.publish-${kind}-token.binds-nothing`, `mcx-server.publish-${kind}-token.refused`];
 
+const VALID_CSK_CHECKS = ['csk-used', 'token-decrypted', 'xpk-derived', 'aes128-gcm'].map((c) => `mcx-server.csk-upload-valid.${c}`);
+/** The bad-upload tests lean on a correct upload binding (their control): a fault that stops it leaves them without a result. */
+const BAD_CSK_REQUIREMENTS = ['MCXSEC-5.2.2-05', 'MCXSEC-5.4-06', 'MCXSEC-5.4-07', 'MCXSEC-5.4-08', 'MCXSEC-5.2.7.3-02'];
+const badCsk = (name: string, check: string, requirement: string, description: string): FaultSwitch => ({
+  name: `mcx-server.${name}`,
+  role: 'mcx-server',
+  breaks: [requirement],
+  checks: [`mcx-server.csk-upload-${check}.not-used`],
+  description,
+});
+
 export const MCX_SERVER_FAULTS: FaultSwitch[] = [
+  {
+    name: 'mcx-server.ignores-uploaded-csk',
+    role: 'mcx-server',
+    breaks: ['MCXSEC-9.2.1.3-04', 'MCXSEC-9.2.1.3-05', 'MCXSEC-9.3.3-06', 'MCXSEC-9.3.4.2-08'],
+    checks: VALID_CSK_CHECKS,
+    blocks: BAD_CSK_REQUIREMENTS,
+    description: 'The MCX server drops every uploaded CSK: an access token encrypted under it cannot be opened and binds nothing.',
+  },
+  {
+    name: 'mcx-server.xml-key-not-derived',
+    role: 'mcx-server',
+    breaks: ['MCXSEC-9.2.1.3-04', 'MCXSEC-9.2.1.3-05', 'MCXSEC-9.3.3-06', 'MCXSEC-9.3.4.2-08'],
+    checks: VALID_CSK_CHECKS,
+    blocks: BAD_CSK_REQUIREMENTS,
+    description: 'The MCX server decrypts XML content with the CSK itself instead of the F.1.4 confidentiality key derived from it.',
+  },
+  badCsk('accepts-bad-csk-signature', 'bad-signature', 'MCXSEC-5.2.2-05', 'The MCX server uses the CSK of an I_MESSAGE whose ECCSI signature does not verify.'),
+  badCsk('ignores-csk-idrr', 'wrong-idrr', 'MCXSEC-5.4-06', 'The MCX server uses the CSK of an I_MESSAGE whose IDRr names another identity than its MDSI.'),
+  badCsk('ignores-csk-purpose-tag', 'wrong-purpose-tag', 'MCXSEC-5.4-07', 'The MCX server uses an uploaded key whose K-ID carries the PCK purpose tag, not the CSK one.'),
+  badCsk('ignores-csk-timestamp', 'stale-timestamp', 'MCXSEC-5.4-08', 'The MCX server uses the CSK of an I_MESSAGE whose timestamp is an hour away from its clock.'),
+  badCsk('ignores-csk-idrkmsi', 'unknown-kms', 'MCXSEC-5.2.7.3-02', 'The MCX server verifies an uploaded I_MESSAGE with its own KMS certificate whatever KMS IDRkmsi names.'),
   {
     name: 'mcx-server.accepts-expired-token',
     role: 'mcx-server',

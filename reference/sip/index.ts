@@ -41,7 +41,7 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
       },
     },
     secretEnv: trust.wrongAudienceAccessToken ? { [WRONG_AUDIENCE_TOKEN_ENV]: trust.wrongAudienceAccessToken } : {},
-    ics: { 'mcx-server.token-in-register': true, 'mcx-server.token-in-publish': true },
+    ics: { 'mcx-server.token-in-register': true, 'mcx-server.token-in-publish': true, 'sip.xml-protection': true },
     endpoints: {
       'SIP core (UDP)': `${core.udp.address}:${core.udp.port}`,
       'SIP core (TCP)': `${core.tcp.address}:${core.tcp.port}`,

@@ -1,18 +1,32 @@
 import { headerValue, parseMcInfo, parseMultipart, type McService, type SipMessage } from '../../lib/sip/index.ts';
+import { decryptContent, type Xpk } from '../../lib/kms-xml/xpk-content.ts';
 
 /**
  * The access token a SIP request carries (TS 24.379 mcptt-info and its
  * MCData / MCVideo equivalents), either as the whole body or as one part
  * of a multipart body (a REGISTER or PUBLISH for several services).
+ * A token of type "Encrypted" (9.2.1.3 server step 2, 9.3.4.2) is opened
+ * with the CSK uploaded in the same message; without one, or when it does
+ * not decrypt, it is carried as undecryptable (and binds nothing).
  */
 export interface CarriedToken {
   service: McService;
   token: string;
+  /** Why an encrypted token could not be read (token is then empty). */
+  undecryptable?: string;
+}
+
+/** The CSK a token of type Encrypted is decrypted with: the XPK and the MC service user ID of F.1.4. */
+export interface TokenKey {
+  xpk: Xpk;
+  userId: string;
+  /** Decrypt with this key instead of the F.1.4 one (fault mcx-server.xml-key-not-derived). */
+  rawKey?: Uint8Array;
 }
 
 const INFO_TYPE = /^application\/vnd\.3gpp\.(mcptt|mcdata|mcvideo)-info\+xml/i;
 
-export function tokensOf(message: SipMessage): CarriedToken[] {
+export function tokensOf(message: SipMessage, key?: TokenKey): CarriedToken[] {
   const contentType = headerValue(message, 'content-type') ?? '';
   const body = message.body ?? new Uint8Array();
   const bodies: Uint8Array[] = [];
@@ -24,9 +38,21 @@ export function tokensOf(message: SipMessage): CarriedToken[] {
   const out: CarriedToken[] = [];
   for (const b of bodies) {
     const { info } = parseMcInfo(b);
-    if (info?.accessToken?.value) out.push({ service: info.service, token: info.accessToken.value });
+    if (!info?.accessToken) continue;
+    if (info.accessToken.type === 'Encrypted') out.push({ service: info.service, ...openToken(Buffer.from(b).toString('utf8'), info.service, key) });
+    else if (info.accessToken.value) out.push({ service: info.service, token: info.accessToken.value });
   }
   return out;
+}
+
+function openToken(xml: string, service: McService, key: TokenKey | undefined): { token: string; undecryptable?: string } {
+  if (!key) return { token: '', undecryptable: 'an encrypted access token and no CSK to open it' };
+  const element = new RegExp(`<(?:[\\w.-]+:)?${service}-access-token\\b[\\s\\S]*?</(?:[\\w.-]+:)?${service}-access-token>`).exec(xml)?.[0];
+  if (!element) return { token: '', undecryptable: `no ${service}-access-token element` };
+  const opened = decryptContent(element, key.xpk, key.userId, key.rawKey ? { key: key.rawKey } : {});
+  if (!opened.ok) return { token: '', undecryptable: opened.reason };
+  const token = new RegExp(`<(?:[\\w.-]+:)?${service}String>([^<]*)<`).exec(opened.xml)?.[1]?.trim();
+  return token ? { token } : { token: '', undecryptable: `the decrypted content holds no ${service}String` };
 }
 
 /** `"Alice" <sip:alice@x>;tag=1` -> `sip:alice@x`. */

@@ -5,6 +5,8 @@ import { SERVICE_ID_CLAIM, type ServiceTokenVerifier } from './token-check.ts';
 import { tokensOf, uriOf } from './mc-info-body.ts';
 import { serveSip, type SipService } from './serve.ts';
 import type { ProvisionedKeys } from '../kms/in-process-provisioning.ts';
+import { acceptCskUpload, type UploadedCsk } from './csk-upload.ts';
+import type { TokenKey } from './mc-info-body.ts';
 
 /**
  * The reference MCX server (5.1.3.2): one PSI per service. It takes the
@@ -18,10 +20,17 @@ import type { ProvisionedKeys } from '../kms/in-process-provisioning.ts';
  * way. Binding observation (documented in README): a PUBLISH poc-settings
  * without a token, or a MESSAGE to a PSI, is answered 200 when the asserted
  * IMPU is bound for that service and 403 when it is not.
+ *
+ * CSK upload (5.4, 9.2.1.3): a REGISTER or PUBLISH may carry an
+ * application/mikey part beside the info body; the CSK of an I_MESSAGE that
+ * verifies is kept for the IMPU and opens an access token of type Encrypted
+ * in the same message (9.3.4.2). A token that does not open is refused.
  */
 export interface McxServer extends SipService {
   psis: Record<McService, string>;
   bindings: Map<McService, Map<string, string>>;
+  /** The CSK each IMPU uploaded last (5.4: associated with the IMPU and the MC service user ID). */
+  csks: Map<string, UploadedCsk>;
   /** The MDSI (5.4): its URI and the key material the reference KMS issued it, made on first use. */
   mdsi: Mdsi;
 }
@@ -36,6 +45,7 @@ export const PSI_USER: Record<McService, string> = { mcptt: 'mcptt-server', mcvi
 export async function startMcxServer(domain: string, verify: ServiceTokenVerifier, faults: FaultSet, mdsi: Mdsi): Promise<McxServer> {
   const psis = Object.fromEntries((Object.keys(PSI_USER) as McService[]).map((s) => [s, `sip:${PSI_USER[s]}@${domain}`])) as Record<McService, string>;
   const bindings = new Map<McService, Map<string, string>>((Object.keys(PSI_USER) as McService[]).map((s) => [s, new Map()]));
+  const csks = new Map<string, UploadedCsk>();
   const serviceOfUri = (uri: string) => (Object.keys(psis) as McService[]).find((s) => uri.split(';')[0] === psis[s]);
 
   const bind = (service: McService, impu: string, serviceId: string) => {
@@ -49,7 +59,11 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
   /** Validates each carried token and binds; the status to answer with. */
   const authorise = async (impu: string, tokens: ReturnType<typeof tokensOf>): Promise<number> => {
     let status = 200;
-    for (const { service, token } of tokens) {
+    for (const { service, token, undecryptable } of tokens) {
+      if (undecryptable) {
+        status = 403;
+        continue;
+      }
       const check = await verify(token, service);
       if (check.ok) bind(service, impu, check.serviceId);
       else {
@@ -66,6 +80,15 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
   /** mcx-server.refuses-valid-publish: the PUBLISH answer says 403 whatever the check said. */
   const refusesValid = (status: number) => (faults.has('mcx-server.refuses-valid-publish') ? 403 : status);
 
+  /** The tokens of `m`, the encrypted ones opened with the CSK `m` uploads (kept for `impu` when it verifies). */
+  const tokensWithCsk = (m: Parameters<typeof tokensOf>[0], impu: string) => {
+    const upload = acceptCskUpload(m, mdsi, faults);
+    if (upload.kind !== 'accepted') return tokensOf(m);
+    csks.set(impu, upload.csk);
+    const key: TokenKey = { xpk: { key: upload.csk.key, id: upload.csk.id }, userId: upload.csk.userId, ...(faults.has('mcx-server.xml-key-not-derived') ? { rawKey: upload.csk.key } : {}) };
+    return tokensOf(m, key);
+  };
+
   const service = await serveSip(async (tx: ServerTransaction) => {
     const m = tx.request.message;
     const method = methodOf(m);
@@ -74,9 +97,10 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
       const expires = Number(headerValue(m, 'expires') ?? '3600');
       if (expires === 0) {
         for (const table of bindings.values()) table.delete(impu);
+        csks.delete(impu);
         return tx.reply(200, { headers: [['Expires', '0']] });
       }
-      const tokens = tokensOf(m);
+      const tokens = tokensWithCsk(m, impu);
       if (tokens.length === 0) return tx.reply(faults.has('mcx-server.refuses-register-without-token') ? 403 : 200, { headers: [['Expires', String(expires)]] });
       return tx.reply(await authorise(impu, tokens), { headers: [['Expires', String(expires)]] });
     }
@@ -86,12 +110,12 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
     if (!impu) return tx.reply(403, { reason: 'No Asserted Identity' });
     if (method === 'PUBLISH') {
       if ((headerValue(m, 'event') ?? '').split(';')[0]!.trim().toLowerCase() !== 'poc-settings') return tx.reply(489, { reason: 'Bad Event' });
-      const tokens = tokensOf(m);
+      const tokens = tokensWithCsk(m, impu);
       if (tokens.length) return tx.reply(refusesValid(await authorise(impu, tokens)), { headers: [['Expires', headerValue(m, 'expires') ?? '3600'], ['SIP-ETag', `e${Date.now()}`]] });
     } else if (method !== 'MESSAGE') return tx.reply(405);
     return tx.reply(bindings.get(target)!.has(impu) ? 200 : 403);
   });
-  return { ...service, psis, bindings, mdsi };
+  return { ...service, psis, bindings, csks, mdsi };
 }
 
 function claimOf(token: string, claim: string): string | undefined {

@@ -14,8 +14,13 @@ import { accessToken, resignWithUnknownKey } from '../../lib/oidc/suite-tokens.t
 import { checkWrongAudienceInput } from '../../lib/oidc/wrong-audience-input.ts';
 import { decodeJwtSafe } from '../../lib/oidc/jwt.ts';
 import { discover, discoveryUrlOf } from '../../lib/oidc/discovery.ts';
+import { KmClient, exchangeEvidence } from '../../lib/kms-xml/client.ts';
+import { provisionUser, type UserKeyMaterial } from '../../lib/kms-xml/provision.ts';
 import { SuiteUe, type SipAnswer } from './ue.ts';
 import { observationOf, type Observation } from './checks/authorisation.ts';
+
+/** The B.2.1 claim naming the MC service user ID of each service. */
+const SERVICE_ID_CLAIM: Record<McService, string> = { mcptt: 'mcptt_id', mcvideo: 'mcvideo_id', mcdata: 'mcdata_id' };
 
 /** B.4.2.2 service scope per MC service: the scope the MCX server of that service needs (5.1.3.1). */
 export const SERVICE_SCOPE: Record<McService, string> = { mcptt: '3gpp:mc:ptt_service', mcvideo: '3gpp:mc:video_service', mcdata: '3gpp:mc:data_service' };
@@ -36,6 +41,10 @@ export interface McxSuite {
   observe(impu: string): Promise<Observation>;
   /** Why binding cannot be observed, or undefined. */
   noObservation: string | undefined;
+  /** The MC service user ID a valid token of `user` carries for the service (B.2.1 claim), or stops INCONCLUSIVE. */
+  serviceUserId(token: string): string;
+  /** `user`'s key material from the target's KMS (KMS Initialize and KeyProvision with `token`), or stops the test. */
+  keyMaterial(user: McxUser, token: string): Promise<UserKeyMaterial>;
   /** De-registers `impu` (Expires 0), releasing its bindings. */
   deregister(impu: string): Promise<SipAnswer>;
 }
@@ -104,6 +113,35 @@ export const test = base.extend<{ mcx: McxSuite }>({
       async observe(impu) {
         if (!section.bindingObservation) return { kind: 'unknown', reason: NO_OBSERVATION, blame: 'configuration' };
         return observationOf(section.bindingObservation === 'message' ? await ue.message(impu, service) : await ue.publish(impu, service, undefined));
+      },
+      serviceUserId(token) {
+        const decoded = decodeJwtSafe(token);
+        const id = decoded.ok ? decoded.jwt.claims[SERVICE_ID_CLAIM[service]] : undefined;
+        if (typeof id !== 'string' || id === '') return verify.stop(`the valid access token carries no ${SERVICE_ID_CLAIM[service]} claim: the MC service user ID of the CSK upload (IDRi, F.1.4 P0) is unknown`, 'precondition');
+        return id;
+      },
+      async keyMaterial(user, token) {
+        const kms = target.kms;
+        if (!kms) return verify.stop("the target file has no kms section: CSK upload signs with the user's key set from the domain's KMS (5.4, 5.3.3)", 'configuration');
+        const key = (k: { id: string; keyHex: string } | undefined) => (k ? { id: k.id, key: Uint8Array.from(Buffer.from(k.keyHex, 'hex')) } : undefined);
+        const client = new KmClient({
+          baseUrl: kms.baseUrl,
+          kmsUri: kms.kmsUri,
+          caPem: target.tls.caPem,
+          verifyTls: target.tls.verify,
+          trk: key(kms.trk),
+          ink: key(kms.ink),
+          signRequests: target.ics['kms.signed-requests'] === true,
+          onSecret: (s) => redactor.add(s),
+          onExchange: (ex) => evidence.record('http', `kms ${ex.label}`, exchangeEvidence(ex)),
+        });
+        try {
+          const out = await provisionUser(client, suite.serviceUserId(token), token);
+          if (!out.ok) return verify.stop(`no key material for ${user.impu} from the KMS: ${out.reason}`, 'precondition');
+          return out.material;
+        } finally {
+          await client.close();
+        }
       },
       deregister: (impu) => ue.register(impu, service, undefined, 0),
     };

@@ -44,7 +44,7 @@ export class SuiteUe {
     return this.channel.records;
   }
 
-  private async send(method: string, uri: string, from: string, headers: Array<[string, string]>, body?: { contentType: string; octets: string }): Promise<SipAnswer> {
+  private async send(method: string, uri: string, from: string, headers: Array<[string, string]>, body?: { contentType: string; octets: Uint8Array | string }): Promise<SipAnswer> {
     if (this.silent) return { kind: 'none', detail: `not sent: an earlier request got no final response (${this.silent})` };
     const local = this.channel.local;
     const req = buildRequest({
@@ -74,6 +74,16 @@ export class SuiteUe {
   /** REGISTER of `impu` at the home domain, with the token in the service's info body when given (5.1.3.2.2 step 5). */
   register(impu: string, service: McService, token: string | undefined, expires = 600): Promise<SipAnswer> {
     return this.send('REGISTER', `sip:${this.target.domain}`, impu, [['Expires', String(expires)]], token ? infoBody(service, token) : undefined);
+  }
+
+  /** REGISTER of `impu` with `body` as is (e.g. the multipart/mixed of a CSK upload, 9.2.1.3 step 2). */
+  registerWith(impu: string, body: { contentType: string; octets: Uint8Array }, expires = 600): Promise<SipAnswer> {
+    return this.send('REGISTER', `sip:${this.target.domain}`, impu, [['Expires', String(expires)]], body);
+  }
+
+  /** PUBLISH poc-settings to the service PSI with `body` as is. */
+  publishWith(impu: string, service: McService, body: { contentType: string; octets: Uint8Array }): Promise<SipAnswer> {
+    return this.send('PUBLISH', this.target.services[service]!.psi, impu, [['Event', 'poc-settings'], ['Expires', '600']], body);
   }
 
   /** PUBLISH poc-settings to the service PSI, with the token when given (5.1.3.2.3 step 1). */

@@ -21,7 +21,7 @@ export function observationOf(answer: SipAnswer): Observation {
 
 const describe = (a: SipAnswer) => (a.kind === 'final' ? `${a.status} ${a.reason}` : `no final response (${a.detail})`);
 
-function bindingOutcome(o: Observation, expectBound: boolean, what: string): Outcome {
+export function bindingOutcome(o: Observation, expectBound: boolean, what: string): Outcome {
   if (o.kind === 'unknown') return inconclusive(o.reason, o.blame);
   const bound = o.kind === 'bound';
   const expected = expectBound ? `2xx to the binding observation: ${what} bound` : `403 to the binding observation: ${what} not bound`;

@@ -1,0 +1,81 @@
+/**
+ * A user's MIKEY-SAKKE key material fetched from a KMS as an MC client's key
+ * management client gets it (5.3.3, D.2.3, D.2.4): KMS Initialize for the
+ * KMS certificate, KeyProvision for the current key set, both opened (signature,
+ * TrK decryption) by lib/kms-xml/open.ts. Suites that need to sign or decrypt
+ * as a user (CSK upload, group members) use it; grading the KMS itself is the
+ * kms suite's job, so a failure here is only a reason, never a verdict.
+ */
+import { fromHex } from '../crypto/bytes.ts';
+import { ntpFromUnixMs } from '../crypto/ntp.ts';
+import { keyPeriodNumber } from '../crypto/uid.ts';
+import type { KmClient, KmsExchange } from './client.ts';
+import type { KeyMaterial } from './open.ts';
+
+export interface UserKeyMaterial {
+  kmsUri: string;
+  keyPeriod: number;
+  keyPeriodOffset: number;
+  /** KPAK (PubAuthKey) and Z_T (PubEncKey) of the KMS certificate. */
+  kpak: Uint8Array;
+  zT: Uint8Array;
+  keyPeriodNo: number;
+  ssk: Uint8Array;
+  pvt: Uint8Array;
+  rsk: Uint8Array;
+}
+
+export type ProvisionOutcome = { ok: true; material: UserKeyMaterial; exchanges: KmsExchange[] } | { ok: false; reason: string; exchanges: KmsExchange[] };
+
+function statusOf(ex: KmsExchange): string | undefined {
+  if (!ex.http.ok) return `${ex.label}: no answer (${ex.http.error})`;
+  if (ex.http.status < 200 || ex.http.status >= 300) return `${ex.label}: HTTP ${ex.http.status}`;
+  if (!ex.opened?.doc) return `${ex.label}: the response could not be read (${ex.opened?.readFailure ?? 'empty body'})`;
+  return undefined;
+}
+
+function bytesOf(name: string, m: KeyMaterial): Uint8Array | string {
+  return m.bytes ?? `${name}: ${m.problem ?? m.form}`;
+}
+
+/** Initialize, then KeyProvision for `userUri` with `accessToken`; the key set of the current period. */
+export async function provisionUser(client: KmClient, userUri: string, accessToken: string, now = Date.now()): Promise<ProvisionOutcome> {
+  const exchanges: KmsExchange[] = [];
+  const init = await client.send({ type: 'init', userUri, accessToken, label: `init for ${userUri}` });
+  exchanges.push(init);
+  const initProblem = statusOf(init);
+  if (initProblem) return { ok: false, reason: initProblem, exchanges };
+  const cert = init.opened!.doc!.message?.init?.certificate;
+  if (!cert) return { ok: false, reason: `${init.label}: no KmsCertificate in the response`, exchanges };
+  const kpak = fromHex(cert.pubAuthKey);
+  const zT = fromHex(cert.pubEncKey);
+  const keyPeriod = Number(cert.userKeyPeriod);
+  const keyPeriodOffset = Number(cert.userKeyOffset);
+  if (!kpak || !zT || !Number.isSafeInteger(keyPeriod) || keyPeriod <= 0 || !Number.isSafeInteger(keyPeriodOffset) || keyPeriodOffset < 0) {
+    return { ok: false, reason: `${init.label}: the KmsCertificate's PubAuthKey, PubEncKey, UserKeyPeriod or UserKeyOffset does not read`, exchanges };
+  }
+  const prov = await client.send({ type: 'keyprov', userUri, accessToken, label: `keyprov for ${userUri}` });
+  exchanges.push(prov);
+  const provProblem = statusOf(prov);
+  if (provProblem) return { ok: false, reason: provProblem, exchanges };
+  const opened = prov.opened!.keySets;
+  if (opened.length === 0) return { ok: false, reason: `${prov.label}: no KmsKeySet in the response`, exchanges };
+  // A KMS may add the next period's key set: take the one of the period that contains `now` (F.2.1).
+  let period: number;
+  try {
+    period = keyPeriodNumber(ntpFromUnixMs(now).seconds, keyPeriod, keyPeriodOffset);
+  } catch (err) {
+    return { ok: false, reason: `${init.label}: the certificate's key periods do not cover now (${(err as Error).message})`, exchanges };
+  }
+  const current = opened.find((k) => Number(k.set.keyPeriodNo) === period);
+  if (!current) return { ok: false, reason: `${prov.label}: no KmsKeySet for the current key period ${period} (KeyPeriodNo ${opened.map((k) => k.set.keyPeriodNo).join(', ')})`, exchanges };
+  const ssk = bytesOf('UserSigningKeySSK', current.ssk);
+  const pvt = bytesOf('UserPubTokenPVT', current.pvt);
+  const rsk = bytesOf('UserDecryptKey', current.rsk);
+  for (const v of [ssk, pvt, rsk]) if (typeof v === 'string') return { ok: false, reason: `${prov.label}: ${v}`, exchanges };
+  return {
+    ok: true,
+    exchanges,
+    material: { kmsUri: cert.kmsUri, keyPeriod, keyPeriodOffset, kpak, zT, keyPeriodNo: period, ssk: ssk as Uint8Array, pvt: pvt as Uint8Array, rsk: rsk as Uint8Array },
+  };
+}
