@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { parseMultipart, headerValue, type SipMessage } from '../../lib/sip/index.ts';
 import { verifyIMessage } from '../../lib/mikey/verify.ts';
 import type { FaultSet } from '../fault.ts';
@@ -41,7 +42,24 @@ export function mikeyPartOf(message: SipMessage): Uint8Array | undefined {
   return cte === 'base64' ? Uint8Array.from(Buffer.from(Buffer.from(part.body).toString('latin1'), 'base64')) : part.body;
 }
 
-export function acceptCskUpload(message: SipMessage, mdsi: Mdsi, faults: FaultSet): CskUploadOutcome {
+/**
+ * I_MESSAGEs already accepted, by digest, until their timestamp leaves the
+ * window: RFC 3830 5.4 keeps such a replay cache beside the timestamp check.
+ */
+export class ReplayCache {
+  private readonly seen = new Map<string, number>();
+
+  /** True when `bytes` was seen in the window; records it otherwise. */
+  replayed(bytes: Uint8Array, now = Date.now()): boolean {
+    for (const [k, until] of this.seen) if (until < now) this.seen.delete(k);
+    const digest = createHash('sha256').update(bytes).digest('hex');
+    if (this.seen.has(digest)) return true;
+    this.seen.set(digest, now + 2 * MAX_SKEW_SECONDS * 1000);
+    return false;
+  }
+}
+
+export function acceptCskUpload(message: SipMessage, mdsi: Mdsi, faults: FaultSet, replays: ReplayCache): CskUploadOutcome {
   const bytes = mikeyPartOf(message);
   if (!bytes) return { kind: 'none' };
   if (faults.has('mcx-server.ignores-uploaded-csk')) return { kind: 'refused', reason: 'fault: uploaded CSKs are dropped' };
@@ -58,5 +76,6 @@ export function acceptCskUpload(message: SipMessage, mdsi: Mdsi, faults: FaultSe
   const blocking = result.findings.filter((f) => (f.severity === 'error' || f.rule in BLOCKING) && !waived(f.rule));
   if (!result.key || result.keyId === undefined || !result.initiatorUri) return { kind: 'refused', reason: `no CSK: ${result.decryption.reason ?? 'not decrypted'}` };
   if (blocking.length) return { kind: 'refused', reason: blocking.map((f) => `${f.rule}: ${f.found}`).join('; ') };
+  if (replays.replayed(bytes) && !faults.has('mcx-server.accepts-replayed-csk-upload')) return { kind: 'refused', reason: 'a replay of an I_MESSAGE accepted before (RFC 3830 5.4)' };
   return { kind: 'accepted', csk: { key: result.key, id: result.keyId, userId: result.initiatorUri } };
 }

@@ -9,7 +9,7 @@ const BAD = (kind: 'expired' | 'forged' | 'no-scope' | 'wrong-audience') => [`mc
 
 const VALID_CSK_CHECKS = ['csk-used', 'token-decrypted', 'xpk-derived', 'aes128-gcm'].map((c) => `mcx-server.csk-upload-valid.${c}`);
 /** The bad-upload tests lean on a correct upload binding (their control): a fault that stops it leaves them without a result. */
-const BAD_CSK_REQUIREMENTS = ['MCXSEC-5.2.2-05', 'MCXSEC-5.4-06', 'MCXSEC-5.4-07', 'MCXSEC-5.4-08', 'MCXSEC-5.2.7.3-02'];
+const BAD_CSK_REQUIREMENTS = ['MCXSEC-5.2.2-05', 'MCXSEC-5.4-06', 'MCXSEC-5.4-07', 'MCXSEC-5.4-08', 'MCXSEC-5.4-09', 'MCXSEC-5.2.7.3-02'];
 const badCsk = (name: string, check: string, requirement: string, description: string): FaultSwitch => ({
   name: `mcx-server.${name}`,
   role: 'mcx-server',
@@ -39,6 +39,7 @@ export const MCX_SERVER_FAULTS: FaultSwitch[] = [
   badCsk('ignores-csk-idrr', 'wrong-idrr', 'MCXSEC-5.4-06', 'The MCX server uses the CSK of an I_MESSAGE whose IDRr names another identity than its MDSI.'),
   badCsk('ignores-csk-purpose-tag', 'wrong-purpose-tag', 'MCXSEC-5.4-07', 'The MCX server uses an uploaded key whose K-ID carries the PCK purpose tag, not the CSK one.'),
   badCsk('ignores-csk-timestamp', 'stale-timestamp', 'MCXSEC-5.4-08', 'The MCX server uses the CSK of an I_MESSAGE whose timestamp is an hour away from its clock.'),
+  badCsk('accepts-replayed-csk-upload', 'replayed', 'MCXSEC-5.4-09', 'The MCX server keeps no replay cache: the same I_MESSAGE sent again within the window is used again.'),
   badCsk('ignores-csk-idrkmsi', 'unknown-kms', 'MCXSEC-5.2.7.3-02', 'The MCX server verifies an uploaded I_MESSAGE with its own KMS certificate whatever KMS IDRkmsi names.'),
   {
     name: 'mcx-server.accepts-expired-token',
@@ -71,10 +72,11 @@ export const MCX_SERVER_FAULTS: FaultSwitch[] = [
   {
     name: 'mcx-server.never-binds',
     role: 'mcx-server',
-    breaks: ['MCXSEC-5.1.3.2.2-01', 'MCXSEC-5.1.3.2.3-01'],
-    checks: ['mcx-server.register-valid-token.binds', 'mcx-server.publish-valid-token.binds'],
-    blocks: ['MCXSEC-5.1.3.2.1-03'],
-    description: 'The MCX server accepts a valid access token (200) but binds nothing (the re-binding checks lose their first binding).',
+    breaks: ['MCXSEC-5.1.3.2.2-01', 'MCXSEC-5.1.3.2.3-01', 'MCXSEC-9.2.1.3-04', 'MCXSEC-9.2.1.3-05', 'MCXSEC-9.3.3-06', 'MCXSEC-9.3.4.2-08'],
+    // A correct CSK upload is seen only through the binding its encrypted token makes.
+    checks: ['mcx-server.register-valid-token.binds', 'mcx-server.publish-valid-token.binds', ...VALID_CSK_CHECKS],
+    blocks: ['MCXSEC-5.1.3.2.1-03', ...BAD_CSK_REQUIREMENTS],
+    description: 'The MCX server accepts a valid access token (200) but binds nothing (the re-binding checks lose their first binding, the bad CSK uploads their control).',
   },
   {
     name: 'mcx-server.refuses-valid-publish',

@@ -5,7 +5,7 @@ import { SERVICE_ID_CLAIM, type ServiceTokenVerifier } from './token-check.ts';
 import { tokensOf, uriOf } from './mc-info-body.ts';
 import { serveSip, type SipService } from './serve.ts';
 import type { ProvisionedKeys } from '../kms/in-process-provisioning.ts';
-import { acceptCskUpload, type UploadedCsk } from './csk-upload.ts';
+import { acceptCskUpload, ReplayCache, type UploadedCsk } from './csk-upload.ts';
 import type { TokenKey } from './mc-info-body.ts';
 
 /**
@@ -46,6 +46,7 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
   const psis = Object.fromEntries((Object.keys(PSI_USER) as McService[]).map((s) => [s, `sip:${PSI_USER[s]}@${domain}`])) as Record<McService, string>;
   const bindings = new Map<McService, Map<string, string>>((Object.keys(PSI_USER) as McService[]).map((s) => [s, new Map()]));
   const csks = new Map<string, UploadedCsk>();
+  const replays = new ReplayCache();
   const serviceOfUri = (uri: string) => (Object.keys(psis) as McService[]).find((s) => uri.split(';')[0] === psis[s]);
 
   const bind = (service: McService, impu: string, serviceId: string) => {
@@ -82,7 +83,7 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
 
   /** The tokens of `m`, the encrypted ones opened with the CSK `m` uploads (kept for `impu` when it verifies). */
   const tokensWithCsk = (m: Parameters<typeof tokensOf>[0], impu: string) => {
-    const upload = acceptCskUpload(m, mdsi, faults);
+    const upload = acceptCskUpload(m, mdsi, faults, replays);
     if (upload.kind !== 'accepted') return tokensOf(m);
     csks.set(impu, upload.csk);
     const key: TokenKey = { xpk: { key: upload.csk.key, id: upload.csk.id }, userId: upload.csk.userId, ...(faults.has('mcx-server.xml-key-not-derived') ? { rawKey: upload.csk.key } : {}) };

@@ -68,7 +68,7 @@ function staleTime(keys: UserKeyMaterial, now: number): number {
 }
 
 /** The multipart body of a CSK upload of `kind` and the token encrypted under its CSK. */
-function uploadBody(mcx: McxSuite, u: Uploader, kind: BadUpload | 'valid', label: string, evidence: { record: (k: 'mikey', l: string, d: unknown) => void }) {
+function uploadBody(mcx: McxSuite, u: Uploader, kind: Exclude<BadUpload, 'replayed'> | 'valid', label: string, evidence: { record: (k: 'mikey', l: string, d: unknown) => void }) {
   const k = u.keys;
   const now = Date.now();
   const period = { kmsUri: k.kmsUri, keyPeriod: k.keyPeriod, keyPeriodOffset: k.keyPeriodOffset };
@@ -112,10 +112,11 @@ const NOT_RUN: Observation = { kind: 'unknown', reason: 'not observed', blame: '
 
 test('5.4 / 9.2.1.3 a correct CSK upload is used: the access token encrypted under the CSK binds the IMPU', { annotation: declare(CSK_UPLOAD_VALID), tag: ['@mcx-server'] }, async ({ mcx, verify, target, evidence }) => {
   const why = unobservable(target, mcx);
-  if (why) return void (await verify.run(CSK_UPLOAD_VALID, { unobservable: why, before: NOT_RUN, after: NOT_RUN }));
+  const xmlProtection = target.ics['sip.xml-protection'] === true;
+  if (why) return void (await verify.run(CSK_UPLOAD_VALID, { xmlProtection, unobservable: why, before: NOT_RUN, after: NOT_RUN }));
   const u = await uploader(mcx);
   const observed = await uploadAndObserve(mcx, target, u, uploadBody(mcx, u, 'valid', 'upload', evidence));
-  await verify.run(CSK_UPLOAD_VALID, observed);
+  await verify.run(CSK_UPLOAD_VALID, { xmlProtection, ...observed });
   await mcx.deregister(u.impu);
 });
 
@@ -123,11 +124,16 @@ for (const kind of Object.keys(BAD_UPLOADS) as BadUpload[]) {
   const table = badUploadTable(kind);
   test(`5.4 / 9.2.1.3 ${table.exchange}: its CSK is not used`, { annotation: declare(table), tag: ['@mcx-server'] }, async ({ mcx, verify, target, evidence }) => {
     const why = unobservable(target, mcx);
-    if (why) return void (await verify.run(table, { unobservable: why, before: NOT_RUN, after: NOT_RUN, control: NOT_RUN }));
+    const xmlProtection = target.ics['sip.xml-protection'] === true;
+    if (why) return void (await verify.run(table, { xmlProtection, unobservable: why, before: NOT_RUN, after: NOT_RUN, control: NOT_RUN }));
     const u = await uploader(mcx);
-    const { before, after } = await uploadAndObserve(mcx, target, u, uploadBody(mcx, u, kind, 'upload under test', evidence));
-    const control = (await uploadAndObserve(mcx, target, u, uploadBody(mcx, u, 'valid', 'control upload', evidence))).after;
-    await verify.run(table, { before, after, control });
+    let original: Observation | undefined;
+    let body = uploadBody(mcx, u, kind === 'replayed' ? 'valid' : kind, kind === 'replayed' ? 'first sending (then replayed as is)' : 'upload under test', evidence);
+    if (kind === 'replayed') original = (await uploadAndObserve(mcx, target, u, body)).after;
+    const { before, after } = await uploadAndObserve(mcx, target, u, body);
+    body = uploadBody(mcx, u, 'valid', 'control upload', evidence);
+    const control = (await uploadAndObserve(mcx, target, u, body)).after;
+    await verify.run(table, { xmlProtection, before, after, control, ...(original ? { original } : {}) });
     await mcx.deregister(u.impu);
   });
 }

@@ -7,10 +7,12 @@
  * is graded only beside a control in the same test: the same procedure with
  * a correct upload must bind, else "not bound" would prove nothing.
  */
-import { checkTable, unmet, type Check, type Unmet } from '../../../lib/harness/check.ts';
+import { checkTable, inconclusive, notApplicable, unmet, type Check, type Outcome, type Unmet } from '../../../lib/harness/check.ts';
 import { bindingOutcome, type Observation } from './authorisation.ts';
 
 export interface ValidUploadInput {
+  /** Whether the ICS claims sip.xml-protection (the requirements of 9.3 are gated on it). */
+  xmlProtection: boolean;
   /** Why the server's use of the CSK cannot be observed here (ICS, target fields). */
   unobservable?: Unmet;
   before: Observation;
@@ -20,6 +22,8 @@ export interface ValidUploadInput {
 export interface BadUploadInput extends ValidUploadInput {
   /** After a correct upload, in the same test. */
   control: Observation;
+  /** For a replay: after the first, accepted, sending of the message (must be bound). */
+  original?: Observation;
 }
 
 const startedUnbound = ({ unobservable, before }: ValidUploadInput): Unmet | undefined => {
@@ -31,14 +35,21 @@ const startedUnbound = ({ unobservable, before }: ValidUploadInput): Unmet | und
 
 const USED = 'the IMPU (its access token was sent only encrypted under the uploaded CSK)';
 
+/** A 9.3 requirement (gated on sip.xml-protection in the catalog): not-applicable when the ICS does not claim it. */
+const xmlProtectionOutcome = (input: ValidUploadInput): Outcome => {
+  if (!input.xmlProtection) return notApplicable('the ICS does not claim sip.xml-protection');
+  const unmetFirst = startedUnbound(input);
+  return unmetFirst ? inconclusive(unmetFirst.reason, unmetFirst.blame) : bindingOutcome(input.after, true, USED);
+};
+
 export const CSK_UPLOAD_VALID = checkTable<ValidUploadInput>('a correct CSK upload with the access token encrypted under the CSK', [
   { id: 'mcx-server.csk-upload-valid.csk-used', requirement: 'MCXSEC-9.2.1.3-04', title: 'the server extracts the uploaded CSK and uses it with this client', needs: startedUnbound, run: ({ after }) => bindingOutcome(after, true, USED) },
-  { id: 'mcx-server.csk-upload-valid.token-decrypted', requirement: 'MCXSEC-9.2.1.3-05', title: 'the access token protected under the CSK in the same message is decrypted', needs: startedUnbound, run: ({ after }) => bindingOutcome(after, true, USED) },
-  { id: 'mcx-server.csk-upload-valid.xpk-derived', requirement: 'MCXSEC-9.3.3-06', title: 'content encrypted under the F.1.4 confidentiality key of the CSK (XPK) is accepted', needs: startedUnbound, run: ({ after }) => bindingOutcome(after, true, USED) },
-  { id: 'mcx-server.csk-upload-valid.aes128-gcm', requirement: 'MCXSEC-9.3.4.2-08', title: 'XML content encrypted with xmlenc11#aes128-gcm is accepted', needs: startedUnbound, run: ({ after }) => bindingOutcome(after, true, USED) },
+  { id: 'mcx-server.csk-upload-valid.token-decrypted', requirement: 'MCXSEC-9.2.1.3-05', title: 'the access token protected under the CSK in the same message is decrypted', run: xmlProtectionOutcome },
+  { id: 'mcx-server.csk-upload-valid.xpk-derived', requirement: 'MCXSEC-9.3.3-06', title: 'content encrypted under the F.1.4 confidentiality key of the CSK (XPK) is accepted', run: xmlProtectionOutcome },
+  { id: 'mcx-server.csk-upload-valid.aes128-gcm', requirement: 'MCXSEC-9.3.4.2-08', title: 'XML content encrypted with xmlenc11#aes128-gcm is accepted', run: xmlProtectionOutcome },
 ]);
 
-export type BadUpload = 'bad-signature' | 'wrong-idrr' | 'wrong-purpose-tag' | 'stale-timestamp' | 'unknown-kms';
+export type BadUpload = 'bad-signature' | 'wrong-idrr' | 'wrong-purpose-tag' | 'stale-timestamp' | 'unknown-kms' | 'replayed';
 
 export const BAD_UPLOADS: Record<BadUpload, { requirement: string; what: string }> = {
   'bad-signature': { requirement: 'MCXSEC-5.2.2-05', what: 'an I_MESSAGE whose ECCSI signature does not verify (one bit of r flipped)' },
@@ -46,6 +57,7 @@ export const BAD_UPLOADS: Record<BadUpload, { requirement: string; what: string 
   'wrong-purpose-tag': { requirement: 'MCXSEC-5.4-07', what: 'an I_MESSAGE whose CSK-ID carries purpose tag 1 (PCK) instead of 2 (CSK)' },
   'stale-timestamp': { requirement: 'MCXSEC-5.4-08', what: 'an I_MESSAGE whose timestamp is an hour from now (same key period)' },
   'unknown-kms': { requirement: 'MCXSEC-5.2.7.3-02', what: 'an I_MESSAGE whose IDRkmsi names a KMS the domain does not know (signed with the real user key)' },
+  replayed: { requirement: 'MCXSEC-5.4-09', what: 'the very I_MESSAGE (and encrypted token) of an upload the server accepted a moment before, sent again after deregistration' },
 };
 
 export function badUploadTable(kind: BadUpload) {
@@ -60,6 +72,8 @@ export function badUploadTable(kind: BadUpload) {
       const { control } = input;
       if (control.kind === 'unknown') return unmet(`the control (a correct upload in the same test): ${control.reason}`, control.blame);
       if (control.kind === 'unbound') return unmet('the control, a correct upload in the same test, did not bind either (graded by the correct-upload test): "not bound" proves nothing here', 'precondition');
+      const { original } = input;
+      if (original && original.kind !== 'bound') return unmet(`the first sending of the replayed message did not bind (${original.kind === 'unknown' ? original.reason : '403'}): a replay of a message never accepted proves nothing`, original.kind === 'unknown' ? original.blame : 'precondition');
       return undefined;
     },
     run: ({ after }) => bindingOutcome(after, false, 'the IMPU (its access token was sent only encrypted under this CSK)'),
