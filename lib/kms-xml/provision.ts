@@ -2,13 +2,17 @@
  * A user's MIKEY-SAKKE key material fetched from a KMS as an MC client's key
  * management client gets it (5.3.3, D.2.3, D.2.4): KMS Initialize for the
  * KMS certificate, KeyProvision for the current key set, both opened (signature,
- * TrK decryption) by lib/kms-xml/open.ts. Suites that need to sign or decrypt
- * as a user (CSK upload, group members) use it; grading the KMS itself is the
- * kms suite's job, so a failure here is only a reason, never a verdict.
+ * TrK decryption) by lib/kms-xml/open.ts, and validated against the
+ * certificate (RSK: RFC 6508 6.1.2, SSK/PVT: RFC 6507 5.1.2) before anyone
+ * relies on it: a suite that signs or decrypts as the user (CSK upload, key
+ * download, group members) must not blame its target for a KMS's bad keys.
+ * Grading the KMS is the kms suite's job: a failure here is a reason, never a verdict.
  */
 import { fromHex } from '../crypto/bytes.ts';
 import { ntpFromUnixMs } from '../crypto/ntp.ts';
-import { keyPeriodNumber } from '../crypto/uid.ts';
+import { keyPeriodNumber, mikeySakkeUid } from '../crypto/uid.ts';
+import { sakkeValidateRsk } from '../crypto/sakke.ts';
+import { eccsiValidateUserKey } from '../crypto/eccsi.ts';
 import type { KmClient, KmsExchange } from './client.ts';
 import type { KeyMaterial } from './open.ts';
 
@@ -73,6 +77,11 @@ export async function provisionUser(client: KmClient, userUri: string, accessTok
   const pvt = bytesOf('UserPubTokenPVT', current.pvt);
   const rsk = bytesOf('UserDecryptKey', current.rsk);
   for (const v of [ssk, pvt, rsk]) if (typeof v === 'string') return { ok: false, reason: `${prov.label}: ${v}`, exchanges };
+  const uid = mikeySakkeUid({ userUri, kmsUri: cert.kmsUri, keyPeriod, keyPeriodOffset, keyPeriodNo: period });
+  const rskCheck = sakkeValidateRsk(zT, uid, rsk as Uint8Array);
+  if (!rskCheck.ok) return { ok: false, reason: `${prov.label}: the UserDecryptKey does not validate against the certificate's PubEncKey (RFC 6508 6.1.2): ${rskCheck.reason}`, exchanges };
+  const signing = eccsiValidateUserKey(kpak, uid, ssk as Uint8Array, pvt as Uint8Array);
+  if (!signing.ok) return { ok: false, reason: `${prov.label}: the UserSigningKeySSK / UserPubTokenPVT do not validate against the certificate's PubAuthKey (RFC 6507 5.1.2): ${signing.reason}`, exchanges };
   return {
     ok: true,
     exchanges,

@@ -27,6 +27,9 @@ test('content encrypted under the XPK decrypts to the exact content, and the Cip
   expect(opened.ok && Buffer.from(opened.plaintext).toString('utf8')).toBe(content);
   // Without KeyName (9.3.4.2 makes it optional) the receiver still decrypts with the key it knows.
   expect(decryptContent(holder(encryptContent(content, xpk, user, { keyName: null })), xpk, user)).toMatchObject({ ok: true, xml: content });
+  const bare = encryptContent(content, xpk, user, { keyName: null, bare: true });
+  expect(bare).not.toMatch(/Type=|EncryptionMethod|KeyInfo/);
+  expect(decryptContent(holder(bare), xpk, user)).toMatchObject({ ok: true, xml: content });
 });
 
 test('a wrong key, another user, another KeyName, an altered ciphertext and a missing EncryptedData are each refused with a reason', () => {
@@ -39,4 +42,5 @@ test('a wrong key, another user, another KeyName, an altered ciphertext and a mi
   expect(decryptContent(holder(altered), xpk, user)).toMatchObject({ ok: false });
   expect(decryptContent(holder('<mcpttString>t</mcpttString>'), xpk, user)).toMatchObject({ ok: false, reason: /no xenc:EncryptedData/ });
   expect(decryptContent('<<not xml', xpk, user)).toMatchObject({ ok: false, reason: /not XML/ });
+  expect(decryptContent(holder(enc.replace('xmlenc11#aes128-gcm', 'xmlenc11#aes256-gcm')), xpk, user)).toMatchObject({ ok: false, reason: /not aes128-gcm/ });
 });

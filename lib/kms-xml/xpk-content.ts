@@ -6,13 +6,12 @@
  * the base64 XPK-ID. (On the KMS interface the content key is instead wrapped
  * under the TrK: lib/kms-xml/encryption.ts.)
  */
-import { xmlEncrypt } from '../crypto/aes-gcm.ts';
-import { toBase64, u32be } from '../crypto/bytes.ts';
+import { xmlDecrypt, xmlEncrypt } from '../crypto/aes-gcm.ts';
+import { fromBase64, toBase64, u32be } from '../crypto/bytes.ts';
 import { xmlProtectionKey } from '../crypto/kdf.ts';
-import { decryptToOctets } from './encryption.ts';
 import { ALG_AES128_GCM, NS_DS, NS_XENC, XENC_TYPE_CONTENT } from './namespaces.ts';
 import { parseXml } from './parse.ts';
-import { child, el, isElement, isNamed, serializeXml, textOf, type XmlElement } from './xml.ts';
+import { attr, child, el, isElement, isNamed, serializeXml, textOf, type XmlElement } from './xml.ts';
 
 export interface Xpk {
   key: Uint8Array;
@@ -35,6 +34,8 @@ export interface EncryptOptions {
   key?: Uint8Array;
   /** KeyName to write; default xpkKeyName(xpk.id), null to leave KeyInfo out (9.3.4.2 makes it optional). */
   keyName?: string | null;
+  /** Leave out the optional Type and EncryptionMethod too (9.3.4.2: then known by other means). */
+  bare?: boolean;
 }
 
 /** An xenc:EncryptedData (Type #Content, aes128-gcm) of `contentXml`, serialised with its own namespace declarations. */
@@ -43,8 +44,8 @@ export function encryptContent(contentXml: string, xpk: Xpk, userId: string, opt
   const keyName = options.keyName === undefined ? xpkKeyName(xpk.id) : options.keyName;
   const data = el(
     'xenc:EncryptedData',
-    { 'xmlns:xenc': NS_XENC, 'xmlns:ds': NS_DS, Type: XENC_TYPE_CONTENT },
-    el('xenc:EncryptionMethod', { Algorithm: ALG_AES128_GCM }),
+    { 'xmlns:xenc': NS_XENC, 'xmlns:ds': NS_DS, ...(options.bare ? {} : { Type: XENC_TYPE_CONTENT }) },
+    options.bare ? undefined : el('xenc:EncryptionMethod', { Algorithm: ALG_AES128_GCM }),
     keyName === null ? undefined : el('ds:KeyInfo', {}, el('ds:KeyName', {}, keyName)),
     el('xenc:CipherData', {}, el('xenc:CipherValue', {}, toBase64(xmlEncrypt(key, new TextEncoder().encode(contentXml))))),
   );
@@ -56,7 +57,9 @@ export type DecryptContentOutcome = { ok: true; xml: string; keyName?: string } 
 /**
  * Decrypts the single xenc:EncryptedData of `holderXml` (an element whose
  * content was encrypted) with the F.1.4 key of `xpk` (or `options.key`, for
- * negative controls). A KeyName, when present, must name xpk.id. Never throws.
+ * negative controls). A KeyName, when present, must name xpk.id; without an
+ * EncryptionMethod the algorithm is aes128-gcm, the one both ends must
+ * support (9.3.4.2). Never throws.
  */
 export function decryptContent(holderXml: string, xpk: Xpk, userId: string, options: { maxBytes?: number; key?: Uint8Array } = {}): DecryptContentOutcome {
   const parsed = parseXml(holderXml, { maxBytes: options.maxBytes ?? 64 * 1024 });
@@ -73,8 +76,15 @@ export function decryptContent(holderXml: string, xpk: Xpk, userId: string, opti
   } catch (err) {
     return { ok: false, reason: (err as Error).message, keyName };
   }
-  const out = decryptToOctets(data, () => [{ key, label: 'F.1.4 confidentiality key of the XPK' }]);
-  if (!out.ok) return { ok: false, reason: `${out.step}: ${out.reason}`, keyName };
+  const method = child(data, NS_XENC, 'EncryptionMethod');
+  const algorithm = method ? attr(method, 'Algorithm') : ALG_AES128_GCM;
+  if (algorithm !== ALG_AES128_GCM) return { ok: false, reason: `EncryptionMethod ${algorithm ?? '(no Algorithm)'} is not aes128-gcm`, keyName };
+  const cipherData = child(data, NS_XENC, 'CipherData');
+  const cipherValue = cipherData ? child(cipherData, NS_XENC, 'CipherValue') : undefined;
+  const cipher = cipherValue ? fromBase64(textOf(cipherValue).replace(/\s+/g, '')) : undefined;
+  if (!cipher) return { ok: false, reason: 'no CipherData/CipherValue with base64 content', keyName };
+  const out = xmlDecrypt(key, cipher);
+  if (!out.ok) return { ok: false, reason: `decrypt: ${out.reason}`, keyName };
   try {
     return { ok: true, xml: new TextDecoder('utf-8', { fatal: true }).decode(out.plaintext), keyName };
   } catch {

@@ -48,6 +48,13 @@ export interface McxServerTarget {
   bindingObservation?: BindingObservation;
   /** An unexpired access token of the IdMS for the first user, with the service scope, whose aud does not name this MCX server; secret. */
   wrongAudienceAccessToken?: string;
+  /**
+   * What makes the server send a key download (5.8, 9.2.1.4), which it does
+   * at its own discretion: `csk-upload`, within `withinMs` (default 5000) of
+   * an accepted CSK upload. `initiatorUri`: the server identity that signs it
+   * (IDRi), default `mdsi`. Absent: the key download checks are INCONCLUSIVE.
+   */
+  keyDownload?: { after: 'csk-upload'; withinMs?: number; initiatorUri?: string };
 }
 
 const SIP_URI = { type: 'string', pattern: '^sips?:[^\\s]+$', 'x-expected': 'a SIP URI (sip:... or sips:...)' };
@@ -84,6 +91,12 @@ export const MCX_SERVER_SCHEMA = {
     },
     spareImpu: SIP_URI,
     bindingObservation: { enum: ['publish-poc-settings', 'message'] },
+    keyDownload: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['after'],
+      properties: { after: { enum: ['csk-upload'] }, withinMs: { type: 'integer', minimum: 100, maximum: 120_000 }, initiatorUri: SIP_URI },
+    },
     wrongAudienceAccessToken: {
       $ref: '#/definitions/secret',
       description: 'An unexpired access token the IdMS under test issued for the first test user, with the service scope, but for another resource (its aud does not name this MCX server): the server must refuse it (5.1.3.2, RFC 7519 4.1.3); secret.',

@@ -53,7 +53,11 @@ test('token faults each let exactly their kind of bad token through', async () =
 const stub: ServiceTokenVerifier = async (token) => (token === 'good' ? { ok: true, serviceId: 'sip:alice@mcx.test' } : { ok: false, reason: 'bad' });
 
 async function withServer(faults: string[], fn: (send: (method: string, impu: string, token?: string, expires?: number) => Promise<number>, bindings: Map<string, Map<string, string>>) => Promise<void>) {
-  const server = await startMcxServer('mcx.test', stub, new FaultSet(faults), { uri: 'sip:mdsi@mcx.test', keys: () => { throw new Error('these tests use no MDSI key material'); } });
+  const server = await startMcxServer('mcx.test', stub, new FaultSet(faults), {
+    uri: 'sip:mdsi@mcx.test',
+    keys: () => { throw new Error('these tests use no MDSI key material'); },
+    otherServer: () => { throw new Error('these tests use no server key material'); },
+  });
   const ch = await UdpChannel.open({ remote: server.udp });
   const ep = new SipEndpoint(ch, { timers: { T1: 100 }, remote: server.udp });
   const send = async (method: string, impu: string, token?: string, expires = 600) => {

@@ -7,9 +7,13 @@ import type { FaultSwitch } from '../fault.ts';
  */
 const BAD = (kind: 'expired' | 'forged' | 'no-scope' | 'wrong-audience') => [`mcx-server.register-${kind}-token.binds-nothing`, `mcx-server.publish-${kind}-token.binds-nothing`, `mcx-server.publish-${kind}-token.refused`];
 
-const VALID_CSK_CHECKS = ['csk-used', 'token-decrypted', 'xpk-derived', 'aes128-gcm'].map((c) => `mcx-server.csk-upload-valid.${c}`);
+/** The checks that see an uploaded CSK in use (a token encrypted under it binds), and their requirements. */
+const VALID_CSK_CHECKS = [...['csk-used', 'token-decrypted', 'xpk-derived', 'aes128-gcm'].map((c) => `mcx-server.csk-upload-valid.${c}`), 'mcx-server.csk-upload-bare.decrypted'];
+const VALID_CSK_REQUIREMENTS = ['MCXSEC-9.2.1.3-04', 'MCXSEC-9.2.1.3-05', 'MCXSEC-9.3.3-06', 'MCXSEC-9.3.4.2-08', 'MCXSEC-9.3.4.2-10'];
 /** The bad-upload tests lean on a correct upload binding (their control): a fault that stops it leaves them without a result. */
 const BAD_CSK_REQUIREMENTS = ['MCXSEC-5.2.2-05', 'MCXSEC-5.4-06', 'MCXSEC-5.4-07', 'MCXSEC-5.4-08', 'MCXSEC-5.4-09', 'MCXSEC-5.2.7.3-02'];
+/** The key download test starts from an accepted upload in a REGISTER without a token: a fault that stops either leaves it without a download. */
+const KEY_DOWNLOAD_REQUIREMENTS = ['MCXSEC-5.8.2-01', 'MCXSEC-5.8.1-01', 'MCXSEC-5.8.1-02', 'MCXSEC-E.4.1-05', 'MCXSEC-E.4.1-02', 'MCXSEC-9.2.1.2-02', 'MCXSEC-9.2.1.2-03'];
 const badCsk = (name: string, check: string, requirement: string, description: string): FaultSwitch => ({
   name: `mcx-server.${name}`,
   role: 'mcx-server',
@@ -18,22 +22,47 @@ const badCsk = (name: string, check: string, requirement: string, description: s
   description,
 });
 
+/** A key download the suite's UE refuses (488): nothing replaces the CSK, so the afterwards checks have nothing to read. */
+const CSK_UPDATE_REQUIREMENTS = ['MCXSEC-9.2.1.2-02', 'MCXSEC-9.2.1.2-03'];
+const keyDownload = (name: string, check: string, requirement: string, description: string, blocks?: string[]): FaultSwitch => ({
+  name: `mcx-server.${name}`,
+  role: 'mcx-server',
+  breaks: [requirement],
+  checks: [`mcx-server.${check}`],
+  ...(blocks ? { blocks } : {}),
+  description,
+});
+
 export const MCX_SERVER_FAULTS: FaultSwitch[] = [
+  keyDownload('key-download-in-info', 'key-download.sip-method', 'MCXSEC-5.8.2-01', 'The MCX server sends the key download in a SIP INFO, not a NOTIFY or MESSAGE.'),
+  keyDownload('key-download-bad-signature', 'key-download.signature', 'MCXSEC-5.8.1-01', 'The ECCSI signature of the key download does not verify (one bit of r flipped).', CSK_UPDATE_REQUIREMENTS),
+  keyDownload('key-download-signed-by-other-identity', 'key-download.initiator', 'MCXSEC-5.8.1-02', 'The key download is signed, correctly, by another server identity of the domain than the MDSI (IDRi).'),
+  keyDownload('key-download-to-other-user', 'key-download.encrypted-to-user', 'MCXSEC-E.4.1-05', "The key download names the user in IDRr but encrypts the CSK to another identity's UID.", CSK_UPDATE_REQUIREMENTS),
+  keyDownload('key-download-musik-purpose', 'key-download.csk-purpose-tag', 'MCXSEC-E.4.1-02', 'The downloaded CSK has a CSK-ID with the MuSiK purpose tag (6).'),
+  keyDownload('keeps-old-csk-after-download', 'csk-update.old-csk-refused', 'MCXSEC-9.2.1.2-02', 'After a key download the MCX server still accepts XML protected under the replaced CSK.', ['MCXSEC-9.2.1.2-03']),
+  keyDownload('loses-csk-on-download', 'csk-update.new-csk-used', 'MCXSEC-9.2.1.2-03', 'After a key download the MCX server drops the old CSK without taking the new one.'),
   {
     name: 'mcx-server.ignores-uploaded-csk',
     role: 'mcx-server',
-    breaks: ['MCXSEC-9.2.1.3-04', 'MCXSEC-9.2.1.3-05', 'MCXSEC-9.3.3-06', 'MCXSEC-9.3.4.2-08'],
+    breaks: VALID_CSK_REQUIREMENTS,
     checks: VALID_CSK_CHECKS,
-    blocks: BAD_CSK_REQUIREMENTS,
+    blocks: [...BAD_CSK_REQUIREMENTS, ...KEY_DOWNLOAD_REQUIREMENTS],
     description: 'The MCX server drops every uploaded CSK: an access token encrypted under it cannot be opened and binds nothing.',
   },
   {
     name: 'mcx-server.xml-key-not-derived',
     role: 'mcx-server',
-    breaks: ['MCXSEC-9.2.1.3-04', 'MCXSEC-9.2.1.3-05', 'MCXSEC-9.3.3-06', 'MCXSEC-9.3.4.2-08'],
-    checks: VALID_CSK_CHECKS,
+    breaks: [...VALID_CSK_REQUIREMENTS, 'MCXSEC-9.2.1.2-03'],
+    checks: [...VALID_CSK_CHECKS, 'mcx-server.csk-update.new-csk-used'],
     blocks: BAD_CSK_REQUIREMENTS,
     description: 'The MCX server decrypts XML content with the CSK itself instead of the F.1.4 confidentiality key derived from it.',
+  },
+  {
+    name: 'mcx-server.requires-xml-key-info',
+    role: 'mcx-server',
+    breaks: ['MCXSEC-9.3.4.2-10'],
+    checks: ['mcx-server.csk-upload-bare.decrypted'],
+    description: 'The MCX server refuses an EncryptedData that leaves out the optional KeyInfo/KeyName and EncryptionMethod, instead of using the CSK and aes128-gcm it knows.',
   },
   badCsk('accepts-bad-csk-signature', 'bad-signature', 'MCXSEC-5.2.2-05', 'The MCX server uses the CSK of an I_MESSAGE whose ECCSI signature does not verify.'),
   badCsk('ignores-csk-idrr', 'wrong-idrr', 'MCXSEC-5.4-06', 'The MCX server uses the CSK of an I_MESSAGE whose IDRr names another identity than its MDSI.'),
@@ -72,9 +101,9 @@ export const MCX_SERVER_FAULTS: FaultSwitch[] = [
   {
     name: 'mcx-server.never-binds',
     role: 'mcx-server',
-    breaks: ['MCXSEC-5.1.3.2.2-01', 'MCXSEC-5.1.3.2.3-01', 'MCXSEC-9.2.1.3-04', 'MCXSEC-9.2.1.3-05', 'MCXSEC-9.3.3-06', 'MCXSEC-9.3.4.2-08'],
-    // A correct CSK upload is seen only through the binding its encrypted token makes.
-    checks: ['mcx-server.register-valid-token.binds', 'mcx-server.publish-valid-token.binds', ...VALID_CSK_CHECKS],
+    breaks: ['MCXSEC-5.1.3.2.2-01', 'MCXSEC-5.1.3.2.3-01', ...VALID_CSK_REQUIREMENTS, 'MCXSEC-9.2.1.2-03'],
+    // A CSK in use is seen only through the binding its encrypted token makes.
+    checks: ['mcx-server.register-valid-token.binds', 'mcx-server.publish-valid-token.binds', ...VALID_CSK_CHECKS, 'mcx-server.csk-update.new-csk-used'],
     blocks: ['MCXSEC-5.1.3.2.1-03', ...BAD_CSK_REQUIREMENTS],
     description: 'The MCX server accepts a valid access token (200) but binds nothing (the re-binding checks lose their first binding, the bad CSK uploads their control).',
   },
@@ -97,6 +126,7 @@ export const MCX_SERVER_FAULTS: FaultSwitch[] = [
     role: 'mcx-server',
     breaks: ['MCXSEC-5.1.3.2.1-04'],
     checks: ['mcx-server.register-no-token.accepted'],
+    blocks: KEY_DOWNLOAD_REQUIREMENTS,
     description: 'The MCX server refuses a third-party REGISTER that carries no access token (the SIP core passes the 403 to the UE).',
   },
   {

@@ -19,7 +19,13 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
   // Issued from the reference KMS's master keys on first use (SAKKE and ECCSI issuing cost tens of ms, and most runs never need them).
   const mdsiUri = `sip:mdsi@${SIP_DOMAIN}`;
   let mdsiKeys: ProvisionedKeys | undefined;
-  const server = await startMcxServer(SIP_DOMAIN, verify, ctx.faults, { uri: mdsiUri, keys: () => (mdsiKeys ??= provisionInProcess(ctx.workDir, mdsiUri)) });
+  const otherUri = `sip:other-server@${SIP_DOMAIN}`;
+  let otherKeys: ProvisionedKeys | undefined;
+  const server = await startMcxServer(SIP_DOMAIN, verify, ctx.faults, {
+    uri: mdsiUri,
+    keys: () => (mdsiKeys ??= provisionInProcess(ctx.workDir, mdsiUri)),
+    otherServer: () => ({ uri: otherUri, keys: (otherKeys ??= provisionInProcess(ctx.workDir, otherUri)) }),
+  });
   let core;
   try {
     core = await startSipCore(SIP_DOMAIN, server.udp, (uri) => Object.values(server.psis).includes(uri.split(';')[0]!), { key: ctx.tls.keyPem, cert: ctx.tls.certPem });
@@ -27,6 +33,7 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
     await server.stop();
     throw err;
   }
+  server.setCore(core.udp);
   return {
     target: {
       mcxServer: {
@@ -37,6 +44,7 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
         users: idmsUsers.map((u) => ({ idmsUser: u, impu: `sip:${u}@${SIP_DOMAIN}` })),
         spareImpu: `sip:spare-ue@${SIP_DOMAIN}`,
         bindingObservation: 'publish-poc-settings',
+        keyDownload: { after: 'csk-upload' },
         ...(trust.wrongAudienceAccessToken ? { wrongAudienceAccessToken: { env: WRONG_AUDIENCE_TOKEN_ENV } } : {}),
       },
     },

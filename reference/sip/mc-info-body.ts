@@ -22,6 +22,8 @@ export interface TokenKey {
   userId: string;
   /** Decrypt with this key instead of the F.1.4 one (fault mcx-server.xml-key-not-derived). */
   rawKey?: Uint8Array;
+  /** Refuse an EncryptedData without KeyName or EncryptionMethod (fault mcx-server.requires-xml-key-info). */
+  requireKeyInfo?: boolean;
 }
 
 const INFO_TYPE = /^application\/vnd\.3gpp\.(mcptt|mcdata|mcvideo)-info\+xml/i;
@@ -49,6 +51,7 @@ function openToken(xml: string, service: McService, key: TokenKey | undefined): 
   if (!key) return { token: '', undecryptable: 'an encrypted access token and no CSK to open it' };
   const element = new RegExp(`<(?:[\\w.-]+:)?${service}-access-token\\b[\\s\\S]*?</(?:[\\w.-]+:)?${service}-access-token>`).exec(xml)?.[0];
   if (!element) return { token: '', undecryptable: `no ${service}-access-token element` };
+  if (key.requireKeyInfo && !(/<(?:[\w.-]+:)?KeyName\b/.test(element) && /<(?:[\w.-]+:)?EncryptionMethod\b/.test(element))) return { token: '', undecryptable: 'fault: no KeyName or EncryptionMethod' };
   const opened = decryptContent(element, key.xpk, key.userId, key.rawKey ? { key: key.rawKey } : {});
   if (!opened.ok) return { token: '', undecryptable: opened.reason };
   const token = new RegExp(`<(?:[\\w.-]+:)?${service}String>([^<]*)<`).exec(opened.xml)?.[1]?.trim();

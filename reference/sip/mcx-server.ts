@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { headerValue, methodOf, requestUri, type McService, type ServerTransaction } from '../../lib/sip/index.ts';
+import { headerValue, methodOf, requestUri, type Endpoint, type McService, type ServerTransaction, type SipMessage } from '../../lib/sip/index.ts';
 import type { FaultSet } from '../fault.ts';
 import { SERVICE_ID_CLAIM, type ServiceTokenVerifier } from './token-check.ts';
 import { tokensOf, uriOf } from './mc-info-body.ts';
@@ -7,6 +7,7 @@ import { serveSip, type SipService } from './serve.ts';
 import type { ProvisionedKeys } from '../kms/in-process-provisioning.ts';
 import { acceptCskUpload, ReplayCache, type UploadedCsk } from './csk-upload.ts';
 import type { TokenKey } from './mc-info-body.ts';
+import { startKeyDownloader } from './key-download.ts';
 
 /**
  * The reference MCX server (5.1.3.2): one PSI per service. It takes the
@@ -24,7 +25,10 @@ import type { TokenKey } from './mc-info-body.ts';
  * CSK upload (5.4, 9.2.1.3): a REGISTER or PUBLISH may carry an
  * application/mikey part beside the info body; the CSK of an I_MESSAGE that
  * verifies is kept for the IMPU and opens an access token of type Encrypted
- * in the same message (9.3.4.2). A token that does not open is refused.
+ * in the same message (9.3.4.2), or later ones of the IMPU. A token that
+ * does not open is refused. Every accepted upload is followed by a key
+ * download (5.8, 9.2.1.4: a new CSK from the server, in a SIP MESSAGE through
+ * the SIP core) that replaces the CSK once the UE answers 2xx.
  */
 export interface McxServer extends SipService {
   psis: Record<McService, string>;
@@ -33,11 +37,15 @@ export interface McxServer extends SipService {
   csks: Map<string, UploadedCsk>;
   /** The MDSI (5.4): its URI and the key material the reference KMS issued it, made on first use. */
   mdsi: Mdsi;
+  /** Where requests for an IMPU (key download) are sent: the SIP core, known once it has started. */
+  setCore(core: Endpoint): void;
 }
 
 export interface Mdsi {
   uri: string;
   keys(): ProvisionedKeys;
+  /** Another server identity of the domain and its key material (fault mcx-server.key-download-signed-by-other-identity). */
+  otherServer(): { uri: string; keys: ProvisionedKeys };
 }
 
 export const PSI_USER: Record<McService, string> = { mcptt: 'mcptt-server', mcvideo: 'mcvideo-server', mcdata: 'mcdata-server' };
@@ -46,7 +54,11 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
   const psis = Object.fromEntries((Object.keys(PSI_USER) as McService[]).map((s) => [s, `sip:${PSI_USER[s]}@${domain}`])) as Record<McService, string>;
   const bindings = new Map<McService, Map<string, string>>((Object.keys(PSI_USER) as McService[]).map((s) => [s, new Map()]));
   const csks = new Map<string, UploadedCsk>();
+  /** The CSK a download replaced, still accepted only under mcx-server.keeps-old-csk-after-download. */
+  const replaced = new Map<string, UploadedCsk>();
   const replays = new ReplayCache();
+  let core: Endpoint | undefined;
+  const downloader = await startKeyDownloader(() => core, mdsi, faults);
   const serviceOfUri = (uri: string) => (Object.keys(psis) as McService[]).find((s) => uri.split(';')[0] === psis[s]);
 
   const bind = (service: McService, impu: string, serviceId: string) => {
@@ -81,13 +93,40 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
   /** mcx-server.refuses-valid-publish: the PUBLISH answer says 403 whatever the check said. */
   const refusesValid = (status: number) => (faults.has('mcx-server.refuses-valid-publish') ? 403 : status);
 
-  /** The tokens of `m`, the encrypted ones opened with the CSK `m` uploads (kept for `impu` when it verifies). */
-  const tokensWithCsk = (m: Parameters<typeof tokensOf>[0], impu: string) => {
+  const keyOf = (csk: UploadedCsk): TokenKey => ({
+    xpk: { key: csk.key, id: csk.id },
+    userId: csk.userId,
+    ...(faults.has('mcx-server.xml-key-not-derived') ? { rawKey: csk.key } : {}),
+    ...(faults.has('mcx-server.requires-xml-key-info') ? { requireKeyInfo: true } : {}),
+  });
+
+  /**
+   * The tokens of `m`, the encrypted ones opened with the CSK `m` uploads
+   * (kept for `impu` when it verifies) or else with the IMPU's current CSK;
+   * `uploaded` is the CSK the message uploaded.
+   */
+  const tokensWithCsk = (m: SipMessage, impu: string): { tokens: ReturnType<typeof tokensOf>; uploaded?: UploadedCsk } => {
     const upload = acceptCskUpload(m, mdsi, faults, replays);
-    if (upload.kind !== 'accepted') return tokensOf(m);
-    csks.set(impu, upload.csk);
-    const key: TokenKey = { xpk: { key: upload.csk.key, id: upload.csk.id }, userId: upload.csk.userId, ...(faults.has('mcx-server.xml-key-not-derived') ? { rawKey: upload.csk.key } : {}) };
-    return tokensOf(m, key);
+    if (upload.kind === 'accepted') {
+      csks.set(impu, upload.csk);
+      replaced.delete(impu);
+      return { tokens: tokensOf(m, keyOf(upload.csk)), uploaded: upload.csk };
+    }
+    if (upload.kind === 'refused') return { tokens: tokensOf(m) };
+    const current = csks.get(impu);
+    const tokens = tokensOf(m, current && keyOf(current));
+    const old = replaced.get(impu);
+    if (old && faults.has('mcx-server.keeps-old-csk-after-download') && tokens.some((t) => t.undecryptable)) return { tokens: tokensOf(m, keyOf(old)) };
+    return { tokens };
+  };
+
+  /** 5.8.2: a new CSK for `impu`, in use once the UE has answered 2xx (and the IMPU still uses `uploaded`). */
+  const downloadAfter = async (impu: string, uploaded: UploadedCsk) => {
+    const next = await downloader.download(impu, uploaded);
+    if (!next || csks.get(impu) !== uploaded) return;
+    if (faults.has('mcx-server.loses-csk-on-download')) return void csks.delete(impu);
+    csks.set(impu, next);
+    replaced.set(impu, uploaded);
   };
 
   const service = await serveSip(async (tx: ServerTransaction) => {
@@ -99,11 +138,15 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
       if (expires === 0) {
         for (const table of bindings.values()) table.delete(impu);
         csks.delete(impu);
+        replaced.delete(impu);
         return tx.reply(200, { headers: [['Expires', '0']] });
       }
-      const tokens = tokensWithCsk(m, impu);
-      if (tokens.length === 0) return tx.reply(faults.has('mcx-server.refuses-register-without-token') ? 403 : 200, { headers: [['Expires', String(expires)]] });
-      return tx.reply(await authorise(impu, tokens), { headers: [['Expires', String(expires)]] });
+      const { tokens, uploaded } = tokensWithCsk(m, impu);
+      const status = tokens.length === 0 ? (faults.has('mcx-server.refuses-register-without-token') ? 403 : 200) : await authorise(impu, tokens);
+      await tx.reply(status, { headers: [['Expires', String(expires)]] });
+      // After the SIP core has the answer (and the UE its registration): the download goes to a registered IMPU.
+      if (uploaded && status < 300) setTimeout(() => void downloadAfter(impu, uploaded).catch(() => undefined), 50);
+      return;
     }
     const target = serviceOfUri(requestUri(m) ?? '');
     if (!target) return tx.reply(404);
@@ -111,12 +154,24 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
     if (!impu) return tx.reply(403, { reason: 'No Asserted Identity' });
     if (method === 'PUBLISH') {
       if ((headerValue(m, 'event') ?? '').split(';')[0]!.trim().toLowerCase() !== 'poc-settings') return tx.reply(489, { reason: 'Bad Event' });
-      const tokens = tokensWithCsk(m, impu);
+      const { tokens, uploaded } = tokensWithCsk(m, impu);
+      if (uploaded) setTimeout(() => void downloadAfter(impu, uploaded).catch(() => undefined), 50);
       if (tokens.length) return tx.reply(refusesValid(await authorise(impu, tokens)), { headers: [['Expires', headerValue(m, 'expires') ?? '3600'], ['SIP-ETag', `e${Date.now()}`]] });
     } else if (method !== 'MESSAGE') return tx.reply(405);
     return tx.reply(bindings.get(target)!.has(impu) ? 200 : 403);
   });
-  return { ...service, psis, bindings, csks, mdsi };
+  return {
+    ...service,
+    psis,
+    bindings,
+    csks,
+    mdsi,
+    setCore: (endpoint) => void (core = endpoint),
+    async stop() {
+      await service.stop();
+      await downloader.stop();
+    },
+  };
 }
 
 function claimOf(token: string, claim: string): string | undefined {

@@ -17,10 +17,21 @@ import { REFERENCE_TIMERS, serveSip, type SipService } from './serve.ts';
  *   SESSION_TERMINATED), else 200;
  * - requests for a PSI (PUBLISH, MESSAGE, ...) are relayed as a new
  *   transaction towards the MCX server (B2BUA-like: the UE sees the MCX
- *   server's final status and reason).
+ *   server's final status and reason);
+ * - requests for a registered IMPU (the MCX server's key download, 5.8.2)
+ *   are relayed the same way towards the UE, on the connection or socket its
+ *   REGISTER came from, and the UE's final status goes back.
  */
+export interface Registration {
+  contact: string;
+  expiresAt: number;
+  /** Where the REGISTER came from: requests for the IMPU go back this way. */
+  via: SipEndpoint;
+  source: Endpoint;
+}
+
 export interface SipCore extends SipService {
-  registrations: Map<string, { contact: string; expiresAt: number }>;
+  registrations: Map<string, Registration>;
 }
 
 const FORWARDED = ['content-type', 'event', 'expires', 'sip-if-match'];
@@ -28,7 +39,7 @@ const FORWARDED = ['content-type', 'event', 'expires', 'sip-if-match'];
 export async function startSipCore(domain: string, mcxServer: Endpoint, isPsi: (uri: string) => boolean, tls?: TlsServerMaterial): Promise<SipCore> {
   const upstream = await UdpChannel.open({ remote: mcxServer });
   const forwarder = new SipEndpoint(upstream, { timers: REFERENCE_TIMERS, remote: mcxServer });
-  const registrations = new Map<string, { contact: string; expiresAt: number }>();
+  const registrations = new Map<string, Registration>();
   const coreUri = `sip:scscf@${domain}`;
 
   /** Sends `m` to the MCX server; its final response, or undefined when none came (Timer F). */
@@ -43,7 +54,16 @@ export async function startSipCore(domain: string, mcxServer: Endpoint, isPsi: (
   const copied = (m: SipMessage): Array<[string, string]> => FORWARDED.flatMap((h) => (h === 'content-type' ? [] : headerValue(m, h) !== undefined ? [[canonical(h), headerValue(m, h)!] as [string, string]] : []));
   const body = (m: SipMessage) => (m.body.length ? { contentType: headerValue(m, 'content-type') ?? 'application/octet-stream', octets: m.body } : undefined);
 
-  const service = await serveSip(async (tx: ServerTransaction) => {
+  /** Relays `m` (for a registered IMPU) to the UE; its final response, or undefined when none came. */
+  const relayDown = async (m: SipMessage, to: Registration): Promise<SipMessage | undefined> => {
+    try {
+      return (await to.via.sendRequest(m, { to: to.source }).final).message;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const service = await serveSip(async (tx: ServerTransaction, via: SipEndpoint) => {
     const m = tx.request.message;
     const method = methodOf(m);
     const impu = uriOf(headerValue(m, 'to'));
@@ -67,10 +87,28 @@ export async function startSipCore(domain: string, mcxServer: Endpoint, isPsi: (
       }
       const contact = headerValue(m, 'contact') ?? '';
       if (expires === 0) registrations.delete(impu);
-      else registrations.set(impu, { contact, expiresAt: Date.now() + expires * 1000 });
+      else registrations.set(impu, { contact, expiresAt: Date.now() + expires * 1000, via, source: tx.request.received.from });
       return tx.reply(200, { headers: [...(contact && expires ? [['Contact', `${contact};expires=${expires}`] as [string, string]] : []), ['Expires', String(expires)]] });
     }
     const uri = requestUri(m) ?? '';
+    const registered = registrations.get(uri.split(';')[0]!);
+    if (registered && registered.expiresAt > Date.now()) {
+      const down = buildRequest({
+        method,
+        uri: registered.contact.replace(/^.*<([^>]*)>.*$/, '$1') || uri,
+        from: uriOf(headerValue(m, 'from')),
+        to: uri,
+        callId: headerValue(m, 'call-id'),
+        cseq: Number((headerValue(m, 'cseq') ?? '1').split(/\s+/)[0]) || 1,
+        via: { transport: registered.via.channel.kind, host: registered.via.channel.local.address, port: registered.via.channel.local.port },
+        headers: copied(m),
+        body: body(m),
+      });
+      const answer = await relayDown(down, registered);
+      if (!answer) return tx.reply(408);
+      const [, code, ...reason] = answer.startLine.split(' ');
+      return tx.reply(Number(code), { reason: reason.join(' ') });
+    }
     if (!isPsi(uri)) return tx.reply(404);
     const from = uriOf(headerValue(m, 'from'));
     const forwarded = buildRequest({

@@ -5,7 +5,7 @@
  * A request that gets no final response ends as `none` with the exact
  * reason (Timer F, transport error), never as a refusal.
  */
-import { buildMcInfo, buildRequest, connectStream, mcInfoContentType, SipEndpoint, SipTransportError, statusOf, UdpChannel, type McService, type SipChannel, type TimerConfig } from '../../lib/sip/index.ts';
+import { buildMcInfo, buildRequest, connectStream, mcInfoContentType, SipEndpoint, SipTransportError, statusOf, UdpChannel, type McService, type ServerTransaction, type SipChannel, type TimerConfig } from '../../lib/sip/index.ts';
 import type { McxServerTarget } from '../../lib/target/mcx-server.ts';
 
 export type SipAnswer = { kind: 'final'; status: number; reason: string } | { kind: 'none'; detail: string };
@@ -96,6 +96,15 @@ export class SuiteUe {
   /** A SIP MESSAGE to the service PSI (one of the binding observations). */
   message(impu: string, service: McService): Promise<SipAnswer> {
     return this.send('MESSAGE', this.target.services[service]!.psi, impu, [], { contentType: 'text/plain', octets: 'mcx-conformance binding probe' });
+  }
+
+  /** The next request the network sends the UE (e.g. a key download, 5.8.2), or undefined after `timeoutMs`. */
+  async incoming(timeoutMs: number): Promise<ServerTransaction | undefined> {
+    try {
+      return await this.endpoint.nextRequest(timeoutMs);
+    } catch {
+      return undefined;
+    }
   }
 
   async close(): Promise<void> {

@@ -49,6 +49,16 @@ export const CSK_UPLOAD_VALID = checkTable<ValidUploadInput>('a correct CSK uplo
   { id: 'mcx-server.csk-upload-valid.aes128-gcm', requirement: 'MCXSEC-9.3.4.2-08', title: 'XML content encrypted with xmlenc11#aes128-gcm is accepted', run: xmlProtectionOutcome },
 ]);
 
+export const CSK_UPLOAD_BARE = checkTable<ValidUploadInput>('a correct CSK upload whose encrypted access token leaves out Type, KeyInfo and EncryptionMethod', [
+  {
+    id: 'mcx-server.csk-upload-bare.decrypted',
+    requirement: 'MCXSEC-9.3.4.2-10',
+    title: 'an EncryptedData without the optional Type, KeyInfo/KeyName and EncryptionMethod is decrypted with the CSK and aes128-gcm known by other means',
+    needs: startedUnbound,
+    run: ({ after }) => bindingOutcome(after, true, 'the IMPU (its token encrypted under the uploaded CSK, with no KeyName and no EncryptionMethod)'),
+  },
+]);
+
 export type BadUpload = 'bad-signature' | 'wrong-idrr' | 'wrong-purpose-tag' | 'stale-timestamp' | 'unknown-kms' | 'replayed';
 
 export const BAD_UPLOADS: Record<BadUpload, { requirement: string; what: string }> = {
