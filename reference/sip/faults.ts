@@ -13,7 +13,7 @@ const VALID_CSK_REQUIREMENTS = ['MCXSEC-9.2.1.3-04', 'MCXSEC-9.2.1.3-05', 'MCXSE
 /** The bad-upload tests lean on a correct upload binding (their control): a fault that stops it leaves them without a result. */
 const BAD_CSK_REQUIREMENTS = ['MCXSEC-5.2.2-05', 'MCXSEC-5.4-06', 'MCXSEC-5.4-07', 'MCXSEC-5.4-08', 'MCXSEC-5.4-09', 'MCXSEC-5.2.7.3-02'];
 /** The key download test starts from an accepted upload in a REGISTER without a token: a fault that stops either leaves it without a download. */
-const KEY_DOWNLOAD_REQUIREMENTS = ['MCXSEC-5.8.2-01', 'MCXSEC-5.8.1-01', 'MCXSEC-5.8.1-02', 'MCXSEC-E.4.1-05', 'MCXSEC-E.4.1-02', 'MCXSEC-9.2.1.2-02', 'MCXSEC-9.2.1.2-03'];
+const KEY_DOWNLOAD_REQUIREMENTS = ['MCXSEC-5.8.2-01', 'MCXSEC-5.8.1-01', 'MCXSEC-5.8.1-02', 'MCXSEC-E.4.1-05', 'MCXSEC-E.4.1-02', 'MCXSEC-9.2.1.2-02', 'MCXSEC-9.2.1.2-03', 'MCXSEC-5.8.2-03'];
 const badCsk = (name: string, check: string, requirement: string, description: string): FaultSwitch => ({
   name: `mcx-server.${name}`,
   role: 'mcx-server',
@@ -23,7 +23,7 @@ const badCsk = (name: string, check: string, requirement: string, description: s
 });
 
 /** A key download the suite's UE refuses (488): nothing replaces the CSK, so the afterwards checks have nothing to read. */
-const CSK_UPDATE_REQUIREMENTS = ['MCXSEC-9.2.1.2-02', 'MCXSEC-9.2.1.2-03'];
+const CSK_UPDATE_REQUIREMENTS = ['MCXSEC-9.2.1.2-02', 'MCXSEC-9.2.1.2-03', 'MCXSEC-5.8.2-03'];
 const keyDownload = (name: string, check: string, requirement: string, description: string, blocks?: string[]): FaultSwitch => ({
   name: `mcx-server.${name}`,
   role: 'mcx-server',
@@ -40,6 +40,7 @@ export const MCX_SERVER_FAULTS: FaultSwitch[] = [
   keyDownload('key-download-to-other-user', 'key-download.encrypted-to-user', 'MCXSEC-E.4.1-05', "The key download names the user in IDRr but encrypts the CSK to another identity's UID.", CSK_UPDATE_REQUIREMENTS),
   keyDownload('key-download-musik-purpose', 'key-download.csk-purpose-tag', 'MCXSEC-E.4.1-02', 'The downloaded CSK has a CSK-ID with the MuSiK purpose tag (6).'),
   keyDownload('keeps-old-csk-after-download', 'csk-update.old-csk-refused', 'MCXSEC-9.2.1.2-02', 'After a key download the MCX server still accepts XML protected under the replaced CSK.', ['MCXSEC-9.2.1.2-03']),
+  keyDownload('uses-key-before-success', 'csk-update-refused.new-csk-not-used', 'MCXSEC-5.8.2-03', 'The MCX server puts a downloaded CSK into use even when the UE refuses the key download.'),
   keyDownload('loses-csk-on-download', 'csk-update.new-csk-used', 'MCXSEC-9.2.1.2-03', 'After a key download the MCX server drops the old CSK without taking the new one.'),
   {
     name: 'mcx-server.ignores-uploaded-csk',
@@ -54,7 +55,7 @@ export const MCX_SERVER_FAULTS: FaultSwitch[] = [
     role: 'mcx-server',
     breaks: [...VALID_CSK_REQUIREMENTS, 'MCXSEC-9.2.1.2-03'],
     checks: [...VALID_CSK_CHECKS, 'mcx-server.csk-update.new-csk-used'],
-    blocks: BAD_CSK_REQUIREMENTS,
+    blocks: [...BAD_CSK_REQUIREMENTS, 'MCXSEC-5.8.2-03'],
     description: 'The MCX server decrypts XML content with the CSK itself instead of the F.1.4 confidentiality key derived from it.',
   },
   {
@@ -104,7 +105,7 @@ export const MCX_SERVER_FAULTS: FaultSwitch[] = [
     breaks: ['MCXSEC-5.1.3.2.2-01', 'MCXSEC-5.1.3.2.3-01', ...VALID_CSK_REQUIREMENTS, 'MCXSEC-9.2.1.2-03'],
     // A CSK in use is seen only through the binding its encrypted token makes.
     checks: ['mcx-server.register-valid-token.binds', 'mcx-server.publish-valid-token.binds', ...VALID_CSK_CHECKS, 'mcx-server.csk-update.new-csk-used'],
-    blocks: ['MCXSEC-5.1.3.2.1-03', ...BAD_CSK_REQUIREMENTS],
+    blocks: ['MCXSEC-5.1.3.2.1-03', ...BAD_CSK_REQUIREMENTS, 'MCXSEC-5.8.2-03'],
     description: 'The MCX server accepts a valid access token (200) but binds nothing (the re-binding checks lose their first binding, the bad CSK uploads their control).',
   },
   {

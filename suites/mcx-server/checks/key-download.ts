@@ -110,3 +110,21 @@ export const CSK_UPDATE = checkTable<CskUpdateInput>('signalling protected under
     run: ({ underNew }) => bindingOutcome(underNew, true, 'the IMPU (its token encrypted under the downloaded CSK)'),
   },
 ]);
+
+/** After a key download the UE refused (488): the same observations, the other way round (5.8.2). */
+export const CSK_UPDATE_REFUSED = checkTable<CskUpdateInput>('signalling protected under a CSK whose download the UE refused', [
+  {
+    id: 'mcx-server.csk-update-refused.new-csk-not-used',
+    requirement: 'MCXSEC-5.8.2-03',
+    title: 'a downloaded CSK the UE did not answer with success is not used: an access token encrypted under it is not accepted',
+    needs: (input) => {
+      const first = updated(input);
+      if (first) return first;
+      // Control: the CSK the server had must still open a token, else "not accepted" proves nothing.
+      if (input.underOld.kind === 'unknown') return unmet(`the control (a token under the CSK in use before): ${input.underOld.reason}`, input.underOld.blame);
+      if (input.underOld.kind === 'unbound' && input.underNew.kind === 'unbound') return unmet('neither the refused CSK nor the one in use before opened a token: the server may have dropped both, and "not accepted" proves nothing', 'precondition');
+      return undefined;
+    },
+    run: ({ underNew }) => bindingOutcome(underNew, false, 'the IMPU (its token encrypted under the CSK whose download was refused)'),
+  },
+]);
