@@ -55,6 +55,8 @@ export interface McxServerTarget {
    * (IDRi), default `mdsi`. Absent: the key download checks are INCONCLUSIVE.
    */
   keyDownload?: { after: 'csk-upload'; withinMs?: number; initiatorUri?: string };
+  /** The MIME type of the body that carries 9.3.5 signatures; default application/vnd.3gpp.<service>-signed+xml (an assumption: the clause's figure is lost). */
+  xmlSignatureContentType?: string;
 }
 
 const SIP_URI = { type: 'string', pattern: '^sips?:[^\\s]+$', 'x-expected': 'a SIP URI (sip:... or sips:...)' };
@@ -97,6 +99,7 @@ export const MCX_SERVER_SCHEMA = {
       required: ['after'],
       properties: { after: { enum: ['csk-upload'] }, withinMs: { type: 'integer', minimum: 100, maximum: 120_000 }, initiatorUri: SIP_URI },
     },
+    xmlSignatureContentType: { type: 'string', pattern: '^[a-zA-Z0-9!#$&^_.+-]+/[a-zA-Z0-9!#$&^_.+-]+$', 'x-expected': 'a MIME type, e.g. application/vnd.3gpp.mcptt-signed+xml' },
     wrongAudienceAccessToken: {
       $ref: '#/definitions/secret',
       description: 'An unexpired access token the IdMS under test issued for the first test user, with the service scope, but for another resource (its aud does not name this MCX server): the server must refuse it (5.1.3.2, RFC 7519 4.1.3); secret.',

@@ -8,10 +8,15 @@ import type { FaultSwitch } from '../fault.ts';
 const BAD = (kind: 'expired' | 'forged' | 'no-scope' | 'wrong-audience') => [`mcx-server.register-${kind}-token.binds-nothing`, `mcx-server.publish-${kind}-token.binds-nothing`, `mcx-server.publish-${kind}-token.refused`];
 
 /** The checks that see an uploaded CSK in use (a token encrypted under it binds), and their requirements. */
-const VALID_CSK_CHECKS = [...['csk-used', 'token-decrypted', 'xpk-derived', 'aes128-gcm'].map((c) => `mcx-server.csk-upload-valid.${c}`), 'mcx-server.csk-upload-bare.decrypted'];
-const VALID_CSK_REQUIREMENTS = ['MCXSEC-9.2.1.3-04', 'MCXSEC-9.2.1.3-05', 'MCXSEC-9.3.3-06', 'MCXSEC-9.3.4.2-08', 'MCXSEC-9.3.4.2-10'];
+const VALID_CSK_CHECKS = [
+  ...['csk-used', 'token-decrypted', 'xpk-derived', 'aes128-gcm'].map((c) => `mcx-server.csk-upload-valid.${c}`),
+  'mcx-server.csk-upload-bare.decrypted',
+  'mcx-server.xml-signed.hmac-sha256',
+  'mcx-server.xml-signed.sha256-digest',
+];
+const VALID_CSK_REQUIREMENTS = ['MCXSEC-9.2.1.3-04', 'MCXSEC-9.2.1.3-05', 'MCXSEC-9.3.3-06', 'MCXSEC-9.3.4.2-08', 'MCXSEC-9.3.4.2-10', 'MCXSEC-9.3.5-05', 'MCXSEC-9.3.5-08'];
 /** The bad-upload tests lean on a correct upload binding (their control): a fault that stops it leaves them without a result. */
-const BAD_CSK_REQUIREMENTS = ['MCXSEC-5.2.2-05', 'MCXSEC-5.4-06', 'MCXSEC-5.4-07', 'MCXSEC-5.4-08', 'MCXSEC-5.4-09', 'MCXSEC-5.2.7.3-02'];
+const BAD_CSK_REQUIREMENTS = ['MCXSEC-5.2.2-05', 'MCXSEC-5.4-06', 'MCXSEC-5.4-07', 'MCXSEC-5.4-08', 'MCXSEC-5.4-09', 'MCXSEC-5.2.7.3-02', 'MCXSEC-9.3.5-10'];
 /** The key download test starts from an accepted upload in a REGISTER without a token: a fault that stops either leaves it without a download. */
 const KEY_DOWNLOAD_REQUIREMENTS = ['MCXSEC-5.8.2-01', 'MCXSEC-5.8.1-01', 'MCXSEC-5.8.1-02', 'MCXSEC-E.4.1-05', 'MCXSEC-E.4.1-02', 'MCXSEC-9.2.1.2-02', 'MCXSEC-9.2.1.2-03', 'MCXSEC-5.8.2-03'];
 const badCsk = (name: string, check: string, requirement: string, description: string): FaultSwitch => ({
@@ -64,6 +69,29 @@ export const MCX_SERVER_FAULTS: FaultSwitch[] = [
     breaks: ['MCXSEC-9.3.4.2-10'],
     checks: ['mcx-server.csk-upload-bare.decrypted'],
     description: 'The MCX server refuses an EncryptedData that leaves out the optional KeyInfo/KeyName and EncryptionMethod, instead of using the CSK and aes128-gcm it knows.',
+  },
+  {
+    name: 'mcx-server.xml-integrity-key-not-derived',
+    role: 'mcx-server',
+    breaks: ['MCXSEC-9.3.5-05', 'MCXSEC-9.3.5-08'],
+    checks: ['mcx-server.xml-signed.hmac-sha256', 'mcx-server.xml-signed.sha256-digest'],
+    // The controls of the badly signed uploads are signed correctly, so they no longer bind.
+    blocks: ['MCXSEC-9.3.5-10'],
+    description: 'The MCX server verifies XML signatures with the CSK itself instead of the F.1.4 integrity key: a correctly signed body is refused.',
+  },
+  {
+    name: 'mcx-server.skips-signature-value',
+    role: 'mcx-server',
+    breaks: ['MCXSEC-9.3.5-10'],
+    checks: ['mcx-server.xml-signed-wrong-key.not-used'],
+    description: 'The MCX server compares the digest of a signed body but not the HMAC of SignedInfo: a body signed under any key is used.',
+  },
+  {
+    name: 'mcx-server.skips-signature-digest',
+    role: 'mcx-server',
+    breaks: ['MCXSEC-9.3.5-10'],
+    checks: ['mcx-server.xml-signed-altered-body.not-used'],
+    description: 'The MCX server checks the HMAC of SignedInfo but not the digest of the body it names: a body changed after signing is used.',
   },
   badCsk('accepts-bad-csk-signature', 'bad-signature', 'MCXSEC-5.2.2-05', 'The MCX server uses the CSK of an I_MESSAGE whose ECCSI signature does not verify.'),
   badCsk('ignores-csk-idrr', 'wrong-idrr', 'MCXSEC-5.4-06', 'The MCX server uses the CSK of an I_MESSAGE whose IDRr names another identity than its MDSI.'),

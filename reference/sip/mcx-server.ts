@@ -8,6 +8,7 @@ import type { ProvisionedKeys } from '../kms/in-process-provisioning.ts';
 import { acceptCskUpload, ReplayCache, type UploadedCsk } from './csk-upload.ts';
 import type { TokenKey } from './mc-info-body.ts';
 import { startKeyDownloader } from './key-download.ts';
+import { integrityProblem } from './xml-integrity.ts';
 
 /**
  * The reference MCX server (5.1.3.2): one PSI per service. It takes the
@@ -106,6 +107,14 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
    * `uploaded` is the CSK the message uploaded.
    */
   const tokensWithCsk = (m: SipMessage, impu: string): { tokens: ReturnType<typeof tokensOf>; uploaded?: UploadedCsk } => {
+    const opened = openTokens(m, impu);
+    const csk = opened.uploaded ?? csks.get(impu);
+    const problem = integrityProblem(m, csk, faults);
+    // 9.3.5: a signed body whose signature does not verify is not used.
+    return problem ? { ...opened, tokens: opened.tokens.map((t) => ({ ...t, token: '', undecryptable: problem })) } : opened;
+  };
+
+  const openTokens = (m: SipMessage, impu: string): { tokens: ReturnType<typeof tokensOf>; uploaded?: UploadedCsk } => {
     const upload = acceptCskUpload(m, mdsi, faults, replays);
     if (upload.kind === 'accepted') {
       csks.set(impu, upload.csk);

@@ -12,6 +12,8 @@ import { PurposeTag } from '../../lib/mikey/constants.ts';
 import { ntpFromUnixMs } from '../../lib/crypto/ntp.ts';
 import { keyPeriodNumber } from '../../lib/crypto/uid.ts';
 import { encryptContent, type Xpk } from '../../lib/kms-xml/xpk-content.ts';
+import { signMimeBody } from '../../lib/kms-xml/mime-signature.ts';
+import { randomBytes } from 'node:crypto';
 import { buildMcInfo, buildMultipart, mcInfoContentType } from '../../lib/sip/index.ts';
 import type { UserKeyMaterial } from '../../lib/kms-xml/provision.ts';
 import type { Target } from '../../lib/target/types.ts';
@@ -64,8 +66,13 @@ function staleTime(keys: UserKeyMaterial, now: number): number {
   return period(now - ONE_HOUR_MS) === period(now) ? now - ONE_HOUR_MS : now + ONE_HOUR_MS;
 }
 
-/** The multipart body of a CSK upload of `kind` and the token encrypted under its CSK. */
-export function uploadBody(mcx: McxSuite, u: Uploader, kind: Exclude<BadUpload, 'replayed'> | 'valid', label: string, evidence: Evidence, options: { withToken?: boolean; bare?: boolean } = {}) {
+/** How the info body is signed (9.3.5): correctly, under a key that is not the F.1.4 integrity key, or correctly but the body changed afterwards. */
+export type Signing = 'valid' | 'wrong-key' | 'altered-body';
+
+const INFO_CID = 'info@mcx-conformance.invalid';
+
+/** The multipart body of a CSK upload of `kind` and the token encrypted under its CSK (and signed when `sign` says). */
+export function uploadBody(mcx: McxSuite, u: Uploader, kind: Exclude<BadUpload, 'replayed'> | 'valid', label: string, evidence: Evidence, options: { withToken?: boolean; bare?: boolean; sign?: Signing } = {}) {
   const k = u.keys;
   const now = Date.now();
   const period = { kmsUri: k.kmsUri, keyPeriod: k.keyPeriod, keyPeriodOffset: k.keyPeriodOffset };
@@ -84,11 +91,23 @@ export function uploadBody(mcx: McxSuite, u: Uploader, kind: Exclude<BadUpload, 
   if (kind === 'bad-signature') bytes[bytes.length - ECCSI_PVT_AND_S - 1]! ^= 0x01;
   evidence.record('mikey', `${label}: the I_MESSAGE sent (${kind === 'valid' ? 'correct' : BAD_UPLOADS[kind].what})`, renderTree(built.message));
   const csk: Xpk = { key: built.key, id: built.keyId };
-  const multipart = buildMultipart([
-    { contentType: 'application/mikey', body: bytes },
-    ...(options.withToken === false ? [] : [{ contentType: mcInfoContentType(mcx.service), body: encryptedTokenInfo(mcx, u, csk, { bare: options.bare }).octets }]),
-  ]);
+  const info = encryptedTokenInfo(mcx, u, csk, { bare: options.bare }).octets;
+  const parts: Parameters<typeof buildMultipart>[0] = [{ contentType: 'application/mikey', body: bytes }];
+  if (options.withToken !== false && !options.sign) parts.push({ contentType: mcInfoContentType(mcx.service), body: info });
+  if (options.withToken !== false && options.sign) {
+    const signature = signMimeBody(INFO_CID, info, csk, u.userId, options.sign === 'wrong-key' ? { key: Uint8Array.from(randomBytes(16)) } : {});
+    // altered-body: one more line break after the root element, a change no XML parser reports.
+    const sent = options.sign === 'altered-body' ? Buffer.concat([Buffer.from(info), Buffer.from('\r\n')]) : info;
+    parts.push({ contentType: mcInfoContentType(mcx.service), headers: [['Content-ID', `<${INFO_CID}>`]], body: sent });
+    parts.push({ contentType: signatureContentType(mcx), body: signature });
+  }
+  const multipart = buildMultipart(parts);
   return { contentType: multipart.contentType, octets: multipart.octets, csk };
+}
+
+/** The MIME type of the body holding the signatures (mcxServer.xmlSignatureContentType; an assumption otherwise, see README). */
+export function signatureContentType(mcx: McxSuite): string {
+  return mcx.target.xmlSignatureContentType ?? `application/vnd.3gpp.${mcx.service}-signed+xml`;
 }
 
 /** The info body whose access token is encrypted under `csk` (9.3.4.2 with the F.1.4 key); `bare`: without the optional Type, KeyInfo and EncryptionMethod. */

@@ -26,7 +26,7 @@ export interface BadUploadInput extends ValidUploadInput {
   original?: Observation;
 }
 
-const startedUnbound = ({ unobservable, before }: ValidUploadInput): Unmet | undefined => {
+export const startedUnbound = ({ unobservable, before }: ValidUploadInput): Unmet | undefined => {
   if (unobservable) return unobservable;
   if (before.kind === 'unknown') return unmet(`before the upload: ${before.reason}`, before.blame);
   if (before.kind === 'bound') return unmet('the IMPU was still bound after its deregistration: a later binding would prove nothing', 'precondition');
