@@ -13,6 +13,7 @@ import { ALG_AES128_GCM, ALG_C14N, ALG_EXC_C14N, ALG_HMAC_SHA256, ALG_KW_AES256,
 import { parseXml } from './parse.ts';
 import { signKmsDocument, verifyKmsSignature } from './signature.ts';
 import { child, childElements, el, linkParents, serializeXml, type XmlElement } from './xml.ts';
+import { decryptContent, encryptContent, xpkContentKey, xpkKeyName } from './xpk-content.ts';
 
 /**
  * Cross-check of lib/kms-xml's XML encryption (9.3.4, D.3: aes128-gcm
@@ -150,6 +151,30 @@ test.describe('cross-check with xmlsec1 (xmlenc aes128-gcm/kw-aes256, xmldsig hm
     const tampered = encrypted.replace(/(<xenc:CipherValue>[^<]*<\/xenc:CipherValue><\/xenc:CipherData><\/xenc:EncryptedKey><\/ds:KeyInfo><xenc:CipherData><xenc:CipherValue>)(.)/, (_m, head: string, c: string) => head + (c === 'A' ? 'B' : 'A'));
     expect(tampered).not.toBe(encrypted);
     expect(xmlsec1(['--decrypt', ...withTrk], tampered).ok).toBe(false);
+  });
+
+  test('SIP content encrypted directly under the F.1.4 key of a CSK (9.3.4.2, no EncryptedKey) is decrypted by xmlsec1 with that key', () => {
+    const xpk = { key: randomBytes(16), id: 0x2a0b0c0d };
+    const user = 'sip:alice@mcx.example.org';
+    const keyName = xpkKeyName(xpk.id);
+    writeFileSync(join(dir, 'xpk-content.bin'), xpkContentKey(xpk, user), { mode: 0o600 });
+    const content = '<mcpttString>eyJhbGciOi.token</mcpttString>';
+    // Without Type="#Content" xmlsec1 prints the decrypted octets themselves.
+    const encrypted = encryptContent(content, xpk, user).replace(/ Type="[^"]*"/, '');
+    const r = xmlsec1(['--decrypt', `--aeskey:${keyName}`, 'xpk-content.bin'], encrypted);
+    expect(r.ok, r.errors).toBe(true);
+    expect(r.out.toString('utf8')).toBe(content);
+    // Under the CSK itself (not the F.1.4 key) it does not decrypt.
+    writeFileSync(join(dir, 'xpk-raw.bin'), xpk.key, { mode: 0o600 });
+    expect(xmlsec1(['--decrypt', `--aeskey:${keyName}`, 'xpk-raw.bin'], encrypted).ok).toBe(false);
+
+    // The other way: xmlsec1 encrypts the content under the same key and KeyName; lib/kms-xml opens it.
+    writeFileSync(join(dir, 'xpk-content.txt'), content);
+    const template = `<xenc:EncryptedData xmlns:xenc="${NS_XENC}" xmlns:ds="${NS_DS}"><xenc:EncryptionMethod Algorithm="${ALG_AES128_GCM}"/><ds:KeyInfo><ds:KeyName>${keyName}</ds:KeyName></ds:KeyInfo><xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedData>`;
+    const made = xmlsec1(['--encrypt', `--aeskey:${keyName}`, 'xpk-content.bin', '--binary-data', 'xpk-content.txt'], template);
+    expect(made.ok, made.errors).toBe(true);
+    const holder = `<mcptt-access-token type="Encrypted">${made.out.toString('utf8').replace(/^<\?xml[^>]*>\s*/, '')}</mcptt-access-token>`;
+    expect(decryptContent(holder, xpk, user)).toMatchObject({ ok: true, xml: content, keyName });
   });
 
   test('key material encrypted by lib/kms-xml (aes128-gcm with wrapped key; kw-aes256) is decrypted by xmlsec1', () => {
