@@ -12,9 +12,8 @@ const VALID_CSK_CHECKS = [
   ...['csk-used', 'token-decrypted', 'xpk-derived', 'aes128-gcm'].map((c) => `mcx-server.csk-upload-valid.${c}`),
   'mcx-server.csk-upload-bare.decrypted',
   'mcx-server.xml-signed.hmac-sha256',
-  'mcx-server.xml-signed.sha256-digest',
 ];
-const VALID_CSK_REQUIREMENTS = ['MCXSEC-9.2.1.3-04', 'MCXSEC-9.2.1.3-05', 'MCXSEC-9.3.3-06', 'MCXSEC-9.3.4.2-08', 'MCXSEC-9.3.4.2-10', 'MCXSEC-9.3.5-05', 'MCXSEC-9.3.5-08'];
+const VALID_CSK_REQUIREMENTS = ['MCXSEC-9.2.1.3-04', 'MCXSEC-9.2.1.3-05', 'MCXSEC-9.3.3-06', 'MCXSEC-9.3.4.2-08', 'MCXSEC-9.3.4.2-10', 'MCXSEC-9.3.5-05'];
 /** The bad-upload tests lean on a correct upload binding (their control): a fault that stops it leaves them without a result. */
 const BAD_CSK_REQUIREMENTS = ['MCXSEC-5.2.2-05', 'MCXSEC-5.4-06', 'MCXSEC-5.4-07', 'MCXSEC-5.4-08', 'MCXSEC-5.4-09', 'MCXSEC-5.2.7.3-02', 'MCXSEC-9.3.5-10'];
 /** The key download test starts from an accepted upload in a REGISTER without a token: a fault that stops either leaves it without a download. */
@@ -73,8 +72,8 @@ export const MCX_SERVER_FAULTS: FaultSwitch[] = [
   {
     name: 'mcx-server.xml-integrity-key-not-derived',
     role: 'mcx-server',
-    breaks: ['MCXSEC-9.3.5-05', 'MCXSEC-9.3.5-08'],
-    checks: ['mcx-server.xml-signed.hmac-sha256', 'mcx-server.xml-signed.sha256-digest'],
+    breaks: ['MCXSEC-9.3.5-05'],
+    checks: ['mcx-server.xml-signed.hmac-sha256'],
     // The controls of the badly signed uploads are signed correctly, so they no longer bind.
     blocks: ['MCXSEC-9.3.5-10'],
     description: 'The MCX server verifies XML signatures with the CSK itself instead of the F.1.4 integrity key: a correctly signed body is refused.',

@@ -51,7 +51,7 @@ export const VARIANTS: Variant[] = [
       for (const k of Object.keys(ics)) if (!BEHAVIOURAL_FEATURES.has(k)) ics[k] = false;
     },
     // Without sip.xml-protection (and with SRTCP not yet driven) the server's use of an uploaded CSK is not observable.
-    notPass: Object.fromEntries(['MCXSEC-9.2.1.3-04', 'MCXSEC-5.2.2-05', 'MCXSEC-5.4-06', 'MCXSEC-5.4-07', 'MCXSEC-5.4-08', 'MCXSEC-5.4-09', 'MCXSEC-5.2.7.3-02', 'MCXSEC-9.2.1.2-02', 'MCXSEC-9.2.1.2-03', 'MCXSEC-9.3.4.2-10', 'MCXSEC-5.8.2-03', 'MCXSEC-9.3.5-08'].map((id) => [id, 'the use of an uploaded CSK shows only in XML protected under it (ICS sip.xml-protection, not claimed) or in SRTCP'])),
+    notPass: Object.fromEntries(['MCXSEC-9.2.1.3-04', 'MCXSEC-5.2.2-05', 'MCXSEC-5.4-06', 'MCXSEC-5.4-07', 'MCXSEC-5.4-08', 'MCXSEC-5.4-09', 'MCXSEC-5.2.7.3-02', 'MCXSEC-9.2.1.2-02', 'MCXSEC-9.2.1.2-03', 'MCXSEC-9.3.4.2-10', 'MCXSEC-5.8.2-03'].map((id) => [id, 'the use of an uploaded CSK shows only in XML protected under it (ICS sip.xml-protection, not claimed) or in SRTCP'])),
     // Mandatory checks on paths that branch on the ICS: unsigned KMS requests, key sets without TrK encryption, PKCE, a REGISTER without token.
     faults: ['kms.accepts-missing-token', 'kms.bad-rsk', 'idms.accepts-plain-pkce', 'mcx-server.refuses-register-without-token'],
   },

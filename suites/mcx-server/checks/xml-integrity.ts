@@ -17,19 +17,14 @@ const gated = (input: ValidUploadInput, then: () => Outcome, unmetExtra?: () => 
   return u ? inconclusive(u.reason, u.blame) : then();
 };
 
+// MCXSEC-9.3.5-08 (SHA-256 digests) is not graded here: it is also a kms requirement, and the KMS's key
+// sets are this test's precondition, so every KMS fault would leave it without a result in the kms matrix.
 export const XML_SIGNED = checkTable<ValidUploadInput>('a correct CSK upload whose info body is signed (9.3.5)', [
   {
     id: 'mcx-server.xml-signed.hmac-sha256',
     requirement: 'MCXSEC-9.3.5-05',
     title: 'an info body signed with HMAC-SHA256 under the F.1.4 integrity key of the CSK is accepted',
     run: (i) => gated(i, () => bindingOutcome(i.after, true, 'the IMPU (its signed info body used)')),
-  },
-  {
-    id: 'mcx-server.xml-signed.sha256-digest',
-    requirement: 'MCXSEC-9.3.5-08',
-    title: 'a signature whose Reference digest is SHA-256 is accepted',
-    needs: startedUnbound,
-    run: ({ after }) => bindingOutcome(after, true, 'the IMPU (its signed info body used)'),
   },
 ]);
 
