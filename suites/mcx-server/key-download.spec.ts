@@ -24,7 +24,7 @@ test.describe.configure({ mode: 'default' });
 
 const DEFAULT_WITHIN_MS = 5_000;
 /** Time for the UE's 200 to reach the server through the SIP core before the suite tries the keys. */
-const SETTLE_MS = 300;
+const SETTLE_MS = 1_000;
 const NOT_RUN: Observation = { kind: 'unknown', reason: 'not observed', blame: 'configuration' };
 
 /** The I_MESSAGE of a key download body: application/mikey, alone or as a multipart part. */
