@@ -13,11 +13,10 @@ import {
   type KmsErrorInfo,
   type KmsKeySet,
   type KmsMessage,
-  type KmsRedirectResponse,
   type KmsRequest,
   type KmsResponse,
 } from './model.ts';
-import { NS_DS, NS_KMS, NS_KRR, NS_XENC, NS_XSI } from './namespaces.ts';
+import { NS_DS, NS_KMS, NS_XENC, NS_XSI } from './namespaces.ts';
 import { el, linkParents, serializeXml, textEl, type XmlElement } from './xml.ts';
 
 /** Sets parent links so namespace lookups work on a built tree (call again after editing it). */
@@ -152,22 +151,6 @@ export function keySetElement(set: KmsKeySet): XmlElement {
   );
 }
 
-/** KmsRedirectResponse in the KRR namespace (D.4; element names reconstructed, see model.ts). */
-export function krrElement(krr: KmsRedirectResponse, root = true): XmlElement {
-  return linked(el(
-    'KmsRedirectResponse',
-    { xmlns: NS_KRR, ...(root ? { 'xmlns:ds': NS_DS } : {}), Version: krr.version ?? '1.0.0', Id: krr.id },
-    textEl('Time', krr.time),
-    textEl('ProcessorUri', krr.processorUri),
-    textEl('InitiatorUri', krr.initiatorUri),
-    textEl('InitiatorKmsUri', krr.initiatorKmsUri),
-    textEl('ReceiverUri', krr.receiverUri),
-    textEl('RejectedKmsUri', krr.rejectedKmsUri),
-    el('ProposedKmsUris', {}, ...krr.proposedKmsUris.map((u) => textEl('KmsUri', u))),
-    krr.previous ? el('PreviousKrr', {}, krr.previous) : undefined,
-  ));
-}
-
 /**
  * SignedKmsRequest / SignedKmsResponse wrapper: the inner document plus an
  * optional ds:Signature (added by signature.ts). The namespaces are declared
@@ -195,7 +178,4 @@ export function kmsRequestXml(req: KmsRequest): string {
 }
 export function kmsResponseXml(res: KmsResponse, options: { pretty?: boolean } = {}): string {
   return toXml(kmsResponseElement(res), options);
-}
-export function krrXml(krr: KmsRedirectResponse): string {
-  return toXml(krrElement(krr));
 }

@@ -1,9 +1,10 @@
 import { test, expect } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { kmsRequestXml, kmsResponseXml, krrElement, krrXml } from './build.ts';
+import { kmsRequestXml, kmsResponseXml } from './build.ts';
+import { krrElement, krrXml, readKrr, type KmsRedirectResponse } from './krr.ts';
 import type { KmsCertificate, KmsResponse } from './model.ts';
 import { parseXml } from './parse.ts';
-import { readKmsResponse, readKrr } from './read.ts';
+import { readKmsResponse } from './read.ts';
 import { validateKmsXml, validateKmsXmlBatch, formatSchemaErrors } from './schema.ts';
 import { protectedRequestXml, protectedResponseXml, protectKeyMaterial, protectNewKey } from './protect.ts';
 import { openKmsResponse } from './open.ts';
@@ -18,7 +19,7 @@ const cert: KmsCertificate = {
 };
 const base = { userUri: 'sip:user@example.org', kmsUri: 'kms.example.org', time: '2014-01-26T10:05:52Z', kmsId: 'KMSProvider12345' };
 const initResponse: KmsResponse = { ...base, clientReqUrl: 'https://kms.example.org/keymanagement/identity/v1/init', message: { init: { certificate: cert } } };
-const krr = { time: '2018-01-26T11:15:40Z', processorUri: 'sip:processor.1@example.org', initiatorUri: 'sip:initiator@example.org', initiatorKmsUri: 'kms.init.example.org', receiverUri: 'sip:receiver@example.org', rejectedKmsUri: 'kms.reject.example.org', proposedKmsUris: ['kms.option1.example.org', 'kms.option2.example.org'] };
+const krr: KmsRedirectResponse = { time: '2018-01-26T11:15:40Z', creatorUri: 'sip:processor.1@example.org', initiatorUri: 'sip:initiator@example.org', initiatorKmsUri: 'kms.init.example.org', receiverUri: 'sip:receiver@example.org', receiverKmsUri: 'kms.reject.example.org', initiatorKmsList: 'any', receiverKmsList: ['kms.option1.example.org', 'kms.option2.example.org'] };
 
 test.describe('schemas/kms-interface.xsd and kms-krr.xsd', () => {
   test('valid documents of every kind validate (one xmllint run)', async () => {
@@ -38,14 +39,14 @@ test.describe('schemas/kms-interface.xsd and kms-krr.xsd', () => {
     ];
     const results = await validateKmsXmlBatch(docs);
     for (const d of docs) expect(results.get(d.name), d.name).toEqual({ valid: true, errors: [] });
-    expect(await validateKmsXml(krrXml({ ...krr, previous: krrElement(krr, false) }), 'krr')).toEqual({ valid: true, errors: [] });
+    expect(await validateKmsXml(krrXml({ ...krr, embedded: krrElement(krr, false) }), 'krr')).toEqual({ valid: true, errors: [] });
   });
 
   test('invalid documents fail with the line and the element', async () => {
     const swapped = kmsResponseXml(initResponse, { pretty: true }).replace(/<UserUri>(.*?)<\/UserUri>\n(\s*)<KmsUri>(.*?)<\/KmsUri>/, '<KmsUri>$3</KmsUri>\n$2<UserUri>$1</UserUri>');
     const noRole = kmsResponseXml(initResponse).replace(' Role="Root"', '');
     const vendorInNs = kmsResponseXml(initResponse).replace('</KmsResponse>', '<VendorInfo>x</VendorInfo></KmsResponse>');
-    const badKrr = krrXml(krr).replace('<ProposedKmsUris>', '<Proposed>').replace('</ProposedKmsUris>', '</Proposed>');
+    const badKrr = krrXml(krr).replace('<ReceiverKmsList>', '<Proposed>').replace('</ReceiverKmsList>', '</Proposed>');
     const results = await validateKmsXmlBatch([
       { name: 'swapped', xml: swapped },
       { name: 'noRole', xml: noRole },
@@ -86,7 +87,7 @@ test.describe('safe parsing', () => {
     expect(r.ok && r.problems).toEqual([]);
     expect(r.ok && r.doc.message?.init?.certificate).toEqual({ ...cert, isSecurityGateway: undefined });
     const k = parseXml(krrXml(krr));
-    expect(k.ok && readKrr(k.root)).toMatchObject({ ok: true, doc: krr, problems: [] });
+    expect(k.ok && readKrr(k.root)).toMatchObject({ ok: true, krr, problems: [] });
   });
 });
 

@@ -146,27 +146,6 @@ export interface KmsKeySet {
   userPubTokenPvt: KeyContent;
 }
 
-/**
- * KMS Redirect Response (D.4). The tags of D.4.3/D.4.4 did not survive the
- * spec's text conversion; these names are reconstructed from the example's
- * content order (see schemas/kms-krr.xsd) and must be re-checked against the
- * official schema when available.
- */
-export interface KmsRedirectResponse {
-  id?: string;
-  version?: string;
-  time: string;
-  processorUri: string;
-  initiatorUri: string;
-  initiatorKmsUri: string;
-  receiverUri: string;
-  rejectedKmsUri: string;
-  /** KMS URIs proposed for the receiver. */
-  proposedKmsUris: string[];
-  /** An earlier KRR this one was derived from. */
-  previous?: XmlElement;
-}
-
 /** xsd:dateTime in UTC, second precision, 'Z'. */
 export function xsdDateTime(date: Date = new Date()): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');

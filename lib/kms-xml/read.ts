@@ -9,11 +9,10 @@ import type {
   KmsErrorInfo,
   KmsKeySet,
   KmsMessage,
-  KmsRedirectResponse,
   KmsRequest,
   KmsResponse,
 } from './model.ts';
-import { NS_DS, NS_KMS, NS_KRR, NS_XENC, NS_XSI } from './namespaces.ts';
+import { NS_DS, NS_KMS, NS_XENC, NS_XSI } from './namespaces.ts';
 import { attr, child, childElements, children, isNamed, localName, lookupNamespace, namespaceOf, prefixOf, textOf, type XmlElement } from './xml.ts';
 
 export interface ReadKmsDocument<T> {
@@ -225,28 +224,6 @@ export function readKeySet(r: Reader, k: XmlElement): KmsKeySet {
     userSigningKeySsk: readKey(r, k, 'UserSigningKeySSK'),
     userPubTokenPvt: readKey(r, k, 'UserPubTokenPVT'),
   };
-}
-
-/** Reads a KmsRedirectResponse (KRR namespace). */
-export function readKrr(root: XmlElement): ReadResult<KmsRedirectResponse> {
-  if (!isNamed(root, NS_KRR, 'KmsRedirectResponse')) return { ok: false, reason: `root element is ${root.name}, expected {${NS_KRR}}KmsRedirectResponse` };
-  const r = new Reader(NS_KRR);
-  const proposed = child(root, NS_KRR, 'ProposedKmsUris');
-  const previous = child(root, NS_KRR, 'PreviousKrr');
-  const doc: KmsRedirectResponse = {
-    id: attr(root, 'Id'),
-    version: attr(root, 'Version'),
-    time: r.req(root, 'Time', 'KmsRedirectResponse'),
-    processorUri: r.req(root, 'ProcessorUri', 'KmsRedirectResponse'),
-    initiatorUri: r.req(root, 'InitiatorUri', 'KmsRedirectResponse'),
-    initiatorKmsUri: r.req(root, 'InitiatorKmsUri', 'KmsRedirectResponse'),
-    receiverUri: r.req(root, 'ReceiverUri', 'KmsRedirectResponse'),
-    rejectedKmsUri: r.req(root, 'RejectedKmsUri', 'KmsRedirectResponse'),
-    proposedKmsUris: proposed ? children(proposed, NS_KRR, 'KmsUri').map((u) => textOf(u).trim()) : [],
-    previous: previous ? child(previous, NS_KRR, 'KmsRedirectResponse') : undefined,
-  };
-  if (!proposed) r.problems.push('KmsRedirectResponse has no ProposedKmsUris');
-  return { ok: true, doc, element: root, root, signature: child(root, NS_DS, 'Signature'), problems: r.problems };
 }
 
 export { Reader };

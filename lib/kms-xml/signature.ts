@@ -116,6 +116,25 @@ export function verifyKmsSignature(root: XmlElement, signature: XmlElement, key:
   if (info.hmacOutputLength !== undefined && info.hmacOutputLength !== '256') return fail('unsupported-algorithm', `HMACOutputLength is ${info.hmacOutputLength}; D.1 requires 256`);
   const signedInfoMethod = c14nMethodOf(info.canonicalizationMethod);
   if (!signedInfoMethod) return fail('unsupported-algorithm', `CanonicalizationMethod ${info.canonicalizationMethod ?? '(absent)'} is not C14N 1.0 or exclusive C14N`);
+  const referenceFailure = checkReferences(root, signature, signedInfo);
+  if (referenceFailure) return fail(referenceFailure.failure, referenceFailure.reason);
+  const valueEl = child(signature, NS_DS, 'SignatureValue');
+  const value = valueEl ? fromBase64(textOf(valueEl).replace(/\s+/g, '')) : undefined;
+  if (!value || value.length === 0) return fail('missing-value', 'SignatureValue is empty or not base64');
+  const mac = hmacSha256(key, utf8(canonicalize(signedInfo, signedInfoMethod)));
+  if (value.length !== 32) return fail('value-mismatch', `SignatureValue is ${value.length} octets; HMAC-SHA256 with length 256 gives 32`);
+  if (!equalBytes(mac, value)) return fail('value-mismatch', 'SignatureValue is not the HMAC-SHA256 of the canonical SignedInfo under this key');
+  return { ok: true, info };
+}
+
+/**
+ * Checks every Reference of `signedInfo` (same-document URIs, SHA-256 digests,
+ * enveloped-signature and C14N transforms): the first failure, or undefined.
+ * The enveloped transform removes only `signature` itself, so the signatures
+ * of nested documents stay inside what is digested.
+ */
+export function checkReferences(root: XmlElement, signature: XmlElement, signedInfo: XmlElement): { failure: VerifyFailure; reason: string } | undefined {
+  const fail = (failure: VerifyFailure, reason: string) => ({ failure, reason });
   const references = children(signedInfo, NS_DS, 'Reference');
   if (references.length === 0) return fail('malformed', 'SignedInfo has no Reference');
   for (const reference of references) {
@@ -139,11 +158,5 @@ export function verifyKmsSignature(root: XmlElement, signature: XmlElement, key:
     const actual = sha256(utf8(canonicalize(target, method, envelopedOut)));
     if (!equalBytes(actual, expected)) return fail('digest-mismatch', `the SHA-256 digest of the referenced element ('${uri}') does not match DigestValue: the signed content was changed`);
   }
-  const valueEl = child(signature, NS_DS, 'SignatureValue');
-  const value = valueEl ? fromBase64(textOf(valueEl).replace(/\s+/g, '')) : undefined;
-  if (!value || value.length === 0) return fail('missing-value', 'SignatureValue is empty or not base64');
-  const mac = hmacSha256(key, utf8(canonicalize(signedInfo, signedInfoMethod)));
-  if (value.length !== 32) return fail('value-mismatch', `SignatureValue is ${value.length} octets; HMAC-SHA256 with length 256 gives 32`);
-  if (!equalBytes(mac, value)) return fail('value-mismatch', 'SignatureValue is not the HMAC-SHA256 of the canonical SignedInfo under this key');
-  return { ok: true, info };
+  return undefined;
 }

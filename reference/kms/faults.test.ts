@@ -22,13 +22,13 @@ import { eccsiValidateUserKey, isValidP256Point } from '../../lib/crypto/eccsi.t
 import { fromBase64, fromHex, toHex } from '../../lib/crypto/bytes.ts';
 import { keyPeriodNumber, keyPeriodStart, mikeySakkeUid } from '../../lib/crypto/uid.ts';
 import { ntpNow, ntpToBytes, ntpToUnixMs } from '../../lib/crypto/ntp.ts';
-import { krrElement } from '../../lib/kms-xml/build.ts';
+import { krrElement } from '../../lib/kms-xml/krr.ts';
 import { encryptionAlgorithm, trkKeyName } from '../../lib/kms-xml/encryption.ts';
 import { xmlKey } from '../../lib/kms-xml/keys.ts';
 import { xsdDateTime, type KmsCertificate, type KmsKeySet } from '../../lib/kms-xml/model.ts';
-import { ALG_AES256_GCM, NS_DS, NS_KMS } from '../../lib/kms-xml/namespaces.ts';
+import { ALG_AES256_GCM, NS_DS, NS_KMS, NS_KRR } from '../../lib/kms-xml/namespaces.ts';
 import { signatureInfo, verifyKmsSignature } from '../../lib/kms-xml/signature.ts';
-import { child, childElements, localName } from '../../lib/kms-xml/xml.ts';
+import { child, childElements, el, localName } from '../../lib/kms-xml/xml.ts';
 import { PROBES as TLS_PROBES, probe as tlsProbe } from '../../lib/tls/profile-scan.ts';
 
 /**
@@ -87,12 +87,13 @@ const krr = (proposed: string[]) =>
   krrElement(
     {
       time: xsdDateTime(),
-      processorUri: 'sip:processor@partner.example.net',
+      creatorUri: 'sip:processor@partner.example.net',
       initiatorUri: ALICE,
       initiatorKmsUri: 'kms.mcx.example.org',
       receiverUri: 'sip:bob@partner.example.net',
-      rejectedKmsUri: 'kms.reject.example.org',
-      proposedKmsUris: proposed,
+      receiverKmsUri: 'kms.reject.example.org',
+      initiatorKmsList: 'any',
+      receiverKmsList: proposed,
     },
     false,
   );
@@ -219,7 +220,7 @@ const PROBES: Record<string, (p: Probe) => Promise<boolean>> = {
   'kms.lookup-carries-key-set': async (p) => (await lookupBob(p, false)).body.includes('<KmsKeySet'),
   'kms.lookup-wrong-container': async (p) => !readResponse((await p.send(`/lookup/${encodeURIComponent('sip:bob@partner.example.net')}`)).body).message?.lookup,
   'kms.redirect-refuses-valid-krr': async (p) => refused(await p.send(REDIRECT, { body: p.body(REDIRECT, { plain: true, krrList: [krr(['kms.option1.example.org'])] }) })),
-  'kms.redirect-accepts-malformed-krr': async (p) => ok(await p.send(REDIRECT, { body: p.body(REDIRECT, { plain: true, krrList: [krr([])] }) })),
+  'kms.redirect-accepts-malformed-krr': async (p) => ok(await p.send(REDIRECT, { body: p.body(REDIRECT, { plain: true, krrList: [el('KmsRedirectResponse', { xmlns: NS_KRR }, el('Time', {}, 'yesterday'))] }) })),
   'kms.redirect-answers-with-message': async (p) => (await p.send(REDIRECT, { body: p.body(REDIRECT, { plain: true, krrList: [krr(['kms.option1.example.org'])] }) })).body.includes('KmsMessage'),
   'kms.clear-key-material': async (p) => 'hex' in (await encryptedKeyProv(p)).read.message!.keyProv!.keySets[0].userDecryptKey,
   'kms.undeclared-clear-key-sets': async (p) => !p.kms.ics['kms.clear-key-sets'] && 'hex' in (await keySets(p))[0].userDecryptKey,

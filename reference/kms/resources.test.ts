@@ -21,10 +21,10 @@ import { ntpNow, ntpToBytes } from '../../lib/crypto/ntp.ts';
 import { verifyKmsSignature } from '../../lib/kms-xml/signature.ts';
 import { decryptToOctets } from '../../lib/kms-xml/encryption.ts';
 import { xmlKey } from '../../lib/kms-xml/keys.ts';
-import { krrElement } from '../../lib/kms-xml/build.ts';
+import { krrElement } from '../../lib/kms-xml/krr.ts';
 import { xsdDateTime, type KmsCertificate, type KmsKeySet } from '../../lib/kms-xml/model.ts';
-import { NS_XENC } from '../../lib/kms-xml/namespaces.ts';
-import { child, textOf } from '../../lib/kms-xml/xml.ts';
+import { NS_KRR, NS_XENC } from '../../lib/kms-xml/namespaces.ts';
+import { child, el, textOf } from '../../lib/kms-xml/xml.ts';
 import { validateKmsXmlBatch } from '../../lib/kms-xml/schema.ts';
 
 /** Happy paths of every KMS resource (D.2.3-D.2.8) with a locally minted token, and the D.2.2 refusals. */
@@ -196,12 +196,13 @@ const krr = (proposed: string[]) =>
   krrElement(
     {
       time: xsdDateTime(),
-      processorUri: 'sip:processor@partner.example.net',
+      creatorUri: 'sip:processor@partner.example.net',
       initiatorUri: ALICE,
       initiatorKmsUri: 'kms.mcx.example.org',
       receiverUri: 'sip:bob@partner.example.net',
-      rejectedKmsUri: 'kms.reject.example.org',
-      proposedKmsUris: proposed,
+      receiverKmsUri: 'kms.reject.example.org',
+      initiatorKmsList: 'any',
+      receiverKmsList: proposed,
     },
     false,
   );
@@ -213,9 +214,9 @@ test('D.2.8 redirect upload: KRRs accepted without a body; none or malformed one
   expect(ok.status).toBe(204);
   const none = await post(path, { body: requestXml(url, {}) });
   expect(none.status).toBe(400);
-  const bad = await post(path, { body: requestXml(url, {}, { krrList: [krr([])] }) });
+  const bad = await post(path, { body: requestXml(url, {}, { krrList: [el('KmsRedirectResponse', { xmlns: NS_KRR }, el('Time', {}, '2018-01-26T11:15:40Z'))] }) });
   expect(bad.status).toBe(400);
-  expect(bad.body).toContain('ProposedKmsUris');
+  expect(bad.body).toContain('CreatorUri');
 });
 
 test('D.2.2 request checks: foreign KmsUri, stale Time, other ClientReqUrl, bad signature, unknown TrK-ID, other UserUri', async () => {

@@ -10,7 +10,8 @@ import type { KmsMessage } from '../../lib/kms-xml/model.ts';
 import { ALG_AES256_GCM, NS_DS } from '../../lib/kms-xml/namespaces.ts';
 import { parseXml } from '../../lib/kms-xml/parse.ts';
 import { formatSchemaErrors, validateKmsXml } from '../../lib/kms-xml/schema.ts';
-import { readKmsRequest, readKrr } from '../../lib/kms-xml/read.ts';
+import { readKmsRequest } from '../../lib/kms-xml/read.ts';
+import { readKrr } from '../../lib/kms-xml/krr.ts';
 import { signKmsDocument, verifyKmsSignature } from '../../lib/kms-xml/signature.ts';
 import { kmsMessageElement } from '../../lib/kms-xml/build.ts';
 import { child, childElements, el, linkParents, localName, setAttr, type XmlElement } from '../../lib/kms-xml/xml.ts';
@@ -104,9 +105,7 @@ export function kmsXmlCodec(faults: FaultSet): KmsXmlCodec {
       const read = readKrr(krr);
       if (!read.ok) return read.reason;
       if (read.problems.length) return read.problems.join('; ');
-      if (read.doc.proposedKmsUris.length === 0) return 'the KRR proposes no KMS URI';
-      if (Number.isNaN(Date.parse(read.doc.time))) return `Time '${read.doc.time.slice(0, 40)}' is not an xsd:dateTime`;
-      return read.doc.previous ? this.krrProblem(read.doc.previous) : undefined;
+      return read.krr.embedded ? this.krrProblem(read.krr.embedded) : undefined;
     },
   };
 }

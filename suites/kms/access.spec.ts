@@ -19,7 +19,7 @@ import { test } from './fixture.ts';
 import { declare } from '../../lib/harness/index.ts';
 import type { KmsCall } from '../../lib/kms-xml/client.ts';
 import type { CheckTable } from '../../lib/harness/check.ts';
-import { krrElement } from '../../lib/kms-xml/build.ts';
+import { krrElement } from '../../lib/kms-xml/krr.ts';
 import { xsdDateTime } from '../../lib/kms-xml/model.ts';
 import { EXPIRED_TOKEN, GET_INIT, NO_SCOPE_TOKEN, NO_TOKEN, TRANSPORT, UNTRUSTED_TOKEN, WRONG_AUDIENCE_TOKEN, type BadTokenAnswer } from './checks/access.ts';
 import { checkWrongAudienceInput } from '../../lib/oidc/wrong-audience-input.ts';
@@ -35,7 +35,7 @@ import type { Checker } from '../../lib/harness/checker.ts';
 function everyRequestType(kms: KmsSuite, accessToken: string | undefined): KmsCall[] {
   const ext = kms.target.externalKmsUris[0] ?? 'kms.external.example.org';
   const lookup = kms.target.lookup?.userUri ?? kms.userUri;
-  const krr = krrElement({ time: xsdDateTime(), processorUri: kms.userUri, initiatorUri: lookup, initiatorKmsUri: ext, receiverUri: kms.userUri, rejectedKmsUri: ext, proposedKmsUris: [kms.target.kmsUri] }, false);
+  const krr = krrElement({ time: xsdDateTime(), creatorUri: kms.userUri, initiatorUri: lookup, initiatorKmsUri: ext, receiverUri: kms.userUri, receiverKmsUri: ext, initiatorKmsList: 'any', receiverKmsList: [kms.target.kmsUri] }, false);
   return [
     { type: 'init', userUri: kms.userUri, accessToken },
     { type: 'keyprov', userUri: kms.userUri, accessToken },

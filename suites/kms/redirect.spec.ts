@@ -5,8 +5,8 @@
  */
 import { test } from './fixture.ts';
 import { declare } from '../../lib/harness/index.ts';
-import { krrElement } from '../../lib/kms-xml/build.ts';
-import { xsdDateTime, type KmsRedirectResponse } from '../../lib/kms-xml/model.ts';
+import { krrElement, type KmsRedirectResponse } from '../../lib/kms-xml/krr.ts';
+import { xsdDateTime } from '../../lib/kms-xml/model.ts';
 import { el } from '../../lib/kms-xml/xml.ts';
 import { NS_KRR } from '../../lib/kms-xml/namespaces.ts';
 import { REDIRECT, REDIRECT_MALFORMED } from './checks/redirect.ts';
@@ -16,7 +16,7 @@ import type { KmsSuite } from './fixture.ts';
 
 function sampleKrr(kms: KmsSuite, rejected: string): KmsRedirectResponse {
   const peer = kms.target.lookup?.userUri ?? `sip:peer@${kms.userUri.split('@')[1] ?? 'example.org'}`;
-  return { time: xsdDateTime(), processorUri: peer, initiatorUri: kms.userUri, initiatorKmsUri: kms.target.kmsUri, receiverUri: peer, rejectedKmsUri: rejected, proposedKmsUris: [kms.target.lookup?.expectedKmsUri ?? kms.target.kmsUri] };
+  return { time: xsdDateTime(), creatorUri: peer, initiatorUri: kms.userUri, initiatorKmsUri: kms.target.kmsUri, receiverUri: peer, receiverKmsUri: rejected, initiatorKmsList: 'any', receiverKmsList: [kms.target.lookup?.expectedKmsUri ?? kms.target.kmsUri] };
 }
 
 test(
@@ -26,7 +26,7 @@ test(
     requireIcs('kms.redirect-upload');
     const token = await kms.token('valid');
     const first = sampleKrr(kms, `rejected.${kms.target.kmsUri}`);
-    const nested = krrElement({ ...sampleKrr(kms, `rejected.${kms.target.kmsUri}`), previous: krrElement(first, false) }, false);
+    const nested = krrElement({ ...sampleKrr(kms, `rejected.${kms.target.kmsUri}`), embedded: krrElement(first, false) }, false);
     const peer = first.receiverUri;
     const ex = await kms.serve({ type: 'redirect', path: [peer], userUri: kms.userUri, accessToken: token, overrides: { krrList: [krrElement(first, false), nested] }, label: `redirect/${peer} with 2 KRRs` });
     await verify.run(REDIRECT, { ex }, { label: `redirect/${peer}` });
