@@ -35,11 +35,11 @@ test.describe('schemas/kms-interface.xsd and kms-krr.xsd', () => {
       { name: 'lookup', xml: kmsResponseXml({ ...base, clientReqUrl: 'https://k/lookup/x', message: { lookup: { userUri: 'sip:x@example.org', kmsUris: ['kms.example.org'] } } }) },
       { name: 'error', xml: kmsResponseXml({ ...base, clientReqUrl: 'https://k/cert/nope', error: { code: '404', message: 'unknown KMS' } }) },
       { name: 'request', xml: protectedRequestXml({ ...base, clientReqUrl: 'https://k/init', trkId: trk.id }, trk) },
-      { name: 'redirect-upload', xml: kmsRequestXml({ ...base, clientReqUrl: 'https://k/redirect/x', krrList: [krrElement(krr, false)] }) },
+      { name: 'redirect-upload', xml: kmsRequestXml({ ...base, clientReqUrl: 'https://k/redirect/x', krrList: [krrElement(krr)] }) },
     ];
     const results = await validateKmsXmlBatch(docs);
     for (const d of docs) expect(results.get(d.name), d.name).toEqual({ valid: true, errors: [] });
-    expect(await validateKmsXml(krrXml({ ...krr, embedded: krrElement(krr, false) }), 'krr')).toEqual({ valid: true, errors: [] });
+    expect(await validateKmsXml(krrXml({ ...krr, embedded: krrElement(krr) }), 'krr')).toEqual({ valid: true, errors: [] });
   });
 
   test('invalid documents fail with the line and the element', async () => {

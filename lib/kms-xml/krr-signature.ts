@@ -33,16 +33,19 @@ export interface KrrSigner {
 export interface SignOptions {
   digestAlgorithm?: string;
   canonicalization?: string;
+  /** Sign this descendant (given an Id) instead of the whole KRR. */
+  part?: XmlElement;
 }
 
 /** Adds an enveloped D.4.2 signature to `krr` (a KmsRedirectResponse element, changed in place) and returns it. */
 export function signKrr(krr: XmlElement, signer: KrrSigner, options: SignOptions = {}): XmlElement {
-  const id = attr(krr, 'Id') ?? `krr-${randomUUID()}`;
-  setAttr(krr, 'Id', id);
+  const target = options.part ?? krr;
+  const id = attr(target, 'Id') ?? `krr-${randomUUID()}`;
+  setAttr(target, 'Id', id);
   const signature = el('ds:Signature', { 'xmlns:ds': NS_DS });
   krr.children.push(signature);
   linkParents(krr);
-  const digest = sha256(utf8(canonicalize(krr, 'inclusive', signature)));
+  const digest = sha256(utf8(canonicalize(target, 'inclusive', signature)));
   const signedInfo = el(
     'ds:SignedInfo',
     {},

@@ -33,7 +33,7 @@ const parsed = (xml: string): XmlElement => {
 };
 
 test('the D.4.3 example (our names) round-trips, validates, and nests', async () => {
-  const inner = krrElement(first, false);
+  const inner = krrElement(first);
   const outer = { ...first, time: '2018-01-26T11:15:43Z', creatorUri: 'sip:processor.2@example.org', receiverKmsList: ['kms.option1.example.org'], embedded: inner };
   const xml = krrXml(outer);
   expect(await validateKmsXml(xml, 'krr')).toEqual({ valid: true, errors: [] });

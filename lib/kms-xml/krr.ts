@@ -62,11 +62,16 @@ function listElement(name: string, list: KmsUriList): XmlElement {
   return el(name, {}, ...(list === 'any' ? [el('Any')] : list.map((u) => textEl('KmsUri', u))));
 }
 
-/** KmsRedirectResponse element; `root` declares the namespaces (an embedded KRR inherits them). */
-export function krrElement(krr: KmsRedirectResponse, root = true): XmlElement {
+/**
+ * KmsRedirectResponse element. It declares only its own namespace (the
+ * signature declares ds on itself): with inclusive C14N (D.4.2) every
+ * namespace in scope is part of what is signed, so a KRR that declared more
+ * would change the digest of every KRR embedded in it.
+ */
+export function krrElement(krr: KmsRedirectResponse): XmlElement {
   const e = el(
     'KmsRedirectResponse',
-    { xmlns: NS_KRR, ...(root ? { 'xmlns:ds': NS_DS } : {}), Version: krr.version ?? '1.0.0', Id: krr.id },
+    { xmlns: NS_KRR, Version: krr.version ?? '1.0.0', Id: krr.id },
     ...TEXT_FIELDS.map((f) => textEl(NAMES[f], krr[f])),
     listElement(NAMES.initiatorKmsList, krr.initiatorKmsList),
     listElement(NAMES.receiverKmsList, krr.receiverKmsList),

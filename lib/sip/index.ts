@@ -25,3 +25,4 @@ export { UdpChannel } from './transport/udp.ts';
 export { StreamChannel, type TlsEvidence } from './transport/stream.ts';
 export { StreamListener, connectStream, type ConnectOptions, type TlsServerMaterial } from './transport/tcp.ts';
 export { WsChannel, WsListener, connectWs } from './transport/ws.ts';
+export { openEntryChannel, isEntryFailure, type EntryPoint, type EntryFailure } from './transport/entry.ts';

@@ -88,3 +88,23 @@ test('mcxServer: one problem per bad field, naming it', () => {
   const { domain: _d, ...noDomain } = good;
   expect(problems(noDomain, idms)).toEqual(['mcxServer.domain: is required']);
 });
+
+test('csProxy: one problem per bad field, naming it', () => {
+  const problems = (csProxy: Record<string, unknown>): string[] => {
+    try {
+      resolveTargetDocument({ name: 'x', csProxy }, { ...ENV, KRR_KEY: 'x' });
+      return [];
+    } catch (err) {
+      return (err as TargetFileError).problems;
+    }
+  };
+  const entry = { uri: 'sip:proxy.example', transport: 'udp', address: '127.0.0.1', port: 5060 };
+  const good = { clientSide: entry, serverSide: { ...entry, port: 5070 }, nextHop: { transport: 'udp', address: '127.0.0.1', port: 5080 }, client: { impu: 'sip:c@example', mcServiceId: 'sip:c@mc.example' }, peer: { uri: 'sip:d@mc.example' }, kms: { acceptable: ['kms.example'], unacceptable: 'kms.bad.example' } };
+  expect(problems(good)).toEqual([]);
+  expect(problems({ ...good, krrSigner: { keyPem: { env: 'KRR_KEY' }, certPem: 'not a certificate' } })).toEqual(['csProxy.krrSigner.certPem: expected a PEM certificate']);
+  expect(problems({ ...good, nextHop: { ...good.nextHop, transport: 'tcp' } })).toEqual(['csProxy.nextHop.transport: expected one of "udp"']);
+  expect(problems({ ...good, kms: { acceptable: ['kms.example'], unacceptable: 'kms.example' } })).toEqual(['csProxy.kms.unacceptable: expected a KMS URI that is not in csProxy.kms.acceptable']);
+  expect(problems({ ...good, peer: { uri: 'dave' } })).toEqual(['csProxy.peer.uri: expected a SIP URI (sip:... or sips:...)']);
+  const { kms: _k, ...noKms } = good;
+  expect(problems(noKms)).toEqual(['csProxy.kms: is required']);
+});

@@ -4,7 +4,8 @@ import { parse as parseYaml } from 'yaml';
 import type { Target } from './types.ts';
 import { ICS_FEATURES, isIcsFeature } from './ics.ts';
 import { compileSchema, describeAjvErrors } from './schema.ts';
-import { checkMcxServerSection, withMcxServerSection } from './mcx-server.ts';
+import { checkMcxServerSection, MCX_SERVER_SCHEMA } from './mcx-server.ts';
+import { checkCsProxySection, CS_PROXY_SCHEMA } from './cs-proxy.ts';
 import targetSchema from '../../schemas/target.schema.json' with { type: 'json' };
 
 /**
@@ -19,7 +20,8 @@ export class TargetFileError extends Error {
   }
 }
 
-const validateTarget = compileSchema(withMcxServerSection(targetSchema), { useDefaults: true });
+// The SIP roles' sections live beside their types (lib/target/<role>.ts); the published JSON file holds the others.
+const validateTarget = compileSchema({ ...targetSchema, properties: { ...targetSchema.properties, mcxServer: MCX_SERVER_SCHEMA, csProxy: CS_PROXY_SCHEMA } }, { useDefaults: true });
 
 /** Parses a target file's YAML (secrets still as `{ env: NAME }`). */
 export function readTargetDocument(path: string): Record<string, unknown> {
@@ -45,7 +47,7 @@ export function checkTargetDocument(doc: Record<string, unknown>): string[] {
   }
   const tls = doc.tls as { caFile?: string; caPem?: string } | undefined;
   if (tls?.caFile && tls.caPem) problems.push('tls: expected caFile or caPem, not both');
-  if (problems.length === 0) problems.push(...checkMcxServerSection(doc));
+  if (problems.length === 0) problems.push(...checkMcxServerSection(doc), ...checkCsProxySection(doc));
   return problems;
 }
 

@@ -59,25 +59,28 @@ export interface McxServerTarget {
   xmlSignatureContentType?: string;
 }
 
-const SIP_URI = { type: 'string', pattern: '^sips?:[^\\s]+$', 'x-expected': 'a SIP URI (sip:... or sips:...)' };
+export const SIP_URI = { type: 'string', pattern: '^sips?:[^\\s]+$', 'x-expected': 'a SIP URI (sip:... or sips:...)' };
+
+/** A SIP entry point (SipEntryPoint). */
+export const SIP_ENTRY_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['uri', 'transport', 'address', 'port'],
+  properties: {
+    uri: SIP_URI,
+    transport: { enum: ['udp', 'tcp', 'tls'] },
+    address: { type: 'string', minLength: 1 },
+    port: { type: 'integer', minimum: 1, maximum: 65535 },
+    serverName: { type: 'string', minLength: 1 },
+  },
+} as const;
 
 export const MCX_SERVER_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   required: ['entry', 'domain', 'services', 'users'],
   properties: {
-    entry: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['uri', 'transport', 'address', 'port'],
-      properties: {
-        uri: SIP_URI,
-        transport: { enum: ['udp', 'tcp', 'tls'] },
-        address: { type: 'string', minLength: 1 },
-        port: { type: 'integer', minimum: 1, maximum: 65535 },
-        serverName: { type: 'string', minLength: 1 },
-      },
-    },
+    entry: SIP_ENTRY_SCHEMA,
     domain: { type: 'string', minLength: 1 },
     services: {
       type: 'object',
@@ -106,11 +109,6 @@ export const MCX_SERVER_SCHEMA = {
     },
   },
 } as const;
-
-/** The target schema with the mcxServer section added (the published JSON file stays the other sections' source). */
-export function withMcxServerSection<S extends { properties: Record<string, unknown> }>(schema: S): S {
-  return { ...schema, properties: { ...schema.properties, mcxServer: MCX_SERVER_SCHEMA } };
-}
 
 /** Problems the schema cannot express, one per field. */
 export function checkMcxServerSection(doc: Record<string, unknown>): string[] {

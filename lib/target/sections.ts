@@ -8,6 +8,7 @@ export const ROLE_SECTIONS = {
   'partner-idms': 'partnerIdms',
   kms: 'kms',
   'mcx-server': 'mcxServer',
+  'cs-proxy': 'csProxy',
 } as const;
 
 export type SuiteRole = keyof typeof ROLE_SECTIONS;

@@ -1,5 +1,6 @@
 import type { Ics } from './ics.ts';
 import type { McxServerTarget } from './mcx-server.ts';
+import type { CsProxyTarget } from './cs-proxy.ts';
 
 /**
  * The system under test as the suites see it, after the target file has been
@@ -16,6 +17,7 @@ export interface Target {
   partnerIdms?: PartnerIdmsTarget;
   kms?: KmsTarget;
   mcxServer?: McxServerTarget;
+  csProxy?: CsProxyTarget;
 }
 
 export interface TargetTls {

@@ -95,7 +95,6 @@ const krr = (proposed: string[]) =>
       initiatorKmsList: 'any',
       receiverKmsList: proposed,
     },
-    false,
   );
 /** lookup/<bob>, with TrK-ID (encrypted answer) or without. */
 async function lookupBob(p: Probe, encrypted: boolean) {

@@ -204,7 +204,6 @@ const krr = (proposed: string[]) =>
       initiatorKmsList: 'any',
       receiverKmsList: proposed,
     },
-    false,
   );
 
 test('D.2.8 redirect upload: KRRs accepted without a body; none or malformed ones refused', async () => {

@@ -4,9 +4,14 @@ import { startMcxServer } from './mcx-server.ts';
 import { startSipCore } from './sip-core.ts';
 import { createServiceTokenVerifier } from './token-check.ts';
 import { provisionInProcess, type ProvisionedKeys } from '../kms/in-process-provisioning.ts';
+import { EXTERNAL_KMSS, KMS_URI } from '../kms/config.ts';
+import { createServerTls } from '../tls.ts';
+import { UdpChannel } from '../../lib/sip/index.ts';
+import { startCsProxy } from './cs-proxy.ts';
 
 export const SIP_DOMAIN = 'mcx.reference.test';
 const WRONG_AUDIENCE_TOKEN_ENV = 'MCX_REF_MCX_SERVER_WRONG_AUDIENCE_ACCESS_TOKEN';
+const FAR_SIDE_KRR_KEY_ENV = 'MCX_REF_CS_PROXY_FAR_SIDE_KRR_KEY';
 
 /**
  * The reference SIP side of the domain: SIP core and MCX server on
@@ -34,6 +39,20 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
     throw err;
   }
   server.setCore(core.udp);
+  // The CS proxy's next hop is where the cs-proxy suite listens as the MCX server: a port free now, bound by the suite later.
+  const probe = await UdpChannel.open();
+  const nextHop = probe.local;
+  await probe.close();
+  const farSide = await createServerTls();
+  let proxy;
+  try {
+    proxy = await startCsProxy(nextHop, { creatorUri: `sip:cs-proxy@${SIP_DOMAIN}`, acceptable: [KMS_URI, EXTERNAL_KMSS[0]!.kmsUri], signer: { key: ctx.tls.keyPem, certPem: ctx.tls.certPem } }, ctx.faults, { key: ctx.tls.keyPem, cert: ctx.tls.certPem });
+  } catch (err) {
+    await core.stop();
+    await server.stop();
+    throw err;
+  }
+  const entry = (e: { address: string; port: number }) => ({ uri: `sip:${e.address}:${e.port}`, transport: 'udp', address: e.address, port: e.port });
   return {
     target: {
       mcxServer: {
@@ -47,17 +66,31 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
         keyDownload: { after: 'csk-upload' },
         ...(trust.wrongAudienceAccessToken ? { wrongAudienceAccessToken: { env: WRONG_AUDIENCE_TOKEN_ENV } } : {}),
       },
+      csProxy: {
+        clientSide: entry(proxy.clientSide.udp),
+        serverSide: entry(proxy.serverSide),
+        nextHop: { transport: 'udp', address: nextHop.address, port: nextHop.port },
+        client: { impu: `sip:cs-client@${SIP_DOMAIN}`, mcServiceId: 'sip:cs-client@mcx.example.org' },
+        peer: { uri: 'sip:cs-peer@mcx.example.org' },
+        kms: { acceptable: [KMS_URI, EXTERNAL_KMSS[0]!.kmsUri], unacceptable: 'kms.untrusted.example.invalid' },
+        krrCertificatePem: ctx.tls.certPem,
+        krrSigner: { keyPem: { env: FAR_SIDE_KRR_KEY_ENV }, certPem: farSide.certPem },
+      },
     },
-    secretEnv: trust.wrongAudienceAccessToken ? { [WRONG_AUDIENCE_TOKEN_ENV]: trust.wrongAudienceAccessToken } : {},
-    ics: { 'mcx-server.token-in-register': true, 'mcx-server.token-in-publish': true, 'sip.xml-protection': true },
+    secretEnv: { [FAR_SIDE_KRR_KEY_ENV]: farSide.keyPem, ...(trust.wrongAudienceAccessToken ? { [WRONG_AUDIENCE_TOKEN_ENV]: trust.wrongAudienceAccessToken } : {}) },
+    ics: { 'mcx-server.token-in-register': true, 'mcx-server.token-in-publish': true, 'sip.xml-protection': true, 'krr.create': true },
     endpoints: {
       'SIP core (UDP)': `${core.udp.address}:${core.udp.port}`,
       'SIP core (TCP)': `${core.tcp.address}:${core.tcp.port}`,
       ...(core.tls ? { 'SIP core (TLS)': `${core.tls.address}:${core.tls.port}` } : {}),
       'MCX server (UDP, third-party REGISTER and PSIs)': `${server.udp.address}:${server.udp.port}`,
       'MCX server PSIs': Object.values(server.psis).join(' '),
+      'CS proxy, client side (UDP)': `${proxy.clientSide.udp.address}:${proxy.clientSide.udp.port}`,
+      'CS proxy, server side (UDP)': `${proxy.serverSide.address}:${proxy.serverSide.port}`,
+      'CS proxy next hop (the cs-proxy suite listens)': `${nextHop.address}:${nextHop.port}`,
     },
     async stop() {
+      await proxy.stop();
       await core.stop();
       await server.stop();
     },

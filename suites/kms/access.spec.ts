@@ -35,7 +35,7 @@ import type { Checker } from '../../lib/harness/checker.ts';
 function everyRequestType(kms: KmsSuite, accessToken: string | undefined): KmsCall[] {
   const ext = kms.target.externalKmsUris[0] ?? 'kms.external.example.org';
   const lookup = kms.target.lookup?.userUri ?? kms.userUri;
-  const krr = krrElement({ time: xsdDateTime(), creatorUri: kms.userUri, initiatorUri: lookup, initiatorKmsUri: ext, receiverUri: kms.userUri, receiverKmsUri: ext, initiatorKmsList: 'any', receiverKmsList: [kms.target.kmsUri] }, false);
+  const krr = krrElement({ time: xsdDateTime(), creatorUri: kms.userUri, initiatorUri: lookup, initiatorKmsUri: ext, receiverUri: kms.userUri, receiverKmsUri: ext, initiatorKmsList: 'any', receiverKmsList: [kms.target.kmsUri] });
   return [
     { type: 'init', userUri: kms.userUri, accessToken },
     { type: 'keyprov', userUri: kms.userUri, accessToken },

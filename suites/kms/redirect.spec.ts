@@ -26,9 +26,9 @@ test(
     requireIcs('kms.redirect-upload');
     const token = await kms.token('valid');
     const first = sampleKrr(kms, `rejected.${kms.target.kmsUri}`);
-    const nested = krrElement({ ...sampleKrr(kms, `rejected.${kms.target.kmsUri}`), embedded: krrElement(first, false) }, false);
+    const nested = krrElement({ ...sampleKrr(kms, `rejected.${kms.target.kmsUri}`), embedded: krrElement(first) });
     const peer = first.receiverUri;
-    const ex = await kms.serve({ type: 'redirect', path: [peer], userUri: kms.userUri, accessToken: token, overrides: { krrList: [krrElement(first, false), nested] }, label: `redirect/${peer} with 2 KRRs` });
+    const ex = await kms.serve({ type: 'redirect', path: [peer], userUri: kms.userUri, accessToken: token, overrides: { krrList: [krrElement(first), nested] }, label: `redirect/${peer} with 2 KRRs` });
     await verify.run(REDIRECT, { ex }, { label: `redirect/${peer}` });
   },
 );

@@ -5,7 +5,7 @@
  * A request that gets no final response ends as `none` with the exact
  * reason (Timer F, transport error), never as a refusal.
  */
-import { buildMcInfo, buildRequest, connectStream, mcInfoContentType, SipEndpoint, SipTransportError, statusOf, UdpChannel, type McService, type ServerTransaction, type SipChannel, type TimerConfig } from '../../lib/sip/index.ts';
+import { buildMcInfo, buildRequest, isEntryFailure, mcInfoContentType, openEntryChannel, SipEndpoint, statusOf, type EntryFailure, type McService, type ServerTransaction, type SipChannel, type TimerConfig } from '../../lib/sip/index.ts';
 import type { McxServerTarget } from '../../lib/target/mcx-server.ts';
 
 export type SipAnswer = { kind: 'final'; status: number; reason: string } | { kind: 'none'; detail: string };
@@ -19,25 +19,11 @@ export class SuiteUe {
   private silent: string | undefined;
   private constructor(readonly channel: SipChannel, private readonly endpoint: SipEndpoint, private readonly target: McxServerTarget) {}
 
-  /** An entry point that does not answer is `unreachable`; one whose TLS certificate does not verify answered, with a defect of its own (`target`). */
-  static async open(target: McxServerTarget, caPem: string | undefined): Promise<SuiteUe | { error: string; blame: 'unreachable' | 'target' | 'configuration' }> {
-    const to = { address: target.entry.address, port: target.entry.port };
-    try {
-      let channel: SipChannel;
-      if (target.entry.transport === 'udp') channel = await UdpChannel.open({ remote: to });
-      else if (target.entry.transport === 'tcp') channel = await connectStream('tcp', to, { timeoutMs: 5_000 });
-      else {
-        if (!caPem) return { error: 'the target file gives no tls.caPem / tls.caFile: a TLS entry point needs the CA of its certificate', blame: 'configuration' };
-        channel = await connectStream('tls', to, { timeoutMs: 5_000, tls: { ca: caPem, servername: target.entry.serverName ?? target.entry.address } });
-      }
-      return new SuiteUe(channel, new SipEndpoint(channel, { timers: UE_TIMERS, remote: to }), target);
-    } catch (err) {
-      if (err instanceof SipTransportError && err.code === 'tls') {
-        const name = target.entry.serverName ?? target.entry.address;
-        return { error: `the SIP entry point ${to.address}:${to.port} (tls) did not complete a verified TLS handshake for the name '${name}' (${err.detail ?? 'no code'}: ${err.message}): its certificate must chain to tls.caPem and carry that name (mcxServer.entry.serverName)`, blame: 'target' };
-      }
-      return { error: `cannot reach the SIP entry point ${to.address}:${to.port} (${target.entry.transport}): ${(err as Error).message}`, blame: 'unreachable' };
-    }
+  /** Opens the channel to mcxServer.entry (see lib/sip/transport/entry.ts for who is blamed when that fails). */
+  static async open(target: McxServerTarget, caPem: string | undefined): Promise<SuiteUe | EntryFailure> {
+    const channel = await openEntryChannel(target.entry, caPem, 'mcxServer.entry');
+    if (isEntryFailure(channel)) return channel;
+    return new SuiteUe(channel, new SipEndpoint(channel, { timers: UE_TIMERS, remote: { address: target.entry.address, port: target.entry.port } }), target);
   }
 
   get records() {

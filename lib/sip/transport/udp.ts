@@ -24,11 +24,12 @@ export class UdpChannel implements SipChannel {
     socket.on('error', (e) => this.inbox.fail(new SipTransportError('socket', e.message)));
   }
 
-  static async open(opts: { port?: number; remote?: Endpoint; limits?: SipLimits } = {}): Promise<UdpChannel> {
+  /** Binds `host` (default 127.0.0.1: tests and the reference never listen elsewhere) at `port` (default: any). */
+  static async open(opts: { host?: string; port?: number; remote?: Endpoint; limits?: SipLimits } = {}): Promise<UdpChannel> {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
-      socket.bind(opts.port ?? 0, '127.0.0.1', () => {
+      socket.bind(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
         socket.off('error', reject);
         resolve();
       });

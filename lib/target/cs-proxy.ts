@@ -1,0 +1,73 @@
+/**
+ * The `csProxy` section of a target file (role cs-proxy, 5.2.8, Annex I.3):
+ * the signalling proxy between MC clients and the MCX server. The suite
+ * plays both sides: the MC client in front of the proxy's client side, and
+ * the MCX server the proxy forwards to (it listens at `nextHop`, where the
+ * vendor has configured the proxy to send), sending towards the client
+ * through the proxy's server side.
+ */
+import { SIP_ENTRY_SCHEMA, SIP_URI, type SipEntryPoint } from './mcx-server.ts';
+
+export interface CsProxyTarget {
+  /** Where MC clients send their signalling. */
+  clientSide: SipEntryPoint;
+  /** Where the MCX server sends signalling towards clients. */
+  serverSide: SipEntryPoint;
+  /** Where the proxy forwards client signalling: the suite listens here (UDP) as the MCX server. */
+  nextHop: { transport: 'udp'; address: string; port: number };
+  /** The MC client the suite plays: its IMPU (registered through the proxy) and MC service ID (IDRi of its MIKEY messages). */
+  client: { impu: string; mcServiceId: string };
+  /** The party the client calls, and who calls the client (IDRr / IDRi on the other side). */
+  peer: { uri: string };
+  /**
+   * The proxy's KMS policy for this client: `acceptable` the KMS URIs it
+   * accepts (for the client as initiator and as receiver), `unacceptable` one
+   * it refuses on both sides.
+   */
+  kms: { acceptable: string[]; unacceptable: string };
+  /** The certificate the proxy signs its KRRs with (PEM): when given, a KRR's KeyInfo certificate must be this one. */
+  krrCertificatePem?: string;
+  /** The identity the suite signs the KRRs it sends as the far side with; absent: they are sent unsigned (5.2.8.2.1 makes the signature optional). */
+  krrSigner?: { keyPem: string; certPem: string };
+}
+
+const PEM_CERT = { type: 'string', pattern: '-----BEGIN CERTIFICATE-----', 'x-expected': 'a PEM certificate' };
+
+export const CS_PROXY_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['clientSide', 'serverSide', 'nextHop', 'client', 'peer', 'kms'],
+  properties: {
+    clientSide: SIP_ENTRY_SCHEMA,
+    serverSide: SIP_ENTRY_SCHEMA,
+    nextHop: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['transport', 'address', 'port'],
+      properties: { transport: { enum: ['udp'] }, address: { type: 'string', minLength: 1 }, port: { type: 'integer', minimum: 1, maximum: 65535 } },
+    },
+    client: { type: 'object', additionalProperties: false, required: ['impu', 'mcServiceId'], properties: { impu: SIP_URI, mcServiceId: { type: 'string', minLength: 1 } } },
+    peer: { type: 'object', additionalProperties: false, required: ['uri'], properties: { uri: SIP_URI } },
+    kms: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['acceptable', 'unacceptable'],
+      properties: { acceptable: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }, unacceptable: { type: 'string', minLength: 1 } },
+    },
+    krrCertificatePem: PEM_CERT,
+    krrSigner: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['keyPem', 'certPem'],
+      properties: { keyPem: { $ref: '#/definitions/secret', description: 'The PEM private key (P-256) the suite signs its KRRs with; secret.' }, certPem: PEM_CERT },
+    },
+  },
+} as const;
+
+/** Problems the schema cannot express, one per field. */
+export function checkCsProxySection(doc: Record<string, unknown>): string[] {
+  const s = doc.csProxy as { kms?: { acceptable?: unknown; unacceptable?: unknown } } | undefined;
+  const acceptable = s?.kms?.acceptable;
+  if (!Array.isArray(acceptable) || typeof s?.kms?.unacceptable !== 'string') return [];
+  return acceptable.includes(s.kms.unacceptable) ? ['csProxy.kms.unacceptable: expected a KMS URI that is not in csProxy.kms.acceptable'] : [];
+}
