@@ -1,45 +1,66 @@
 /**
- * The cs-proxy suite's fixture: the target's csProxy section, both sides
- * the suite plays (sides.ts) with the client registered through the proxy,
- * and every SIP message of both sides as evidence at teardown.
+ * The cs-proxy suite's fixture: the two sides the suite plays around the CS
+ * proxy (lib/krr-path/side.ts): the MC client in front of its client side,
+ * and the MCX server listening at csProxy.nextHop, sending towards the
+ * client through its server side. The client is registered through the
+ * proxy first (the suite's server side answers 200), so requests towards it
+ * can be routed; every SIP message of both sides is evidence at teardown.
  */
 import { test as base, expect } from '../../lib/harness/index.ts';
 import { recordSipDialogue } from '../../lib/harness/sip-evidence.ts';
+import { PathSide } from '../../lib/krr-path/side.ts';
+import type { KrrPath } from '../../lib/krr-path/scenarios.ts';
 import type { CsProxyTarget } from '../../lib/target/cs-proxy.ts';
-import { ProxySides } from './sides.ts';
 
 export interface CsProxySuite {
   target: CsProxyTarget;
-  sides: ProxySides;
+  /** near: the MC client; far: the MCX server. */
+  path: KrrPath;
 }
 
 export const test = base.extend<{ csp: CsProxySuite }>({
   csp: async ({ target, verify, evidence, redactor }, use, testInfo) => {
-    const section = target.csProxy;
-    if (!section) {
+    const t = target.csProxy;
+    if (!t) {
       testInfo.skip(true, 'not-applicable: the target file has no csProxy section');
       return;
     }
-    if (section.krrSigner) redactor.add(section.krrSigner.keyPem);
-    const opened = await ProxySides.open(section, target.tls.caPem);
-    if ('error' in opened) return verify.stop(opened.error, opened.blame);
-    const sides = opened;
+    if (t.krrSigner) redactor.add(t.krrSigner.keyPem);
+    const client = await PathSide.open('ue', t.clientSide, 'csProxy.clientSide', target.tls.caPem);
+    if (!(client instanceof PathSide)) return verify.stop(client.error, client.blame);
+    const server = await PathSide.open('server', t.serverSide, 'csProxy.serverSide', target.tls.caPem, { ...t.nextHop, field: 'csProxy.nextHop' });
+    if (!(server instanceof PathSide)) {
+      await client.close();
+      return verify.stop(server.error, server.blame);
+    }
+    const domain = t.client.impu.replace(/^sips?:[^@]*@/, '');
+    const register = (expires: number) => client.send(client.request('REGISTER', `sip:${domain}`, t.client.impu, t.client.impu, [['Expires', String(expires)]]));
     try {
-      const registered = await sides.register();
+      const registered = await register(600);
       if (registered.kind === 'none' || registered.status >= 300) {
         return verify.stop(`the client's REGISTER through the proxy (csProxy.clientSide) got ${registered.kind === 'none' ? `no final answer (${registered.detail})` : registered.status}: requests towards the client cannot be routed`, registered.kind === 'none' ? 'unreachable' : 'target');
       }
-      await use({ target: section, sides });
-    } finally {
-      const names: Record<string, string> = {
-        [`${sides.client.channel.local.address}:${sides.client.channel.local.port}`]: 'suite (MC client)',
-        [`${sides.server.channel.local.address}:${sides.server.channel.local.port}`]: 'suite (MCX server, next hop)',
-        [`${section.clientSide.address}:${section.clientSide.port}`]: 'CS proxy (client side)',
-        [`${section.serverSide.address}:${section.serverSide.port}`]: 'CS proxy (server side)',
+      const path: KrrPath = {
+        near: client,
+        far: server,
+        user: { requestUri: t.client.impu, mikeyId: t.client.mcServiceId },
+        peer: { requestUri: t.peer.uri, mikeyId: t.peer.uri },
+        acceptable: t.kms.acceptable,
+        unacceptable: t.kms.unacceptable,
+        ...(t.krrSigner ? { signer: t.krrSigner } : {}),
       };
-      await sides.register(0).catch(() => undefined);
-      recordSipDialogue(evidence, `SIP: ${testInfo.title}`, sides.records, names);
-      await sides.close();
+      await use({ target: t, path });
+    } finally {
+      await register(0).catch(() => undefined);
+      const names: Record<string, string> = {
+        [`${client.channel.local.address}:${client.channel.local.port}`]: 'suite (MC client)',
+        [`${server.channel.local.address}:${server.channel.local.port}`]: 'suite (MCX server, next hop)',
+        [`${t.clientSide.address}:${t.clientSide.port}`]: 'CS proxy (client side)',
+        [`${t.serverSide.address}:${t.serverSide.port}`]: 'CS proxy (server side)',
+      };
+      recordSipDialogue(evidence, `SIP: ${testInfo.title}`, [...client.channel.records, ...server.channel.records].sort((a, b) => a.at - b.at), names);
+      await client.close();
+      await server.close();
     }
   },
 });

@@ -5,8 +5,8 @@
  * carry the target's KMS URIs: real SAKKE and ECCSI, the URIs the policy
  * is about, nothing the vendor must provision. One KMS per URI per worker.
  */
-import { buildIMessage } from '../../lib/mikey/build.ts';
-import { createTestKms, initiatorMaterial, receiverMaterial, type TestKms } from '../../lib/mikey/test-domain.ts';
+import { buildIMessage } from '../mikey/build.ts';
+import { createTestKms, initiatorMaterial, receiverMaterial, type TestKms } from '../mikey/test-domain.ts';
 
 const kmss = new Map<string, TestKms>();
 const kmsOf = (uri: string) => kmss.get(uri) ?? kmss.set(uri, createTestKms(uri)).get(uri)!;

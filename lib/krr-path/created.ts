@@ -1,22 +1,27 @@
 /**
- * A MIKEY message the CS proxy must refuse (5.2.8.2.3): from the client
- * with an IDRkmsi it does not accept (inbound, case A), or towards the
- * client with an IDRkmsr it does not accept (outbound, case D). The proxy
- * answers with a KRR (D.4.1) that echoes the message's identities, restricts
- * the list of the client's side to KMSs it accepts and leaves the other
- * 'ANY'; the MIKEY message goes no further. "Goes no further" is graded
+ * A MIKEY message a signalling proxy must refuse (5.2.8.2.3): one whose KMS
+ * on the side of the proxy's own user it does not accept (the CS proxy's
+ * client in cases A and D; the IS proxy's domain user in cases B and C).
+ * The proxy answers with a KRR (D.4.1) that echoes the message's
+ * identities, restricts that side's list to KMSs it accepts and leaves the
+ * other 'ANY'; the MIKEY message goes no further. "Goes no further" is graded
  * only beside a control in the same test: an acceptable message on the same
  * path must have reached the far side, else its absence proves nothing.
  */
-import { checkTable, fail, pass, unmet, verdictOf, type Unmet } from '../../../lib/harness/check.ts';
-import { listText, type KmsUriList } from '../../../lib/kms-xml/krr.ts';
-import type { RoutingIdentities } from '../../../lib/mikey/routing.ts';
+import { checkTable, fail, pass, unmet, verdictOf, type Unmet } from '../harness/check.ts';
+import { listText, type KmsUriList } from '../kms-xml/krr.ts';
+import type { RoutingIdentities } from '../mikey/routing.ts';
 import { contentTypeIsKrr, fieldsPresent, hasKrr, readOf, signatureChecks, statusIs488, type KrrAnswer } from './krr-answer.ts';
 
-export type Direction = 'inbound' | 'outbound';
+export type KrrList = 'initiator' | 'receiver';
+
+/** The proxy role a table checks: its check-id prefix, and the requirement its created KRRs' lists answer to. */
+export interface ProxyRole {
+  role: 'cs-proxy' | 'is-proxy';
+  listsRequirement: string;
+}
 
 export interface CreatedInput {
-  direction: Direction;
   /** The identities of the refused I_MESSAGE. */
   sent: RoutingIdentities;
   /** csProxy.kms: the refused KMS URI and those the proxy accepts. */
@@ -34,11 +39,14 @@ const fieldsRead = ({ got }: CreatedInput): Unmet | undefined => hasKrr(got) ?? 
 
 const isAny = (l: KmsUriList) => l === 'any';
 
-export function krrCreatedTable(direction: Direction) {
-  const p = `cs-proxy.krr-${direction}`;
-  const restricted = direction === 'inbound' ? 'initiator' : 'receiver';
-  const other = direction === 'inbound' ? 'receiver' : 'initiator';
-  const what = direction === 'inbound' ? 'a MIKEY message from the client whose IDRkmsi the proxy does not accept (5.2.8.2.3 case A)' : 'a MIKEY message towards the client whose IDRkmsr the proxy does not accept (5.2.8.2.3 case D)';
+/**
+ * `key` names the case in the check ids (`<role>.krr-<key>.*`); `restricted`
+ * is the list the proxy must restrict (that of the side whose KMS it
+ * refused), the other must be 'ANY'.
+ */
+export function krrCreatedTable({ role, listsRequirement }: ProxyRole, key: string, restricted: KrrList, what: string) {
+  const p = `${role}.krr-${key}`;
+  const other: KrrList = restricted === 'initiator' ? 'receiver' : 'initiator';
   return checkTable<CreatedInput>(what, [
     statusIs488(`${p}.status-488`),
     contentTypeIsKrr(`${p}.content-type`),
@@ -57,18 +65,18 @@ export function krrCreatedTable(direction: Direction) {
     },
     {
       id: `${p}.lists`,
-      requirement: 'MCXSEC-5.2.8.2.3-01',
+      requirement: listsRequirement,
       title: `the ${restricted} list names only KMSs the proxy accepts (not the refused one), the ${other} list is 'ANY'`,
       needs: fieldsRead,
       run: ({ got, refused, acceptable }) => {
         const k = readOf(got).krr;
-        const mine = direction === 'inbound' ? k.initiatorKmsList : k.receiverKmsList;
-        const theirs = direction === 'inbound' ? k.receiverKmsList : k.initiatorKmsList;
+        const mine = restricted === 'initiator' ? k.initiatorKmsList : k.receiverKmsList;
+        const theirs = restricted === 'initiator' ? k.receiverKmsList : k.initiatorKmsList;
         const actual = { [`${restricted} list`]: listText(mine), [`${other} list`]: listText(theirs) };
         const expected = { [`${restricted} list`]: `KMS URIs among ${acceptable.join(', ')}, never ${refused}`, [`${other} list`]: 'ANY' };
         if (!isAny(theirs)) return fail(`${other} list`, expected, actual);
         if (isAny(mine)) return fail(`${restricted} list`, expected, actual, 'mismatch', "'ANY' would let the refused KMS through");
-        const unexpected = mine.filter((u) => u === refused || !acceptable.includes(u));
+        const unexpected = mine.filter((u: string) => u === refused || !acceptable.includes(u));
         return unexpected.length ? fail(`${restricted} list`, expected, actual, 'mismatch', `not acceptable per csProxy.kms: ${unexpected.join(', ')}`) : pass(`${restricted} list`, actual, expected);
       },
     },

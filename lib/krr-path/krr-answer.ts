@@ -3,15 +3,15 @@
  * read by position (lib/kms-xml/krr.ts), and the checks that judge any KRR
  * the proxy made itself: its fields (5.2.8.2.1) and its signature (D.4.2).
  */
-import { canonicalize } from '../../../lib/kms-xml/c14n.ts';
-import { KRR_CONTENT_TYPE, readKrr, type ReadKrr } from '../../../lib/kms-xml/krr.ts';
-import { krrSignatureProfile, verifyKrrSignature } from '../../../lib/kms-xml/krr-signature.ts';
-import { NS_KRR } from '../../../lib/kms-xml/namespaces.ts';
-import { parseXml } from '../../../lib/kms-xml/parse.ts';
-import { childElements, isNamed, type XmlElement } from '../../../lib/kms-xml/xml.ts';
-import { essence, headerValue, parseMediaType } from '../../../lib/sip/index.ts';
-import { fail, notApplicable, pass, unmet, verdictOf, type Check, type Unmet } from '../../../lib/harness/check.ts';
-import type { FinalAnswer } from '../sides.ts';
+import { canonicalize } from '../kms-xml/c14n.ts';
+import { KRR_CONTENT_TYPE, readKrr, type ReadKrr } from '../kms-xml/krr.ts';
+import { krrSignatureProfile, verifyKrrSignature } from '../kms-xml/krr-signature.ts';
+import { NS_KRR } from '../kms-xml/namespaces.ts';
+import { parseXml } from '../kms-xml/parse.ts';
+import { childElements, isNamed, type XmlElement } from '../kms-xml/xml.ts';
+import { essence, headerValue, parseMediaType } from '../sip/index.ts';
+import { fail, notApplicable, pass, unmet, verdictOf, type Check, type Unmet } from '../harness/check.ts';
+import type { FinalAnswer } from './side.ts';
 import { X509Certificate } from 'node:crypto';
 
 export interface KrrAnswer {

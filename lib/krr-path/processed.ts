@@ -1,21 +1,18 @@
 /**
- * KRRs the CS proxy receives (5.2.8.2.3, 5.2.8.2.4). The suite answers an
- * acceptable MIKEY message with a KRR of its own (as the far end would):
- * - one whose list for the client's side names a KMS the proxy does not
- *   accept: the proxy must replace it by a new KRR with that list reduced,
- *   the other list unchanged and the received KRR embedded (towards the
- *   client the initiator list is policed, case D; from it the receiver
- *   list, case A);
+ * KRRs a signalling proxy receives (5.2.8.2.3, 5.2.8.2.4). The suite answers
+ * an acceptable MIKEY message with a KRR of its own (as the far end would):
+ * - one whose list for the side of the proxy's own user names a KMS the
+ *   proxy does not accept: the proxy must replace it by a new KRR with that
+ *   list reduced, the other list unchanged and the received KRR embedded;
  * - one it has nothing to object to: it must reach the initiator;
  * - one already holding 4 sub-KRRs: the new KRR then holds 5, the number
  *   5.2.8.2.4 recommends supporting.
  */
-import { checkTable, fail, pass, unmet, verdictOf, type Unmet } from '../../../lib/harness/check.ts';
-import { listText, type KmsUriList } from '../../../lib/kms-xml/krr.ts';
-import type { XmlElement } from '../../../lib/kms-xml/xml.ts';
+import { checkTable, fail, pass, unmet, verdictOf, type Unmet } from '../harness/check.ts';
+import { listText, type KmsUriList } from '../kms-xml/krr.ts';
+import type { XmlElement } from '../kms-xml/xml.ts';
 import { depthOf, fieldsPresent, hasKrr, readOf, signatureChecks, type KrrAnswer } from './krr-answer.ts';
-
-export type Policed = 'initiator' | 'receiver';
+import type { KrrList, ProxyRole } from './created.ts';
 
 export interface ProcessedInput {
   /** The KRR the suite sent, as the proxy received it. */
@@ -27,7 +24,7 @@ export interface ProcessedInput {
 }
 
 export interface ReducedInput extends ProcessedInput {
-  police: Policed;
+  police: KrrList;
   unacceptable: string;
 }
 
@@ -36,15 +33,13 @@ const madeByProxy = ({ got, sent }: ProcessedInput): Unmet | undefined =>
   got.krr.ok && depthOf(got.krr.element, sent) === 0 ? unmet('the KRR that arrived is the one the far end sent, passed on as is: the proxy made none (graded by the embedded check)', 'precondition') : undefined;
 /** The lists are read from whatever KRR arrived: one passed on as is has them unreduced. */
 const fieldsRead = ({ got }: ProcessedInput): Unmet | undefined => hasKrr(got) ?? (readOf(got).problems.length ? unmet('the KRR lacks fields (graded by the fields check)', 'precondition') : undefined);
-const listOf = (got: KrrAnswer, which: Policed) => (which === 'initiator' ? readOf(got).krr.initiatorKmsList : readOf(got).krr.receiverKmsList);
+const listOf = (got: KrrAnswer, which: KrrList) => (which === 'initiator' ? readOf(got).krr.initiatorKmsList : readOf(got).krr.receiverKmsList);
 const same = (a: KmsUriList, b: KmsUriList) => listText(a) === listText(b);
 
-export function krrReducedTable(police: Policed) {
-  const p = `cs-proxy.krr-reduce-${police}`;
-  const other: Policed = police === 'initiator' ? 'receiver' : 'initiator';
-  const what = police === 'initiator'
-    ? 'a KRR on its way to the client whose initiator list names a KMS the proxy does not accept (5.2.8.2.4 case D)'
-    : 'a KRR from the client whose receiver list names a KMS the proxy does not accept (5.2.8.2.4 case A)';
+/** Checks `<role>.krr-reduce-<police>.*`: the new KRR made of a received one whose `police` list names a refused KMS. */
+export function krrReducedTable({ role }: ProxyRole, police: KrrList, what: string) {
+  const p = `${role}.krr-reduce-${police}`;
+  const other: KrrList = police === 'initiator' ? 'receiver' : 'initiator';
   return checkTable<ReducedInput>(what, [
     fieldsPresent<ReducedInput>(`${p}.fields`, madeByProxy),
     {
@@ -81,9 +76,9 @@ export function krrReducedTable(police: Policed) {
   ]);
 }
 
-export const KRR_FORWARDED = checkTable<ProcessedInput>('a KRR the proxy has nothing to object to, on its way to the client', [
+export const krrForwardedTable = ({ role }: ProxyRole, what: string) => checkTable<ProcessedInput>(what, [
   {
-    id: 'cs-proxy.krr-forwarded.carried',
+    id: `${role}.krr-forwarded.carried`,
     requirement: 'MCXSEC-5.2.8.2.3-03',
     title: 'the KRR is forwarded towards the initiator: the 488 the client gets carries it, or a KRR embedding it',
     needs: ({ got }) => (got.answer.kind === 'none' ? unmet(`no final answer: ${got.answer.detail}`, 'unreachable') : undefined),
@@ -95,9 +90,9 @@ export const KRR_FORWARDED = checkTable<ProcessedInput>('a KRR the proxy has not
   },
 ]);
 
-export const KRR_NESTED = checkTable<ProcessedInput>('a KRR holding 4 sub-KRRs whose initiator list names a KMS the proxy does not accept', [
+export const krrNestedTable = ({ role }: ProxyRole, what: string) => checkTable<ProcessedInput>(what, [
   {
-    id: 'cs-proxy.krr-nested.processed',
+    id: `${role}.krr-nested.processed`,
     requirement: 'MCXSEC-5.2.8.2.4-02',
     title: 'a KRR with 4 sub-KRRs is processed like any other: the new KRR embeds it, 5 sub-KRRs in all',
     needs: ({ got }) => (got.answer.kind === 'none' ? unmet(`no final answer: ${got.answer.detail}`, 'unreachable') : undefined),
