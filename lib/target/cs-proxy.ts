@@ -7,6 +7,7 @@
  * through the proxy's server side.
  */
 import { SIP_ENTRY_SCHEMA, SIP_URI, type SipEntryPoint } from './mcx-server.ts';
+import { PROXY_KMS_SCHEMA } from './is-proxy.ts';
 
 export interface CsProxyTarget {
   /** Where MC clients send their signalling. */
@@ -31,8 +32,6 @@ export interface CsProxyTarget {
   krrSigner?: { keyPem: string; certPem: string };
 }
 
-const PEM_CERT = { type: 'string', pattern: '-----BEGIN CERTIFICATE-----', 'x-expected': 'a PEM certificate' };
-
 export const CS_PROXY_SCHEMA = {
   type: 'object',
   additionalProperties: false,
@@ -48,26 +47,6 @@ export const CS_PROXY_SCHEMA = {
     },
     client: { type: 'object', additionalProperties: false, required: ['impu', 'mcServiceId'], properties: { impu: SIP_URI, mcServiceId: { type: 'string', minLength: 1 } } },
     peer: { type: 'object', additionalProperties: false, required: ['uri'], properties: { uri: SIP_URI } },
-    kms: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['acceptable', 'unacceptable'],
-      properties: { acceptable: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } }, unacceptable: { type: 'string', minLength: 1 } },
-    },
-    krrCertificatePem: PEM_CERT,
-    krrSigner: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['keyPem', 'certPem'],
-      properties: { keyPem: { $ref: '#/definitions/secret', description: 'The PEM private key (P-256) the suite signs its KRRs with; secret.' }, certPem: PEM_CERT },
-    },
+    ...PROXY_KMS_SCHEMA,
   },
 } as const;
-
-/** Problems the schema cannot express, one per field. */
-export function checkCsProxySection(doc: Record<string, unknown>): string[] {
-  const s = doc.csProxy as { kms?: { acceptable?: unknown; unacceptable?: unknown } } | undefined;
-  const acceptable = s?.kms?.acceptable;
-  if (!Array.isArray(acceptable) || typeof s?.kms?.unacceptable !== 'string') return [];
-  return acceptable.includes(s.kms.unacceptable) ? ['csProxy.kms.unacceptable: expected a KMS URI that is not in csProxy.kms.acceptable'] : [];
-}

@@ -108,3 +108,22 @@ test('csProxy: one problem per bad field, naming it', () => {
   const { kms: _k, ...noKms } = good;
   expect(problems(noKms)).toEqual(['csProxy.kms: is required']);
 });
+
+test('isProxy: one problem per bad field, naming it', () => {
+  const problems = (isProxy: Record<string, unknown>): string[] => {
+    try {
+      resolveTargetDocument({ name: 'x', isProxy }, ENV);
+      return [];
+    } catch (err) {
+      return (err as TargetFileError).problems;
+    }
+  };
+  const entry = { uri: 'sip:isp.example', transport: 'udp', address: '127.0.0.1', port: 5060 };
+  const hop = { transport: 'udp', address: '127.0.0.1', port: 5080 };
+  const good = { internalSide: entry, externalSide: { ...entry, port: 5070 }, internalNextHop: hop, externalNextHop: { ...hop, port: 5090 }, user: { uri: 'sip:u@mc.example' }, peer: { uri: 'sip:p@partner.example' }, kms: { acceptable: ['kms.example'], unacceptable: 'kms.bad.example' } };
+  expect(problems(good)).toEqual([]);
+  expect(problems({ ...good, externalSide: { ...entry, transport: 'tls' } })).toEqual(['isProxy.externalSide.transport: expected one of "udp"']);
+  expect(problems({ ...good, kms: { acceptable: ['kms.example'], unacceptable: 'kms.example' } })).toEqual(['isProxy.kms.unacceptable: expected a KMS URI that is not in isProxy.kms.acceptable']);
+  const { externalNextHop: _e, ...noHop } = good;
+  expect(problems(noHop)).toEqual(['isProxy.externalNextHop: is required']);
+});

@@ -5,7 +5,8 @@ import type { Target } from './types.ts';
 import { ICS_FEATURES, isIcsFeature } from './ics.ts';
 import { compileSchema, describeAjvErrors } from './schema.ts';
 import { checkMcxServerSection, MCX_SERVER_SCHEMA } from './mcx-server.ts';
-import { checkCsProxySection, CS_PROXY_SCHEMA } from './cs-proxy.ts';
+import { CS_PROXY_SCHEMA } from './cs-proxy.ts';
+import { checkProxyKms, IS_PROXY_SCHEMA } from './is-proxy.ts';
 import targetSchema from '../../schemas/target.schema.json' with { type: 'json' };
 
 /**
@@ -21,7 +22,7 @@ export class TargetFileError extends Error {
 }
 
 // The SIP roles' sections live beside their types (lib/target/<role>.ts); the published JSON file holds the others.
-const validateTarget = compileSchema({ ...targetSchema, properties: { ...targetSchema.properties, mcxServer: MCX_SERVER_SCHEMA, csProxy: CS_PROXY_SCHEMA } }, { useDefaults: true });
+const validateTarget = compileSchema({ ...targetSchema, properties: { ...targetSchema.properties, mcxServer: MCX_SERVER_SCHEMA, csProxy: CS_PROXY_SCHEMA, isProxy: IS_PROXY_SCHEMA } }, { useDefaults: true });
 
 /** Parses a target file's YAML (secrets still as `{ env: NAME }`). */
 export function readTargetDocument(path: string): Record<string, unknown> {
@@ -47,7 +48,7 @@ export function checkTargetDocument(doc: Record<string, unknown>): string[] {
   }
   const tls = doc.tls as { caFile?: string; caPem?: string } | undefined;
   if (tls?.caFile && tls.caPem) problems.push('tls: expected caFile or caPem, not both');
-  if (problems.length === 0) problems.push(...checkMcxServerSection(doc), ...checkCsProxySection(doc));
+  if (problems.length === 0) problems.push(...checkMcxServerSection(doc), ...checkProxyKms(doc, 'csProxy'), ...checkProxyKms(doc, 'isProxy'));
   return problems;
 }
 

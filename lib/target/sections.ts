@@ -9,6 +9,7 @@ export const ROLE_SECTIONS = {
   kms: 'kms',
   'mcx-server': 'mcxServer',
   'cs-proxy': 'csProxy',
+  'is-proxy': 'isProxy',
 } as const;
 
 export type SuiteRole = keyof typeof ROLE_SECTIONS;

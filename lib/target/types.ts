@@ -1,6 +1,7 @@
 import type { Ics } from './ics.ts';
 import type { McxServerTarget } from './mcx-server.ts';
 import type { CsProxyTarget } from './cs-proxy.ts';
+import type { IsProxyTarget } from './is-proxy.ts';
 
 /**
  * The system under test as the suites see it, after the target file has been
@@ -18,6 +19,7 @@ export interface Target {
   kms?: KmsTarget;
   mcxServer?: McxServerTarget;
   csProxy?: CsProxyTarget;
+  isProxy?: IsProxyTarget;
 }
 
 export interface TargetTls {

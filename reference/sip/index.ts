@@ -4,10 +4,11 @@ import { startMcxServer } from './mcx-server.ts';
 import { startSipCore } from './sip-core.ts';
 import { createServiceTokenVerifier } from './token-check.ts';
 import { provisionInProcess, type ProvisionedKeys } from '../kms/in-process-provisioning.ts';
-import { EXTERNAL_KMSS, KMS_URI } from '../kms/config.ts';
+import { EXTERNAL_KMSS, HOME_SIP_DOMAIN, KMS_URI } from '../kms/config.ts';
 import { createServerTls } from '../tls.ts';
 import { UdpChannel } from '../../lib/sip/index.ts';
 import { startCsProxy } from './cs-proxy.ts';
+import { startIsProxy } from './is-proxy.ts';
 
 export const SIP_DOMAIN = 'mcx.reference.test';
 const WRONG_AUDIENCE_TOKEN_ENV = 'MCX_REF_MCX_SERVER_WRONG_AUDIENCE_ACCESS_TOKEN';
@@ -39,19 +40,22 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
     throw err;
   }
   server.setCore(core.udp);
-  // The CS proxy's next hop is where the cs-proxy suite listens as the MCX server: a port free now, bound by the suite later.
-  const probe = await UdpChannel.open();
-  const nextHop = probe.local;
-  await probe.close();
+  // The proxies' next hops are where the proxy suites listen (as MCX server, domain, partner): ports free now, bound by the suites later.
+  const [nextHop, internalHop, externalHop] = await freeUdpPorts(3);
   const farSide = await createServerTls();
-  let proxy;
+  const signer = { key: ctx.tls.keyPem, certPem: ctx.tls.certPem };
+  const isAcceptable = [KMS_URI, `kms.migration.${HOME_SIP_DOMAIN}`];
+  let proxy, isProxy;
   try {
-    proxy = await startCsProxy(nextHop, { creatorUri: `sip:cs-proxy@${SIP_DOMAIN}`, acceptable: [KMS_URI, EXTERNAL_KMSS[0]!.kmsUri], signer: { key: ctx.tls.keyPem, certPem: ctx.tls.certPem } }, ctx.faults, { key: ctx.tls.keyPem, cert: ctx.tls.certPem });
+    proxy = await startCsProxy(nextHop!, { role: 'cs-proxy', creatorUri: `sip:cs-proxy@${SIP_DOMAIN}`, acceptable: [KMS_URI, EXTERNAL_KMSS[0]!.kmsUri], signer }, ctx.faults, { key: ctx.tls.keyPem, cert: ctx.tls.certPem });
+    isProxy = await startIsProxy({ internal: internalHop!, external: externalHop! }, (uri) => uri.endsWith(`@${HOME_SIP_DOMAIN}`), { role: 'is-proxy', creatorUri: `sip:is-proxy@${SIP_DOMAIN}`, acceptable: isAcceptable, signer }, ctx.faults);
   } catch (err) {
+    await proxy?.stop();
     await core.stop();
     await server.stop();
     throw err;
   }
+  const hop = (e: { address: string; port: number }) => ({ transport: 'udp', address: e.address, port: e.port });
   const entry = (e: { address: string; port: number }) => ({ uri: `sip:${e.address}:${e.port}`, transport: 'udp', address: e.address, port: e.port });
   return {
     target: {
@@ -69,10 +73,21 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
       csProxy: {
         clientSide: entry(proxy.clientSide.udp),
         serverSide: entry(proxy.serverSide),
-        nextHop: { transport: 'udp', address: nextHop.address, port: nextHop.port },
+        nextHop: hop(nextHop!),
         client: { impu: `sip:cs-client@${SIP_DOMAIN}`, mcServiceId: 'sip:cs-client@mcx.example.org' },
         peer: { uri: 'sip:cs-peer@mcx.example.org' },
         kms: { acceptable: [KMS_URI, EXTERNAL_KMSS[0]!.kmsUri], unacceptable: 'kms.untrusted.example.invalid' },
+        krrCertificatePem: ctx.tls.certPem,
+        krrSigner: { keyPem: { env: FAR_SIDE_KRR_KEY_ENV }, certPem: farSide.certPem },
+      },
+      isProxy: {
+        internalSide: entry(isProxy.internalSide),
+        externalSide: entry(isProxy.externalSide),
+        internalNextHop: hop(internalHop!),
+        externalNextHop: hop(externalHop!),
+        user: { uri: `sip:is-user@${HOME_SIP_DOMAIN}` },
+        peer: { uri: `sip:is-peer@${EXTERNAL_KMSS[0]!.sipDomain}` },
+        kms: { acceptable: isAcceptable, unacceptable: 'kms.untrusted.example.invalid' },
         krrCertificatePem: ctx.tls.certPem,
         krrSigner: { keyPem: { env: FAR_SIDE_KRR_KEY_ENV }, certPem: farSide.certPem },
       },
@@ -87,12 +102,40 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
       'MCX server PSIs': Object.values(server.psis).join(' '),
       'CS proxy, client side (UDP)': `${proxy.clientSide.udp.address}:${proxy.clientSide.udp.port}`,
       'CS proxy, server side (UDP)': `${proxy.serverSide.address}:${proxy.serverSide.port}`,
-      'CS proxy next hop (the cs-proxy suite listens)': `${nextHop.address}:${nextHop.port}`,
+      'CS proxy next hop (the cs-proxy suite listens)': `${nextHop!.address}:${nextHop!.port}`,
+      'IS proxy, internal side (UDP)': `${isProxy.internalSide.address}:${isProxy.internalSide.port}`,
+      'IS proxy, external side (UDP)': `${isProxy.externalSide.address}:${isProxy.externalSide.port}`,
+      'IS proxy next hops (the is-proxy suite listens)': `${internalHop!.address}:${internalHop!.port} (internal), ${externalHop!.address}:${externalHop!.port} (external)`,
     },
     async stop() {
+      await isProxy.stop();
       await proxy.stop();
       await core.stop();
       await server.stop();
     },
   };
+}
+
+/**
+ * `n` distinct UDP ports on 127.0.0.1 that are free now (held together, then
+ * released for the suites to bind). They are drawn below Linux's ephemeral
+ * range (32768-60999): every other socket of the run (the domains of the
+ * negative-control matrix start side by side) takes ephemeral ports, so none
+ * can grab a next hop between its release and the suite's bind.
+ */
+async function freeUdpPorts(n: number) {
+  const held: UdpChannel[] = [];
+  for (let attempt = 0; held.length < n && attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (held.some((c) => c.local.port === port)) continue;
+    try {
+      held.push(await UdpChannel.open({ port }));
+    } catch {
+      // taken: draw another
+    }
+  }
+  const ports = held.map((c) => c.local);
+  await Promise.all(held.map((c) => c.close()));
+  if (ports.length < n) throw new Error(`no ${n} free UDP ports below the ephemeral range for the proxies' next hops`);
+  return ports;
 }

@@ -8,9 +8,13 @@ import type { FaultSet } from '../fault.ts';
 /**
  * The KRRs a reference signalling proxy creates (5.2.8.2.3) and re-creates
  * from received ones (5.2.8.2.4), signed as D.4.2 says, with the fault
- * switches that break each property the cs-proxy suite checks.
+ * switches that break each property the proxy suites check. The switches
+ * are named `<role>.<fault>` after the proxy's role (cs-proxy, is-proxy).
  */
+export type KrrList = 'initiator' | 'receiver';
+
 export interface KrrPolicy {
+  role: 'cs-proxy' | 'is-proxy';
   /** The proxy's identity: the KRR creator. */
   creatorUri: string;
   /** The KMS URIs acceptable for the proxy's clients, preferred first. */
@@ -21,33 +25,35 @@ export interface KrrPolicy {
 const ALG_SHA1 = 'http://www.w3.org/2000/09/xmldsig#sha1';
 
 function finish(krr: KmsRedirectResponse, policy: KrrPolicy, faults: FaultSet): string {
+  const on = (f: string) => faults.has(`${policy.role}.${f}`);
   const e = krrElement(krr);
-  if (faults.has('cs-proxy.krr-omits-creator')) e.children.splice(1, 1);
-  if (!faults.has('cs-proxy.krr-unsigned')) {
+  if (on('krr-omits-creator')) e.children.splice(1, 1);
+  if (!on('krr-unsigned')) {
     signKrr(e, policy.signer, {
-      ...(faults.has('cs-proxy.krr-sha1-digest') ? { digestAlgorithm: ALG_SHA1 } : {}),
+      ...(on('krr-sha1-digest') ? { digestAlgorithm: ALG_SHA1 } : {}),
       // A valid signature over the Time element only: not over the whole message.
-      ...(faults.has('cs-proxy.krr-signs-part') ? { part: e.children[0] as XmlElement } : {}),
+      ...(on('krr-signs-part') ? { part: e.children[0] as XmlElement } : {}),
     });
-    if (faults.has('cs-proxy.krr-bad-signature-value')) corruptSignatureValue(e);
+    if (on('krr-bad-signature-value')) corruptSignatureValue(e);
   }
   return serializeXml(e, { declaration: true });
 }
 
-/** A KRR for a MIKEY message from the client (inbound, case A: IDRkmsi refused) or towards it (outbound, case D: IDRkmsr refused). */
-export function createdKrr(ids: RoutingIdentities, direction: 'inbound' | 'outbound', policy: KrrPolicy, faults: FaultSet): string {
-  const offered = faults.has('cs-proxy.krr-offers-rejected') ? [...policy.acceptable, (direction === 'inbound' ? ids.initiatorKmsUri : ids.receiverKmsUri) ?? ''] : policy.acceptable;
-  const other = faults.has('cs-proxy.krr-other-list-not-any') ? policy.acceptable : 'any';
+/** A KRR for a refused MIKEY message: `restricted` is the list of the side whose KMS was refused (initiator: IDRkmsi). */
+export function createdKrr(ids: RoutingIdentities, restricted: KrrList, policy: KrrPolicy, faults: FaultSet): string {
+  const on = (f: string) => faults.has(`${policy.role}.${f}`);
+  const offered = on('krr-offers-rejected') ? [...policy.acceptable, (restricted === 'initiator' ? ids.initiatorKmsUri : ids.receiverKmsUri) ?? ''] : policy.acceptable;
+  const other = on('krr-other-list-not-any') ? policy.acceptable : 'any';
   return finish(
     {
       time: xsdDateTime(),
       creatorUri: policy.creatorUri,
       initiatorUri: ids.initiatorUri ?? '',
-      initiatorKmsUri: faults.has('cs-proxy.krr-echoes-wrong-idrkmsi') ? `echo.${ids.initiatorKmsUri ?? ''}` : (ids.initiatorKmsUri ?? ''),
+      initiatorKmsUri: on('krr-echoes-wrong-idrkmsi') ? `echo.${ids.initiatorKmsUri ?? ''}` : (ids.initiatorKmsUri ?? ''),
       receiverUri: ids.receiverUri ?? '',
       receiverKmsUri: ids.receiverKmsUri ?? '',
-      initiatorKmsList: direction === 'inbound' ? offered : other,
-      receiverKmsList: direction === 'inbound' ? other : offered,
+      initiatorKmsList: restricted === 'initiator' ? offered : other,
+      receiverKmsList: restricted === 'initiator' ? other : offered,
     },
     policy,
     faults,
@@ -59,12 +65,13 @@ export function createdKrr(ids: RoutingIdentities, direction: 'inbound' | 'outbo
  * is (its `police` list names no unacceptable KMS), else a new KRR with
  * that list reduced, the other unchanged, and the received one embedded.
  */
-export function processedKrr(received: KmsRedirectResponse, element: XmlElement, police: 'initiator' | 'receiver', policy: KrrPolicy, faults: FaultSet): string | undefined {
+export function processedKrr(received: KmsRedirectResponse, element: XmlElement, police: KrrList, policy: KrrPolicy, faults: FaultSet): string | undefined {
+  const on = (f: string) => faults.has(`${policy.role}.${f}`);
   const list = police === 'initiator' ? received.initiatorKmsList : received.receiverKmsList;
-  if (list === 'any' || list.every((u) => policy.acceptable.includes(u)) || faults.has('cs-proxy.krr-keeps-unacceptable')) return undefined;
+  if (list === 'any' || list.every((u) => policy.acceptable.includes(u)) || on('krr-keeps-unacceptable')) return undefined;
   const reduced = list.filter((u) => policy.acceptable.includes(u));
   const otherList = police === 'initiator' ? received.receiverKmsList : received.initiatorKmsList;
-  const other = faults.has('cs-proxy.krr-changes-other-list') ? (otherList === 'any' ? policy.acceptable : 'any') : otherList;
+  const other = on('krr-changes-other-list') ? (otherList === 'any' ? policy.acceptable : 'any') : otherList;
   return finish(
     {
       ...received,
@@ -73,7 +80,7 @@ export function processedKrr(received: KmsRedirectResponse, element: XmlElement,
       creatorUri: policy.creatorUri,
       initiatorKmsList: police === 'initiator' ? reduced : other,
       receiverKmsList: police === 'receiver' ? reduced : other,
-      ...(faults.has('cs-proxy.krr-not-embedded') ? { embedded: undefined } : { embedded: element }),
+      ...(on('krr-not-embedded') ? { embedded: undefined } : { embedded: element }),
     },
     policy,
     faults,
