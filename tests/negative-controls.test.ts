@@ -32,10 +32,22 @@ function hash(s: string): number {
   return h;
 }
 
+/**
+ * Where the reference domain's topology is narrower than "everything can
+ * reach everything": the proxy suites play both ends around their proxy
+ * themselves, so only that proxy is on their path, and no other suite's
+ * traffic passes a proxy. A fault of one of these roles cannot touch another
+ * suite, nor a fault elsewhere a proxy suite, whatever roles the catalog
+ * gives a requirement both suites declare (5.2.8 names MCX servers and
+ * proxies alike).
+ */
+const ISOLATED = new Set(['cs-proxy', 'is-proxy']);
+
 /** The tests of `suite` a fault of `role` can affect: all of its own suite, else those declaring a check of one of its requirements. */
 function testsFor(role: string, suite: string, listed: ListedTest[]): ListedTest[] {
   const mine = listed.filter((t) => t.project === suite);
   if (role === suite) return mine;
+  if (ISOLATED.has(role) || ISOLATED.has(suite)) return [];
   return mine.filter((t) => t.checks.some((c) => catalog.byId.get(c.requirement)?.roles.includes(role as never)));
 }
 

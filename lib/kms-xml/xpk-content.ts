@@ -36,18 +36,22 @@ export interface EncryptOptions {
   keyName?: string | null;
   /** Leave out the optional Type and EncryptionMethod too (9.3.4.2: then known by other means). */
   bare?: boolean;
+  /** Flip one bit of the GCM tag (negative tests: the content must then not be used). */
+  alterTag?: boolean;
 }
 
 /** An xenc:EncryptedData (Type #Content, aes128-gcm) of `contentXml`, serialised with its own namespace declarations. */
 export function encryptContent(contentXml: string, xpk: Xpk, userId: string, options: EncryptOptions = {}): string {
   const key = options.key ?? xpkContentKey(xpk, userId);
   const keyName = options.keyName === undefined ? xpkKeyName(xpk.id) : options.keyName;
+  const sealed = xmlEncrypt(key, new TextEncoder().encode(contentXml));
+  if (options.alterTag) sealed[sealed.length - 1]! ^= 0x01;
   const data = el(
     'xenc:EncryptedData',
     { 'xmlns:xenc': NS_XENC, 'xmlns:ds': NS_DS, ...(options.bare ? {} : { Type: XENC_TYPE_CONTENT }) },
     options.bare ? undefined : el('xenc:EncryptionMethod', { Algorithm: ALG_AES128_GCM }),
     keyName === null ? undefined : el('ds:KeyInfo', {}, el('ds:KeyName', {}, keyName)),
-    el('xenc:CipherData', {}, el('xenc:CipherValue', {}, toBase64(xmlEncrypt(key, new TextEncoder().encode(contentXml))))),
+    el('xenc:CipherData', {}, el('xenc:CipherValue', {}, toBase64(sealed))),
   );
   return serializeXml(data);
 }

@@ -15,7 +15,7 @@ const VALID_CSK_CHECKS = [
 ];
 const VALID_CSK_REQUIREMENTS = ['MCXSEC-9.2.1.3-04', 'MCXSEC-9.2.1.3-05', 'MCXSEC-9.3.3-06', 'MCXSEC-9.3.4.2-08', 'MCXSEC-9.3.4.2-10', 'MCXSEC-9.3.5-05'];
 /** The bad-upload tests lean on a correct upload binding (their control): a fault that stops it leaves them without a result. */
-const BAD_CSK_REQUIREMENTS = ['MCXSEC-5.2.2-05', 'MCXSEC-5.4-06', 'MCXSEC-5.4-07', 'MCXSEC-5.4-08', 'MCXSEC-5.4-09', 'MCXSEC-5.2.7.3-02', 'MCXSEC-9.3.5-10'];
+const BAD_CSK_REQUIREMENTS = ['MCXSEC-5.2.2-05', 'MCXSEC-5.4-06', 'MCXSEC-5.4-07', 'MCXSEC-5.4-08', 'MCXSEC-5.4-09', 'MCXSEC-5.2.7.3-02', 'MCXSEC-9.3.5-10', 'MCXSEC-9.3.4.2-11'];
 /** The key download test starts from an accepted upload in a REGISTER without a token: a fault that stops either leaves it without a download. */
 const KEY_DOWNLOAD_REQUIREMENTS = ['MCXSEC-5.8.2-01', 'MCXSEC-5.8.1-01', 'MCXSEC-5.8.1-02', 'MCXSEC-E.4.1-05', 'MCXSEC-E.4.1-02', 'MCXSEC-9.2.1.2-02', 'MCXSEC-9.2.1.2-03', 'MCXSEC-5.8.2-03'];
 const badCsk = (name: string, check: string, requirement: string, description: string): FaultSwitch => ({
@@ -92,6 +92,7 @@ export const MCX_SERVER_FAULTS: FaultSwitch[] = [
     checks: ['mcx-server.xml-signed-altered-body.not-used'],
     description: 'The MCX server checks the HMAC of SignedInfo but not the digest of the body it names: a body changed after signing is used.',
   },
+  badCsk('xml-ignores-gcm-tag', 'altered-tag', 'MCXSEC-9.3.4.2-11', 'The MCX server decrypts XML content as AES-CTR without checking the GCM tag: a token whose tag was changed still binds.'),
   badCsk('accepts-bad-csk-signature', 'bad-signature', 'MCXSEC-5.2.2-05', 'The MCX server uses the CSK of an I_MESSAGE whose ECCSI signature does not verify.'),
   badCsk('ignores-csk-idrr', 'wrong-idrr', 'MCXSEC-5.4-06', 'The MCX server uses the CSK of an I_MESSAGE whose IDRr names another identity than its MDSI.'),
   badCsk('ignores-csk-purpose-tag', 'wrong-purpose-tag', 'MCXSEC-5.4-07', 'The MCX server uses an uploaded key whose K-ID carries the PCK purpose tag, not the CSK one.'),

@@ -99,6 +99,7 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
     userId: csk.userId,
     ...(faults.has('mcx-server.xml-key-not-derived') ? { rawKey: csk.key } : {}),
     ...(faults.has('mcx-server.requires-xml-key-info') ? { requireKeyInfo: true } : {}),
+    ...(faults.has('mcx-server.xml-ignores-gcm-tag') ? { ignoreTag: true } : {}),
   });
 
   /**

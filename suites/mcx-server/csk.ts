@@ -91,7 +91,7 @@ export function uploadBody(mcx: McxSuite, u: Uploader, kind: Exclude<BadUpload, 
   if (kind === 'bad-signature') bytes[bytes.length - ECCSI_PVT_AND_S - 1]! ^= 0x01;
   evidence.record('mikey', `${label}: the I_MESSAGE sent (${kind === 'valid' ? 'correct' : BAD_UPLOADS[kind].what})`, renderTree(built.message));
   const csk: Xpk = { key: built.key, id: built.keyId };
-  const info = encryptedTokenInfo(mcx, u, csk, { bare: options.bare }).octets;
+  const info = encryptedTokenInfo(mcx, u, csk, { bare: options.bare, alterTag: kind === 'altered-tag' }).octets;
   const parts: Parameters<typeof buildMultipart>[0] = [{ contentType: 'application/mikey', body: bytes }];
   if (options.withToken !== false && !options.sign) parts.push({ contentType: mcInfoContentType(mcx.service), body: info });
   if (options.withToken !== false && options.sign) {
@@ -111,9 +111,9 @@ export function signatureContentType(mcx: McxSuite): string {
 }
 
 /** The info body whose access token is encrypted under `csk` (9.3.4.2 with the F.1.4 key); `bare`: without the optional Type, KeyInfo and EncryptionMethod. */
-export function encryptedTokenInfo(mcx: McxSuite, u: Uploader, csk: Xpk, options: { bare?: boolean } = {}): { contentType: string; octets: Uint8Array } {
+export function encryptedTokenInfo(mcx: McxSuite, u: Uploader, csk: Xpk, options: { bare?: boolean; alterTag?: boolean } = {}): { contentType: string; octets: Uint8Array } {
   const svc = mcx.service;
-  const encrypted = encryptContent(`<${svc}String>${u.token}</${svc}String>`, csk, u.userId, options.bare ? { keyName: null, bare: true } : {});
+  const encrypted = encryptContent(`<${svc}String>${u.token}</${svc}String>`, csk, u.userId, { ...(options.bare ? { keyName: null, bare: true } : {}), ...(options.alterTag ? { alterTag: true } : {}) });
   return { contentType: mcInfoContentType(svc), octets: Buffer.from(buildMcInfo({ service: svc, accessToken: { type: 'Encrypted', value: encrypted } })) };
 }
 

@@ -59,7 +59,7 @@ export const CSK_UPLOAD_BARE = checkTable<ValidUploadInput>('a correct CSK uploa
   },
 ]);
 
-export type BadUpload = 'bad-signature' | 'wrong-idrr' | 'wrong-purpose-tag' | 'stale-timestamp' | 'unknown-kms' | 'replayed';
+export type BadUpload = 'bad-signature' | 'wrong-idrr' | 'wrong-purpose-tag' | 'stale-timestamp' | 'unknown-kms' | 'replayed' | 'altered-tag';
 
 export const BAD_UPLOADS: Record<BadUpload, { requirement: string; what: string }> = {
   'bad-signature': { requirement: 'MCXSEC-5.2.2-05', what: 'an I_MESSAGE whose ECCSI signature does not verify (one bit of r flipped)' },
@@ -67,6 +67,7 @@ export const BAD_UPLOADS: Record<BadUpload, { requirement: string; what: string 
   'wrong-purpose-tag': { requirement: 'MCXSEC-5.4-07', what: 'an I_MESSAGE whose CSK-ID carries purpose tag 1 (PCK) instead of 2 (CSK)' },
   'stale-timestamp': { requirement: 'MCXSEC-5.4-08', what: 'an I_MESSAGE whose timestamp is an hour from now (same key period)' },
   'unknown-kms': { requirement: 'MCXSEC-5.2.7.3-02', what: 'an I_MESSAGE whose IDRkmsi names a KMS the domain does not know (signed with the real user key)' },
+  'altered-tag': { requirement: 'MCXSEC-9.3.4.2-11', what: 'a correct I_MESSAGE beside an access token whose AES-128-GCM tag has one bit flipped' },
   replayed: { requirement: 'MCXSEC-5.4-09', what: 'the very I_MESSAGE (and encrypted token) of an upload the server accepted a moment before, sent again after deregistration' },
 };
 
