@@ -32,6 +32,8 @@ export function krrAnswer(answer: FinalAnswer): KrrAnswer {
   return { answer, ...(contentType ? { contentType } : {}), krr: readKrr(parsed.root) };
 }
 
+/** A final answer came (else the proxy did not answer: nothing about it is known). */
+export const hasAnswer = ({ got }: { got: KrrAnswer }): Unmet | undefined => (got.answer.kind === 'none' ? unmet(`no final answer: ${got.answer.detail}`, 'unreachable') : undefined);
 export const hasKrr = (a: KrrAnswer): Unmet | undefined => (a.krr.ok ? undefined : unmet(a.krr.reason, 'target'));
 export const readOf = (a: KrrAnswer): ReadKrr => a.krr as ReadKrr;
 
@@ -40,7 +42,7 @@ export function statusIs488<I extends { got: KrrAnswer }>(id: string): Check<I> 
     id,
     requirement: 'MCXSEC-D.4.1-01',
     title: 'the KRR comes in a SIP 488 Not Acceptable Here',
-    needs: ({ got }) => (got.answer.kind === 'none' ? unmet(`no final answer: ${got.answer.detail}`, 'unreachable') : undefined),
+    needs: hasAnswer,
     run: ({ got }) => verdictOf(got.answer.kind === 'final' && got.answer.status === 488, 'status', 488, got.answer.kind === 'final' ? got.answer.status : undefined),
   };
 }

@@ -11,7 +11,7 @@
 import { checkTable, fail, pass, unmet, verdictOf, type Unmet } from '../harness/check.ts';
 import { listText, type KmsUriList } from '../kms-xml/krr.ts';
 import type { XmlElement } from '../kms-xml/xml.ts';
-import { depthOf, fieldsPresent, hasKrr, readOf, signatureChecks, type KrrAnswer } from './krr-answer.ts';
+import { depthOf, fieldsPresent, hasAnswer, hasKrr, readOf, signatureChecks, type KrrAnswer } from './krr-answer.ts';
 import type { KrrList, ProxyRole } from './created.ts';
 
 export interface ProcessedInput {
@@ -81,7 +81,7 @@ export const krrForwardedTable = ({ role }: ProxyRole, what: string) => checkTab
     id: `${role}.krr-forwarded.carried`,
     requirement: 'MCXSEC-5.2.8.2.3-03',
     title: 'the KRR is forwarded towards the initiator: the 488 the client gets carries it, or a KRR embedding it',
-    needs: ({ got }) => (got.answer.kind === 'none' ? unmet(`no final answer: ${got.answer.detail}`, 'unreachable') : undefined),
+    needs: hasAnswer,
     run: ({ got, sent }) => {
       if (!got.krr.ok) return fail('488 body', 'the KRR sent by the far side', got.krr.reason, 'missing');
       const depth = depthOf(got.krr.element, sent);
@@ -95,7 +95,7 @@ export const krrNestedTable = ({ role }: ProxyRole, what: string) => checkTable<
     id: `${role}.krr-nested.processed`,
     requirement: 'MCXSEC-5.2.8.2.4-02',
     title: 'a KRR with 4 sub-KRRs is processed like any other: the new KRR embeds it, 5 sub-KRRs in all',
-    needs: ({ got }) => (got.answer.kind === 'none' ? unmet(`no final answer: ${got.answer.detail}`, 'unreachable') : undefined),
+    needs: hasAnswer,
     run: ({ got, sent }) => {
       if (!got.krr.ok) return fail('488 body', 'a new KRR embedding the received one', `${got.answer.kind === 'final' ? got.answer.status : ''} ${got.krr.reason}`, 'missing');
       const depth = depthOf(got.krr.element, sent);

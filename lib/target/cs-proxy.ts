@@ -7,7 +7,7 @@
  * through the proxy's server side.
  */
 import { SIP_ENTRY_SCHEMA, SIP_URI, type SipEntryPoint } from './mcx-server.ts';
-import { PROXY_KMS_SCHEMA } from './is-proxy.ts';
+import { PROXY_KMS_SCHEMA, UDP_HOP } from './proxy.ts';
 
 export interface CsProxyTarget {
   /** Where MC clients send their signalling. */
@@ -39,12 +39,7 @@ export const CS_PROXY_SCHEMA = {
   properties: {
     clientSide: SIP_ENTRY_SCHEMA,
     serverSide: SIP_ENTRY_SCHEMA,
-    nextHop: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['transport', 'address', 'port'],
-      properties: { transport: { enum: ['udp'] }, address: { type: 'string', minLength: 1 }, port: { type: 'integer', minimum: 1, maximum: 65535 } },
-    },
+    nextHop: UDP_HOP,
     client: { type: 'object', additionalProperties: false, required: ['impu', 'mcServiceId'], properties: { impu: SIP_URI, mcServiceId: { type: 'string', minLength: 1 } } },
     peer: { type: 'object', additionalProperties: false, required: ['uri'], properties: { uri: SIP_URI } },
     ...PROXY_KMS_SCHEMA,

@@ -6,7 +6,8 @@ import { ICS_FEATURES, isIcsFeature } from './ics.ts';
 import { compileSchema, describeAjvErrors } from './schema.ts';
 import { checkMcxServerSection, MCX_SERVER_SCHEMA } from './mcx-server.ts';
 import { CS_PROXY_SCHEMA } from './cs-proxy.ts';
-import { checkProxyKms, IS_PROXY_SCHEMA } from './is-proxy.ts';
+import { IS_PROXY_SCHEMA } from './is-proxy.ts';
+import { checkProxyKms } from './proxy.ts';
 import targetSchema from '../../schemas/target.schema.json' with { type: 'json' };
 
 /**
