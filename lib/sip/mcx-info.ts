@@ -17,6 +17,8 @@ export interface McInfoField {
 export interface McInfo {
   service: McService;
   accessToken?: McInfoField;
+  /** TS 24.379 session-type (a plain string, e.g. 'prearranged' for a pre-arranged group call). */
+  sessionType?: string;
   requestUri?: McInfoField;
   clientId?: McInfoField;
   /** Further <svc-Params> children as written (name -> text). */
@@ -45,7 +47,9 @@ function field(service: McService, name: string, kind: 'String' | 'URI', f: McIn
 
 export function buildMcInfo(info: McInfo): string {
   const s = info.service;
-  let params = field(s, 'access-token', 'String', info.accessToken) + field(s, 'request-uri', 'URI', info.requestUri) + field(s, 'client-id', 'String', info.clientId);
+  // The schema's order: access token, session type, request URI, ... client ID.
+  const sessionType = info.sessionType ? `    <session-type>${esc(info.sessionType)}</session-type>\r\n` : '';
+  let params = field(s, 'access-token', 'String', info.accessToken) + sessionType + field(s, 'request-uri', 'URI', info.requestUri) + field(s, 'client-id', 'String', info.clientId);
   for (const [k, v] of Object.entries(info.other ?? {})) params += `    <${k}>${esc(v)}</${k}>\r\n`;
   return `<?xml version="1.0" encoding="UTF-8"?>\r\n<${s}info xmlns="${mcInfoNamespace(s)}">\r\n  <${s}-Params>\r\n${params}  </${s}-Params>\r\n</${s}info>\r\n`;
 }
@@ -94,9 +98,10 @@ export function parseMcInfo(xml: string | Uint8Array): McInfoParse {
     return { value: value.trim(), type };
   };
   const info: McInfo = { service, accessToken: read('access-token', 'String'), requestUri: read('request-uri', 'URI'), clientId: read('client-id', 'String') };
+  if (typeof params['session-type'] === 'string') info.sessionType = params['session-type'].trim();
   const other: Record<string, string> = {};
   for (const [k, v] of Object.entries(params)) {
-    if (k.startsWith('@') || [`${service}-access-token`, `${service}-request-uri`, `${service}-client-id`].includes(k)) continue;
+    if (k.startsWith('@') || [`${service}-access-token`, 'session-type', `${service}-request-uri`, `${service}-client-id`].includes(k)) continue;
     other[k] = typeof v === 'string' ? v : JSON.stringify(v);
   }
   if (Object.keys(other).length) info.other = other;

@@ -26,3 +26,4 @@ export { SrtpSender, type SrtpSenderOptions } from './sender.ts';
 export { SrtpKeyRing, type SrtpKeyRingEntry, type SrtpKeyRingOptions } from './keyring.ts';
 export { GcmKey, gcmKey } from './gcm.ts';
 export { DEFAULT_PROFILES } from './profiles.ts';
+export { srtcpFromKfc, SRTCP_CS_ID, type KfcInput, type KfcSrtcp } from './kfc.ts';
