@@ -55,6 +55,16 @@ export interface McxServerTarget {
    * (IDRi), default `mdsi`. Absent: the key download checks are INCONCLUSIVE.
    */
   keyDownload?: { after: 'csk-upload'; withinMs?: number; initiatorUri?: string };
+  /**
+   * MCPTT floor control over SRTCP (9.4.2, TS 24.380): the suite, as the
+   * first user, calls `group` (a pre-arranged group the user may call) with
+   * an INVITE to the mcptt PSI whose SDP offers the floor control channel,
+   * then sends Floor Requests there. `answerWithinMs` (default 500): how
+   * long the server may take to answer one, and how long the suite watches
+   * for an answer to a request that must not be acted on. Absent: the
+   * floor control checks are INCONCLUSIVE.
+   */
+  floorControl?: { group: string; answerWithinMs?: number };
   /** The MIME type of the body that carries 9.3.5 signatures; default application/vnd.3gpp.<service>-signed+xml (an assumption: the clause's figure is lost). */
   xmlSignatureContentType?: string;
 }
@@ -101,6 +111,12 @@ export const MCX_SERVER_SCHEMA = {
       additionalProperties: false,
       required: ['after'],
       properties: { after: { enum: ['csk-upload'] }, withinMs: { type: 'integer', minimum: 100, maximum: 120_000 }, initiatorUri: SIP_URI },
+    },
+    floorControl: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['group'],
+      properties: { group: SIP_URI, answerWithinMs: { type: 'integer', minimum: 50, maximum: 10_000 } },
     },
     xmlSignatureContentType: { type: 'string', pattern: '^[a-zA-Z0-9!#$&^_.+-]+/[a-zA-Z0-9!#$&^_.+-]+$', 'x-expected': 'a MIME type, e.g. application/vnd.3gpp.mcptt-signed+xml' },
     wrongAudienceAccessToken: {

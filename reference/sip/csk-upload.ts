@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { parseMultipart, headerValue, type SipMessage } from '../../lib/sip/index.ts';
 import { verifyIMessage } from '../../lib/mikey/verify.ts';
+import { parseIMessage } from '../../lib/mikey/codec.ts';
 import type { FaultSet } from '../fault.ts';
 import type { Mdsi } from './mcx-server.ts';
 
@@ -16,6 +17,8 @@ export interface UploadedCsk {
   id: number;
   /** IDRi: the MC service user ID of the uploading user (P0 of F.1.4). */
   userId: string;
+  /** The I_MESSAGE's RAND: the KFC-RAND of SRTCP keyed by this CSK (9.4.2). */
+  rand: Uint8Array;
 }
 
 /** Timestamps further than this from our clock are replays or stale (RFC 3830 5.4). */
@@ -77,5 +80,7 @@ export function acceptCskUpload(message: SipMessage, mdsi: Mdsi, faults: FaultSe
   if (!result.key || result.keyId === undefined || !result.initiatorUri) return { kind: 'refused', reason: `no CSK: ${result.decryption.reason ?? 'not decrypted'}` };
   if (blocking.length) return { kind: 'refused', reason: blocking.map((f) => `${f.rule}: ${f.found}`).join('; ') };
   if (replays.replayed(bytes) && !faults.has('mcx-server.accepts-replayed-csk-upload')) return { kind: 'refused', reason: 'a replay of an I_MESSAGE accepted before (RFC 3830 5.4)' };
-  return { kind: 'accepted', csk: { key: result.key, id: result.keyId, userId: result.initiatorUri } };
+  const parsed = parseIMessage(bytes);
+  const rand = parsed.ok ? parsed.message.payloads.find((p) => p.kind === 'RAND') : undefined;
+  return { kind: 'accepted', csk: { key: result.key, id: result.keyId, userId: result.initiatorUri, rand: rand?.kind === 'RAND' ? rand.rand : new Uint8Array(0) } };
 }

@@ -37,7 +37,35 @@ const keyDownload = (name: string, check: string, requirement: string, descripti
   description,
 });
 
+/** The floor control test starts from a CSK upload seen in use (its token binds): a fault that stops that leaves it without a call. */
+const FLOOR_REQUIREMENTS = ['MCXSEC-9.4.1-01', 'MCXSEC-9.4.2-01', 'MCXSEC-9.4.2-02', 'MCXSEC-9.4.6-03', 'MCXSEC-9.4.6-05', 'MCXSEC-9.4.7-02', 'MCXSEC-9.4.7-03', 'MCXSEC-9.4.7-04', 'MCXSEC-9.4.8-04'];
+/** Requirements graded on the opened answer to the first Floor Request (suites/mcx-server/checks/floor-control.ts). */
+const OPENED_ANSWER = ['MCXSEC-9.4.2-02', 'MCXSEC-9.4.6-03'];
+const floor = (name: string, check: string, requirement: string, description: string, blocks?: string[]): FaultSwitch => ({
+  name: `mcx-server.floor-${name}`,
+  role: 'mcx-server',
+  breaks: [requirement],
+  checks: [`mcx-server.${check}`],
+  ...(blocks ? { blocks } : {}),
+  description,
+});
+
+/** Faults of the reference floor control server (reference/sip/floor-control.ts); each changes what it sends, or what it accepts. */
+const FLOOR_FAULTS: FaultSwitch[] = [
+  floor('plain-rtcp', 'floor-answer.srtcp', 'MCXSEC-9.4.7-02', 'The floor control server answers with plain RTCP: no SRTCP trailer, the Floor Granted in the clear.', ['MCXSEC-9.4.1-01', 'MCXSEC-9.4.7-03', 'MCXSEC-9.4.6-05', 'MCXSEC-9.4.2-01', ...OPENED_ANSWER, 'MCXSEC-9.4.7-04']),
+  floor('unencrypted', 'floor-answer.encrypted', 'MCXSEC-9.4.1-01', 'The floor control server sends SRTCP with the E flag clear: authenticated, but the floor message is not encrypted.'),
+  floor('no-mki', 'floor-answer.mki-present', 'MCXSEC-9.4.7-03', 'The floor control server sends SRTCP without an MKI.', ['MCXSEC-9.4.6-05']),
+  floor('mki-not-csk-id', 'floor-answer.mki-is-csk-id', 'MCXSEC-9.4.6-05', 'The MKI of the SRTCP the floor control server sends is not the CSK-ID (its last bit flipped); the keys are right.'),
+  floor('key-not-from-csk', 'floor-answer.keyed-by-csk', 'MCXSEC-9.4.2-01', 'The floor control server keys the SRTCP it sends with a random key, not the CSK.', [...OPENED_ANSWER, 'MCXSEC-9.4.7-04', 'MCXSEC-9.4.8-04']),
+  floor('zero-rand', 'floor-answer.kfc-rand', 'MCXSEC-9.4.2-02', "The floor control server derives its SRTCP keys with a RAND of zeros, not the RAND of the CSK's I_MESSAGE."),
+  floor('wrong-cs-id', 'floor-answer.cs-id', 'MCXSEC-9.4.6-03', 'The floor control server derives its SRTCP keys under CS-ID 4 (MCPTT group call), not 6 (CSK SRTCP protection for MCPTT).'),
+  floor('answers-idle', 'floor-answer.acted-on', 'MCXSEC-9.4.7-04', 'The floor control server answers a Floor Request with Floor Idle, as if it had not read it.', ['MCXSEC-9.4.8-04']),
+  floor('ignores-tag', 'floor-tampered.not-acted-on', 'MCXSEC-9.4.7-04', 'The floor control server decrypts SRTCP as AES-CTR without checking the GCM tag: a Floor Request with a broken tag is granted.'),
+  floor('no-replay-check', 'floor-replayed.not-acted-on', 'MCXSEC-9.4.8-04', 'The floor control server keeps no SRTCP replay list: a Floor Request sent again with the same index is granted again.'),
+];
+
 export const MCX_SERVER_FAULTS: FaultSwitch[] = [
+  ...FLOOR_FAULTS,
   keyDownload('key-download-in-info', 'key-download.sip-method', 'MCXSEC-5.8.2-01', 'The MCX server sends the key download in a SIP INFO, not a NOTIFY or MESSAGE.'),
   keyDownload('key-download-bad-signature', 'key-download.signature', 'MCXSEC-5.8.1-01', 'The ECCSI signature of the key download does not verify (one bit of r flipped).', CSK_UPDATE_REQUIREMENTS),
   keyDownload('key-download-signed-by-other-identity', 'key-download.initiator', 'MCXSEC-5.8.1-02', 'The key download is signed, correctly, by another server identity of the domain than the MDSI (IDRi).'),
@@ -51,7 +79,7 @@ export const MCX_SERVER_FAULTS: FaultSwitch[] = [
     role: 'mcx-server',
     breaks: VALID_CSK_REQUIREMENTS,
     checks: VALID_CSK_CHECKS,
-    blocks: [...BAD_CSK_REQUIREMENTS, ...KEY_DOWNLOAD_REQUIREMENTS],
+    blocks: [...BAD_CSK_REQUIREMENTS, ...KEY_DOWNLOAD_REQUIREMENTS, ...FLOOR_REQUIREMENTS],
     description: 'The MCX server drops every uploaded CSK: an access token encrypted under it cannot be opened and binds nothing.',
   },
   {
@@ -59,7 +87,7 @@ export const MCX_SERVER_FAULTS: FaultSwitch[] = [
     role: 'mcx-server',
     breaks: [...VALID_CSK_REQUIREMENTS, 'MCXSEC-9.2.1.2-03'],
     checks: [...VALID_CSK_CHECKS, 'mcx-server.csk-update.new-csk-used'],
-    blocks: [...BAD_CSK_REQUIREMENTS, 'MCXSEC-5.8.2-03'],
+    blocks: [...BAD_CSK_REQUIREMENTS, 'MCXSEC-5.8.2-03', ...FLOOR_REQUIREMENTS],
     description: 'The MCX server decrypts XML content with the CSK itself instead of the F.1.4 confidentiality key derived from it.',
   },
   {
@@ -133,7 +161,7 @@ export const MCX_SERVER_FAULTS: FaultSwitch[] = [
     breaks: ['MCXSEC-5.1.3.2.2-01', 'MCXSEC-5.1.3.2.3-01', ...VALID_CSK_REQUIREMENTS, 'MCXSEC-9.2.1.2-03'],
     // A CSK in use is seen only through the binding its encrypted token makes.
     checks: ['mcx-server.register-valid-token.binds', 'mcx-server.publish-valid-token.binds', ...VALID_CSK_CHECKS, 'mcx-server.csk-update.new-csk-used'],
-    blocks: ['MCXSEC-5.1.3.2.1-03', ...BAD_CSK_REQUIREMENTS, 'MCXSEC-5.8.2-03'],
+    blocks: ['MCXSEC-5.1.3.2.1-03', ...BAD_CSK_REQUIREMENTS, 'MCXSEC-5.8.2-03', ...FLOOR_REQUIREMENTS],
     description: 'The MCX server accepts a valid access token (200) but binds nothing (the re-binding checks lose their first binding, the bad CSK uploads their control).',
   },
   {

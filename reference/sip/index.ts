@@ -68,6 +68,7 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
         spareImpu: `sip:spare-ue@${SIP_DOMAIN}`,
         bindingObservation: 'publish-poc-settings',
         keyDownload: { after: 'csk-upload' },
+        floorControl: { group: server.group },
         ...(trust.wrongAudienceAccessToken ? { wrongAudienceAccessToken: { env: WRONG_AUDIENCE_TOKEN_ENV } } : {}),
       },
       csProxy: {

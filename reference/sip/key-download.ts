@@ -55,7 +55,8 @@ export async function startKeyDownloader(core: () => Endpoint | undefined, mdsi:
         const status = statusOf(final) ?? 0;
         // mcx-server.uses-key-before-success: the new CSK goes into use whatever the UE answered.
         const success = (status >= 200 && status < 300) || faults.has('mcx-server.uses-key-before-success');
-        return success ? { key: built.key, id: built.keyId, userId: uploaded.userId } : undefined;
+        const rand = built.message.payloads.find((p) => p.kind === 'RAND');
+        return success ? { key: built.key, id: built.keyId, userId: uploaded.userId, rand: rand?.kind === 'RAND' ? rand.rand : new Uint8Array(0) } : undefined;
       } catch {
         return undefined;
       }

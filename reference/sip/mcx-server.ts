@@ -9,6 +9,7 @@ import { acceptCskUpload, ReplayCache, type UploadedCsk } from './csk-upload.ts'
 import type { TokenKey } from './mc-info-body.ts';
 import { startKeyDownloader } from './key-download.ts';
 import { integrityProblem } from './xml-integrity.ts';
+import { answerGroupCall, type FloorCalls } from './group-call.ts';
 
 /**
  * The reference MCX server (5.1.3.2): one PSI per service. It takes the
@@ -30,6 +31,10 @@ import { integrityProblem } from './xml-integrity.ts';
  * does not open is refused. An accepted upload without a token is followed by a key
  * download (5.8, 9.2.1.4: a new CSK from the server, in a SIP MESSAGE through
  * the SIP core) that replaces the CSK once the UE answers 2xx.
+ *
+ * Group calls (group-call.ts): an INVITE to the mcptt PSI for the group,
+ * from a bound IMPU whose CSK the server holds, gets a floor control server
+ * keyed by that CSK (9.4.2); BYE ends it.
  */
 export interface McxServer extends SipService {
   psis: Record<McService, string>;
@@ -38,6 +43,8 @@ export interface McxServer extends SipService {
   csks: Map<string, UploadedCsk>;
   /** The MDSI (5.4): its URI and the key material the reference KMS issued it, made on first use. */
   mdsi: Mdsi;
+  /** The pre-arranged group a bound MCPTT user may call (floor control over SRTCP, 9.4.2). */
+  group: string;
   /** Where requests for an IMPU (key download) are sent: the SIP core, known once it has started. */
   setCore(core: Endpoint): void;
 }
@@ -60,6 +67,8 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
   const replays = new ReplayCache();
   let core: Endpoint | undefined;
   const downloader = await startKeyDownloader(() => core, mdsi, faults);
+  const group = `sip:ref-group@${domain}`;
+  const calls: FloorCalls = new Map();
   const serviceOfUri = (uri: string) => (Object.keys(psis) as McService[]).find((s) => uri.split(';')[0] === psis[s]);
 
   const bind = (service: McService, impu: string, serviceId: string) => {
@@ -163,6 +172,7 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
     if (!target) return tx.reply(404);
     const impu = uriOf(headerValue(m, 'p-asserted-identity'));
     if (!impu) return tx.reply(403, { reason: 'No Asserted Identity' });
+    if (method === 'INVITE' || method === 'BYE') return answerGroupCall(tx, { psi: psis.mcptt, group, bound: target === 'mcptt' && bindings.get('mcptt')!.has(impu), csk: csks.get(impu), calls, faults });
     if (method === 'PUBLISH') {
       if ((headerValue(m, 'event') ?? '').split(';')[0]!.trim().toLowerCase() !== 'poc-settings') return tx.reply(489, { reason: 'Bad Event' });
       const { tokens, uploaded } = tokensWithCsk(m, impu);
@@ -177,8 +187,10 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
     bindings,
     csks,
     mdsi,
+    group,
     setCore: (endpoint) => void (core = endpoint),
     async stop() {
+      for (const call of calls.values()) call.stop();
       await service.stop();
       await downloader.stop();
     },

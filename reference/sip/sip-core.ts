@@ -1,4 +1,4 @@
-import { buildRequest, type TlsServerMaterial, headerValue, methodOf, requestUri, SipEndpoint, statusOf, UdpChannel, type Endpoint, type ServerTransaction, type SipMessage } from '../../lib/sip/index.ts';
+import { buildRequest, dialogFromUac, inDialogRequest, type TlsServerMaterial, headerValue, methodOf, requestUri, SipEndpoint, statusOf, UdpChannel, type Endpoint, type ServerTransaction, type SipMessage } from '../../lib/sip/index.ts';
 import { uriOf } from './mc-info-body.ts';
 import { REFERENCE_TIMERS, serveSip, type SipService } from './serve.ts';
 
@@ -15,9 +15,11 @@ import { REFERENCE_TIMERS, serveSip, type SipService } from './serve.ts';
  *   it waits for the answer and gives the UE the MCX server's refusal when
  *   there is one (the UE-visible effect of default handling
  *   SESSION_TERMINATED), else 200;
- * - requests for a PSI (PUBLISH, MESSAGE, ...) are relayed as a new
- *   transaction towards the MCX server (B2BUA-like: the UE sees the MCX
- *   server's final status and reason);
+ * - requests for a PSI (PUBLISH, MESSAGE, INVITE, BYE ...) are relayed as a
+ *   new transaction towards the MCX server (B2BUA-like: the UE sees the MCX
+ *   server's final status and reason; for an INVITE also its SDP, with the
+ *   PSI as Contact so that the BYE comes back the same way, and the core
+ *   ACKs the server's 2xx itself);
  * - requests for a registered IMPU (the MCX server's key download, 5.8.2)
  *   are relayed the same way towards the UE, on the connection or socket its
  *   REGISTER came from, and the UE's final status goes back.
@@ -125,7 +127,13 @@ export async function startSipCore(domain: string, mcxServer: Endpoint, isPsi: (
     const answer = await relay(forwarded);
     if (!answer) return tx.reply(408);
     const [, code, ...reason] = answer.startLine.split(' ');
-    return tx.reply(Number(code), { reason: reason.join(' '), headers: ['sip-etag', 'expires'].flatMap((h) => (headerValue(answer, h) !== undefined ? [[canonical(h), headerValue(answer, h)!] as [string, string]] : [])) });
+    const status = Number(code);
+    // An answered INVITE: the core ACKs the server's 2xx itself (RFC 3261 13.2.2.4) and gives the UE its SDP, with the PSI as Contact.
+    if (method === 'INVITE' && status >= 200 && status < 300) await forwarder.sendRaw(inDialogRequest(dialogFromUac(forwarded, answer), 'ACK', { transport: 'udp', host: upstream.local.address, port: upstream.local.port })).catch(() => undefined);
+    const headers = ['sip-etag', 'expires'].flatMap((h) => (headerValue(answer, h) !== undefined ? [[canonical(h), headerValue(answer, h)!] as [string, string]] : []));
+    if (method === 'INVITE') headers.push(['Contact', `<${uri}>`]);
+    const answerBody = method === 'INVITE' ? body(answer) : undefined;
+    return tx.reply(status, { reason: reason.join(' '), headers, ...(answerBody ? { body: answerBody } : {}) });
   }, tls);
   return {
     ...service,

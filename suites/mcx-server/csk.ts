@@ -102,7 +102,9 @@ export function uploadBody(mcx: McxSuite, u: Uploader, kind: Exclude<BadUpload, 
     parts.push({ contentType: signatureContentType(mcx), body: signature });
   }
   const multipart = buildMultipart(parts);
-  return { contentType: multipart.contentType, octets: multipart.octets, csk };
+  // The I_MESSAGE's RAND: with the CSK and CSK-ID it keys SRTCP (9.4.2).
+  const rand = built.message.payloads.find((p) => p.kind === 'RAND');
+  return { contentType: multipart.contentType, octets: multipart.octets, csk, rand: rand?.kind === 'RAND' ? rand.rand : new Uint8Array(0) };
 }
 
 /** The MIME type of the body holding the signatures (mcxServer.xmlSignatureContentType; an assumption otherwise, see README). */

@@ -5,10 +5,12 @@
  * A request that gets no final response ends as `none` with the exact
  * reason (Timer F, transport error), never as a refusal.
  */
-import { buildMcInfo, buildRequest, isEntryFailure, mcInfoContentType, openEntryChannel, SipEndpoint, statusOf, type EntryFailure, type McService, type ServerTransaction, type SipChannel, type TimerConfig } from '../../lib/sip/index.ts';
+import { buildMcInfo, buildRequest, dialogFromUac, inDialogRequest, isEntryFailure, mcInfoContentType, openEntryChannel, SipEndpoint, statusOf, type Dialog, type EntryFailure, type McService, type ServerTransaction, type SipChannel, type SipMessage, type TimerConfig } from '../../lib/sip/index.ts';
 import type { McxServerTarget } from '../../lib/target/mcx-server.ts';
 
 export type SipAnswer = { kind: 'final'; status: number; reason: string } | { kind: 'none'; detail: string };
+/** An INVITE's final answer; on a 2xx, the dialog it made (the ACK is sent). */
+export type InviteAnswer = { kind: 'final'; status: number; reason: string; message: SipMessage; dialog?: Dialog } | { kind: 'none'; detail: string };
 
 /** T1 of 150 ms: Timer F (no answer) ends a request after 9.6 s. */
 const UE_TIMERS: Partial<TimerConfig> = { T1: 150, T2: 600, T4: 750 };
@@ -31,9 +33,13 @@ export class SuiteUe {
   }
 
   private async send(method: string, uri: string, from: string, headers: Array<[string, string]>, body?: { contentType: string; octets: Uint8Array | string }): Promise<SipAnswer> {
-    if (this.silent) return { kind: 'none', detail: `not sent: an earlier request got no final response (${this.silent})` };
+    const answer = await this.transact(this.build(method, uri, from, headers, body));
+    return answer.kind === 'final' ? { kind: 'final', status: answer.status, reason: answer.reason } : answer;
+  }
+
+  private build(method: string, uri: string, from: string, headers: Array<[string, string]>, body?: { contentType: string; octets: Uint8Array | string }): SipMessage {
     const local = this.channel.local;
-    const req = buildRequest({
+    return buildRequest({
       method,
       uri,
       from,
@@ -44,10 +50,15 @@ export class SuiteUe {
       headers: [['Route', `<${this.target.entry.uri};lr>`], ...headers],
       body,
     });
+  }
+
+  private async transact(req: SipMessage): Promise<{ kind: 'final'; status: number; reason: string; message: SipMessage } | { kind: 'none'; detail: string }> {
+    const method = req.startLine.split(' ', 1)[0];
+    if (this.silent) return { kind: 'none', detail: `not sent: an earlier request got no final response (${this.silent})` };
     try {
       const final = await this.endpoint.sendRequest(req).final;
       const [, , ...reason] = final.message.startLine.split(' ');
-      return { kind: 'final', status: statusOf(final.message) ?? 0, reason: reason.join(' ') };
+      return { kind: 'final', status: statusOf(final.message) ?? 0, reason: reason.join(' '), message: final.message };
     } catch (err) {
       // Octets that are no SIP message are dropped like silence; the reason says they came.
       const junk = this.endpoint.unparseable.length;
@@ -82,6 +93,27 @@ export class SuiteUe {
   /** A SIP MESSAGE to the service PSI (one of the binding observations). */
   message(impu: string, service: McService): Promise<SipAnswer> {
     return this.send('MESSAGE', this.target.services[service]!.psi, impu, [], { contentType: 'text/plain', octets: 'mcx-conformance binding probe' });
+  }
+
+  /** An INVITE from `impu` to the service PSI with `body`; a 2xx is ACKed at once (RFC 3261 13.2.2.4) and gives the dialog. */
+  async invite(impu: string, service: McService, body: { contentType: string; octets: Uint8Array | string }): Promise<InviteAnswer> {
+    const req = this.build('INVITE', this.target.services[service]!.psi, impu, [], body);
+    const answer = await this.transact(req);
+    if (answer.kind !== 'final' || answer.status < 200 || answer.status >= 300) return answer;
+    const dialog = dialogFromUac(req, answer.message);
+    await this.endpoint.sendRaw(inDialogRequest(dialog, 'ACK', this.via())).catch(() => undefined);
+    return { ...answer, dialog };
+  }
+
+  /** Ends the dialog of an answered INVITE. */
+  async bye(dialog: Dialog): Promise<SipAnswer> {
+    const answer = await this.transact(inDialogRequest(dialog, 'BYE', this.via()));
+    return answer.kind === 'final' ? { kind: 'final', status: answer.status, reason: answer.reason } : answer;
+  }
+
+  private via() {
+    const local = this.channel.local;
+    return { transport: this.channel.kind, host: local.address, port: local.port };
   }
 
   /** The next request the network sends the UE (e.g. a key download, 5.8.2), or undefined after `timeoutMs`. */

@@ -1,0 +1,77 @@
+/**
+ * 9.4 floor control between the MC client and the MCX server over SRTCP,
+ * keyed by the CSK the client uploaded (9.4.2). The suite uploads a CSK,
+ * calls mcxServer.floorControl.group (floor.ts), and sends three Floor
+ * Requests, each in an idle floor (a Floor Release after each answer):
+ * a valid one, whose answer is read octet by octet (checks/floor-control.ts);
+ * one whose SRTCP tag is broken, then a valid one as the control; and a
+ * valid one sent twice with the same SRTCP index, then a fresh one as the
+ * control.
+ */
+import { test } from './fixture.ts';
+import { declare } from '../../lib/harness/index.ts';
+import type { Unmet } from '../../lib/harness/check.ts';
+import { SRTCP_CS_ID } from '../../lib/crypto/srtp/index.ts';
+import { FLOOR_ANSWER, FLOOR_REPLAYED, FLOOR_TAMPERED, describeReading, readAnswer, type AnswerReading } from './checks/floor-control.ts';
+import { DEFAULT_ANSWER_WITHIN_MS, FloorLeg, floorUnobservable, type FloorPacket } from './floor.ts';
+
+test.describe.configure({ mode: 'default' });
+
+test('9.4.2 / 9.4.6-9.4.8 floor control over SRTCP keyed by the uploaded CSK: the answer, a tampered and a replayed Floor Request', { annotation: declare(FLOOR_ANSWER, FLOOR_TAMPERED, FLOOR_REPLAYED), tag: ['@mcx-server'] }, async ({ mcx, verify, target, evidence }) => {
+  const withinMs = mcx.target.floorControl?.answerWithinMs ?? DEFAULT_ANSWER_WITHIN_MS;
+  const expectedCsId = SRTCP_CS_ID.mcpttCsk;
+  const skipAll = async (why: Unmet) => {
+    await verify.run(FLOOR_ANSWER, { unobservable: why, withinMs, expectedCsId });
+    await verify.run(FLOOR_TAMPERED, { unobservable: why, withinMs, watched: [] });
+    await verify.run(FLOOR_REPLAYED, { unobservable: why, withinMs, watched: [] });
+  };
+  const why = floorUnobservable(target, mcx);
+  if (why) return skipAll(why);
+  const opened = await FloorLeg.open(mcx, target, evidence);
+  if (!(opened instanceof FloorLeg)) return skipAll(opened);
+  const leg = opened;
+  const read = (p: FloorPacket | undefined): AnswerReading | undefined => {
+    if (!p) return undefined;
+    const r = readAnswer(p.octets, leg.kfc, expectedCsId);
+    p.note = describeReading(r);
+    return r;
+  };
+  /** Sends a request and reads the first packet back. */
+  const ask = async (octets: Uint8Array, note: string) => {
+    await leg.send(octets, note);
+    return read(await leg.next(withinMs));
+  };
+  /** Releases the floor and drops what the server says about it (Floor Idle), so the next request meets an idle floor. */
+  const release = async () => {
+    await leg.send(leg.protect(leg.message('release')), 'Floor Release');
+    read(await leg.next(withinMs));
+    leg.drop();
+  };
+  try {
+    const answer = await ask(leg.protect(leg.message('request')), 'Floor Request');
+    await verify.run(FLOOR_ANSWER, { withinMs, expectedCsId, kfc: leg.kfc, ...(answer ? { answer } : {}) });
+    await release();
+
+    await leg.send(leg.protect(leg.message('request'), { tamperTag: true }), 'Floor Request, one bit of its GCM tag flipped');
+    const afterTampered = (await leg.during(withinMs)).map((p) => read(p)!);
+    const tamperedControl = await ask(leg.protect(leg.message('request')), 'Floor Request (control)');
+    await verify.run(FLOOR_TAMPERED, { withinMs, watched: afterTampered, ...(tamperedControl ? { control: tamperedControl } : {}) });
+    await release();
+
+    const once = leg.protect(leg.message('request'));
+    const original = await ask(once, 'Floor Request (to be replayed)');
+    await release();
+    await leg.send(once, 'the same Floor Request again: same octets, same SRTCP index');
+    const afterReplay = (await leg.during(withinMs)).map((p) => read(p)!);
+    const replayControl = await ask(leg.protect(leg.message('request')), 'Floor Request (control)');
+    const noOriginal: AnswerReading = { octets: new Uint8Array(0), malformed: `no answer within ${withinMs} ms`, trailer: 0 };
+    await verify.run(FLOOR_REPLAYED, { withinMs, watched: afterReplay, original: original ?? noOriginal, ...(replayControl ? { control: replayControl } : {}) });
+    await release();
+  } finally {
+    evidence.record('srtcp', 'floor control leg: every packet, with what the suite read in it', {
+      kfc: { cskId: leg.kfc.id.toString(16).padStart(8, '0'), csId: expectedCsId, mki: Buffer.from(leg.srtcp.mki).toString('hex') },
+      packets: leg.packets.map((p) => ({ direction: p.direction, at: p.at, octets: Buffer.from(p.octets).toString('hex'), note: p.note })),
+    });
+    await leg.close();
+  }
+});
