@@ -17,6 +17,8 @@ import type { KmClient, KmsExchange } from './client.ts';
 import type { KeyMaterial } from './open.ts';
 
 export interface UserKeyMaterial {
+  /** The identity of the key set (the user URI, or one of its authorised identities, 9.6.3.2). */
+  userUri: string;
   kmsUri: string;
   keyPeriod: number;
   keyPeriodOffset: number;
@@ -42,8 +44,12 @@ function bytesOf(name: string, m: KeyMaterial): Uint8Array | string {
   return m.bytes ?? `${name}: ${m.problem ?? m.form}`;
 }
 
-/** Initialize, then KeyProvision for `userUri` with `accessToken`; the key set of the current period. */
-export async function provisionUser(client: KmClient, userUri: string, accessToken: string, now = Date.now()): Promise<ProvisionOutcome> {
+/**
+ * Initialize, then KeyProvision for `userUri` with `accessToken`; the key set
+ * of the current period whose UserUri is `userUri`, or the first that
+ * `identity` picks (an authorised identity of the user, 9.6.3.2).
+ */
+export async function provisionUser(client: KmClient, userUri: string, accessToken: string, now = Date.now(), identity?: (keySetUri: string) => boolean): Promise<ProvisionOutcome> {
   const exchanges: KmsExchange[] = [];
   const init = await client.send({ type: 'init', userUri, accessToken, label: `init for ${userUri}` });
   exchanges.push(init);
@@ -71,13 +77,17 @@ export async function provisionUser(client: KmClient, userUri: string, accessTok
   } catch (err) {
     return { ok: false, reason: `${init.label}: the certificate's key periods do not cover now (${(err as Error).message})`, exchanges };
   }
-  const current = opened.find((k) => Number(k.set.keyPeriodNo) === period);
-  if (!current) return { ok: false, reason: `${prov.label}: no KmsKeySet for the current key period ${period} (KeyPeriodNo ${opened.map((k) => k.set.keyPeriodNo).join(', ')})`, exchanges };
+  const inPeriod = opened.filter((k) => Number(k.set.keyPeriodNo) === period);
+  if (inPeriod.length === 0) return { ok: false, reason: `${prov.label}: no KmsKeySet for the current key period ${period} (KeyPeriodNo ${opened.map((k) => k.set.keyPeriodNo).join(', ')})`, exchanges };
+  // A KMS that issues one set names it as it likes; among several (authorised identities), the one asked for.
+  const current = identity ? inPeriod.find((k) => identity(k.set.userUri ?? '')) : inPeriod.length === 1 ? inPeriod[0] : (inPeriod.find((k) => k.set.userUri === userUri) ?? inPeriod[0]);
+  if (!current) return { ok: false, reason: `${prov.label}: no KmsKeySet of the current key period for the identity asked for (UserUri ${inPeriod.map((k) => k.set.userUri).join(', ')})`, exchanges };
+  const setUri = identity ? current.set.userUri! : userUri;
   const ssk = bytesOf('UserSigningKeySSK', current.ssk);
   const pvt = bytesOf('UserPubTokenPVT', current.pvt);
   const rsk = bytesOf('UserDecryptKey', current.rsk);
   for (const v of [ssk, pvt, rsk]) if (typeof v === 'string') return { ok: false, reason: `${prov.label}: ${v}`, exchanges };
-  const uid = mikeySakkeUid({ userUri, kmsUri: cert.kmsUri, keyPeriod, keyPeriodOffset, keyPeriodNo: period });
+  const uid = mikeySakkeUid({ userUri: setUri, kmsUri: cert.kmsUri, keyPeriod, keyPeriodOffset, keyPeriodNo: period });
   const rskCheck = sakkeValidateRsk(zT, uid, rsk as Uint8Array);
   if (!rskCheck.ok) return { ok: false, reason: `${prov.label}: the UserDecryptKey does not validate against the certificate's PubEncKey (RFC 6508 6.1.2): ${rskCheck.reason}`, exchanges };
   const signing = eccsiValidateUserKey(kpak, uid, ssk as Uint8Array, pvt as Uint8Array);
@@ -85,6 +95,6 @@ export async function provisionUser(client: KmClient, userUri: string, accessTok
   return {
     ok: true,
     exchanges,
-    material: { kmsUri: cert.kmsUri, keyPeriod, keyPeriodOffset, kpak, zT, keyPeriodNo: period, ssk: ssk as Uint8Array, pvt: pvt as Uint8Array, rsk: rsk as Uint8Array },
+    material: { userUri: setUri, kmsUri: cert.kmsUri, keyPeriod, keyPeriodOffset, kpak, zT, keyPeriodNo: period, ssk: ssk as Uint8Array, pvt: pvt as Uint8Array, rsk: rsk as Uint8Array },
   };
 }
