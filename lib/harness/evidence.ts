@@ -3,7 +3,7 @@ import { EVIDENCE_ATTACHMENT_PREFIX } from './finding.ts';
 import type { Redactor } from './redactor.ts';
 
 /** Kinds of evidence the HTML report knows how to render. */
-export type EvidenceKind = 'http' | 'sip' | 'jwt' | 'xml' | 'mikey' | 'srtcp' | 'tls' | 'text' | 'json';
+export type EvidenceKind = 'http' | 'sip' | 'jwt' | 'xml' | 'mikey' | 'srtcp' | 'ear' | 'tls' | 'text' | 'json';
 
 /**
  * Attaches what the suite saw to the running test, redacted. Each item is a

@@ -83,18 +83,26 @@ export class SipEndpoint implements TransactionHost {
   }
 
   /** The next new request (a server transaction the test answers, or not). */
-  nextRequest(timeoutMs: number): Promise<ServerTransaction> {
+  nextRequest(timeoutMs: number, signal?: AbortSignal): Promise<ServerTransaction> {
     const t = this.newRequests.shift();
     if (t) return Promise.resolve(t);
     return new Promise((resolve, reject) => {
+      // An abandoned wait must not swallow the next request: abort takes the waiter out.
+      const give = (why: string) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.waiters = this.waiters.filter((w) => w !== done);
+        reject(new SipTransactionError('timeout', why));
+      };
+      const onAbort = () => give('the wait for a new request was given up');
       const done = (tx: ServerTransaction) => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         resolve(tx);
       };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== done);
-        reject(new SipTransactionError('timeout', `no new request within ${timeoutMs} ms`));
-      }, timeoutMs);
+      const timer = setTimeout(() => give(`no new request within ${timeoutMs} ms`), timeoutMs);
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.push(done);
     });
   }

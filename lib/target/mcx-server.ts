@@ -65,6 +65,17 @@ export interface McxServerTarget {
    * floor control checks are INCONCLUSIVE.
    */
   floorControl?: { group: string; answerWithinMs?: number };
+  /**
+   * EARs (9.6, Annex J), tested when the ICS claims `ears`: the first user
+   * places an MCPTT private call in automatic commencement mode to
+   * `users[callee]` (default 1), with EARs signed by the first user's
+   * authorised identity, which the KMS issues for a token with `scopes`
+   * (default the J.3.3.3 automatic private call scope). `forwardWithinMs`
+   * (default 2000): how long the suite waits for the INVITE at the callee
+   * when no final answer has come. `codes`: the numbers Annex J does not
+   * give (EAR message type, Request IEIs), default lib/ear/payload.ts's.
+   */
+  ears?: { callee?: number; scopes?: string[]; forwardWithinMs?: number; codes?: { messageType?: number; requestIei?: number; requestIdIei?: number; requestExpiryIei?: number } };
   /** The MIME type of the body that carries 9.3.5 signatures; default application/vnd.3gpp.<service>-signed+xml (an assumption: the clause's figure is lost). */
   xmlSignatureContentType?: string;
 }
@@ -118,6 +129,20 @@ export const MCX_SERVER_SCHEMA = {
       required: ['group'],
       properties: { group: SIP_URI, answerWithinMs: { type: 'integer', minimum: 50, maximum: 10_000 } },
     },
+    ears: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        callee: { type: 'integer', minimum: 1, maximum: 99 },
+        scopes: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^3gpp:mc:auth:[a-z0-9_:]+$', 'x-expected': 'a J.3.3 scope, 3gpp:mc:auth:...' } },
+        forwardWithinMs: { type: 'integer', minimum: 100, maximum: 60_000 },
+        codes: {
+          type: 'object',
+          additionalProperties: false,
+          properties: Object.fromEntries(['messageType', 'requestIei', 'requestIdIei', 'requestExpiryIei'].map((k) => [k, { type: 'integer', minimum: 0, maximum: 255 }])),
+        },
+      },
+    },
     xmlSignatureContentType: { type: 'string', pattern: '^[a-zA-Z0-9!#$&^_.+-]+/[a-zA-Z0-9!#$&^_.+-]+$', 'x-expected': 'a MIME type, e.g. application/vnd.3gpp.mcptt-signed+xml' },
     wrongAudienceAccessToken: {
       $ref: '#/definitions/secret',
@@ -135,6 +160,8 @@ export function checkMcxServerSection(doc: Record<string, unknown>): string[] {
   s.users.forEach((u, i) => {
     if (typeof u?.idmsUser === 'string' && !idmsUsers.includes(u.idmsUser)) problems.push(`mcxServer.users[${i}].idmsUser: '${u.idmsUser}' is not the label of an idms.users entry`);
   });
+  const ears = (s as { ears?: { callee?: unknown } }).ears;
+  if (typeof ears?.callee === 'number' && ears.callee >= s.users.length) problems.push(`mcxServer.ears.callee: ${ears.callee} names no mcxServer.users entry (there are ${s.users.length})`);
   const impus = s.users.map((u) => u?.impu);
   impus.forEach((impu, i) => {
     if (typeof impu === 'string' && impus.indexOf(impu) !== i) problems.push(`mcxServer.users[${i}].impu: repeats the IMPU of users[${impus.indexOf(impu)}]`);

@@ -28,27 +28,22 @@ const badCsk = (name: string, check: string, requirement: string, description: s
 
 /** A key download the suite's UE refuses (488): nothing replaces the CSK, so the afterwards checks have nothing to read. */
 const CSK_UPDATE_REQUIREMENTS = ['MCXSEC-9.2.1.2-02', 'MCXSEC-9.2.1.2-03', 'MCXSEC-5.8.2-03'];
-const keyDownload = (name: string, check: string, requirement: string, description: string, blocks?: string[]): FaultSwitch => ({
-  name: `mcx-server.${name}`,
+/** A fault that breaks one requirement through one check; `prefix` groups the names of a feature's faults. */
+const oneCheck = (prefix: string) => (name: string, check: string, requirement: string, description: string, blocks?: string[]): FaultSwitch => ({
+  name: `mcx-server.${prefix}${name}`,
   role: 'mcx-server',
   breaks: [requirement],
   checks: [`mcx-server.${check}`],
   ...(blocks ? { blocks } : {}),
   description,
 });
+const keyDownload = oneCheck('');
 
 /** The floor control test starts from a CSK upload seen in use (its token binds): a fault that stops that leaves it without a call. */
 const FLOOR_REQUIREMENTS = ['MCXSEC-9.4.1-01', 'MCXSEC-9.4.2-01', 'MCXSEC-9.4.2-02', 'MCXSEC-9.4.6-03', 'MCXSEC-9.4.6-05', 'MCXSEC-9.4.7-02', 'MCXSEC-9.4.7-03', 'MCXSEC-9.4.7-04', 'MCXSEC-9.4.8-04'];
 /** Requirements graded on the opened answer to the first Floor Request (suites/mcx-server/checks/floor-control.ts). */
 const OPENED_ANSWER = ['MCXSEC-9.4.2-02', 'MCXSEC-9.4.6-03'];
-const floor = (name: string, check: string, requirement: string, description: string, blocks?: string[]): FaultSwitch => ({
-  name: `mcx-server.floor-${name}`,
-  role: 'mcx-server',
-  breaks: [requirement],
-  checks: [`mcx-server.${check}`],
-  ...(blocks ? { blocks } : {}),
-  description,
-});
+const floor = oneCheck('floor-');
 
 /** Faults of the reference floor control server (reference/sip/floor-control.ts); each changes what it sends, or what it accepts. */
 const FLOOR_FAULTS: FaultSwitch[] = [
@@ -64,8 +59,28 @@ const FLOOR_FAULTS: FaultSwitch[] = [
   floor('no-replay-check', 'floor-replayed.not-acted-on', 'MCXSEC-9.4.8-04', 'The floor control server keeps no SRTCP replay list: a Floor Request sent again with the same index is granted again.'),
 ];
 
+/** The EAR test's requirements: its refusals lean on the valid EAR's call reaching the callee (suites/mcx-server/checks/ear.ts). */
+const EAR_REFUSAL_REQUIREMENTS = ['MCXSEC-9.6.5.4-01', 'MCXSEC-9.6.5.4-02', 'MCXSEC-9.6.5.4-03', 'MCXSEC-9.6.5.4-04', 'MCXSEC-9.6.5.4-05', 'MCXSEC-9.6.5.4-06', 'MCXSEC-J.2.4-01'];
+const EAR_REQUIREMENTS = [...EAR_REFUSAL_REQUIREMENTS, 'MCXSEC-9.6.5.4-08', 'MCXSEC-9.6.2.1-09'];
+const ear = oneCheck('ear-');
+
+/** Faults of the reference's EAR processing (reference/sip/ear-check.ts, private-call.ts): each skips one step of 9.6.5.4. */
+const EAR_FAULTS: FaultSwitch[] = [
+  ear('skips-signature', 'ear-forged.refused', 'MCXSEC-9.6.5.4-01', 'The MCX server does not verify the ECCSI signature of an EAR: a forged EAR lets the privileged call through.'),
+  ear('ignores-target', 'ear-other-target.refused', 'MCXSEC-9.6.5.4-02', 'The MCX server does not compare the Target ID of an EAR with the callee of the request.'),
+  ear('accepts-stale', 'ear-stale.refused', 'MCXSEC-9.6.5.4-03', 'The MCX server does not check the Date and Time of an EAR against its window: a 10-minute-old EAR is accepted.'),
+  ear('accepts-replay', 'ear-replayed.refused', 'MCXSEC-9.6.5.4-03', 'The MCX server keeps no list of processed EAR IDs: an accepted EAR sent again is accepted again.'),
+  ear('skips-origin-uid', 'ear-origin-not-signer.refused', 'MCXSEC-9.6.5.4-04', "The MCX server does not check that the EAR's Origin ID gives the Signing UID: an EAR signed by one user for another's identity is accepted."),
+  ear('ignores-authorisation', 'ear-unauthorised.refused', 'MCXSEC-9.6.5.4-05', "The MCX server does not read the authorisation fields of the EAR's Origin ID: an EAR signed by an identity without mc-priv-mcptt is accepted."),
+  ear('ignores-request-type', 'ear-other-request.refused', 'MCXSEC-9.6.5.4-06', 'The MCX server does not compare the Request of an EAR with the SIP request: an EAR for ambient listening lets a private call through.'),
+  ear('ignores-expiry', 'ear-expired.refused', 'MCXSEC-J.2.4-01', 'The MCX server does not read the Request Expiry of an EAR: an expired request is accepted.'),
+  ear('not-copied', 'ear-valid.copied', 'MCXSEC-9.6.2.1-09', "The MCX server checks the caller's EAR but leaves it out of the INVITE it sends on to the callee."),
+  ear('refuses-valid', 'ear-valid.forwarded', 'MCXSEC-9.6.5.4-08', 'The MCX server refuses every EAR of a privileged private call, valid ones too (403).', EAR_REFUSAL_REQUIREMENTS.concat('MCXSEC-9.6.2.1-09')),
+];
+
 export const MCX_SERVER_FAULTS: FaultSwitch[] = [
   ...FLOOR_FAULTS,
+  ...EAR_FAULTS,
   keyDownload('key-download-in-info', 'key-download.sip-method', 'MCXSEC-5.8.2-01', 'The MCX server sends the key download in a SIP INFO, not a NOTIFY or MESSAGE.'),
   keyDownload('key-download-bad-signature', 'key-download.signature', 'MCXSEC-5.8.1-01', 'The ECCSI signature of the key download does not verify (one bit of r flipped).', CSK_UPDATE_REQUIREMENTS),
   keyDownload('key-download-signed-by-other-identity', 'key-download.initiator', 'MCXSEC-5.8.1-02', 'The key download is signed, correctly, by another server identity of the domain than the MDSI (IDRi).'),
@@ -161,7 +176,7 @@ export const MCX_SERVER_FAULTS: FaultSwitch[] = [
     breaks: ['MCXSEC-5.1.3.2.2-01', 'MCXSEC-5.1.3.2.3-01', ...VALID_CSK_REQUIREMENTS, 'MCXSEC-9.2.1.2-03'],
     // A CSK in use is seen only through the binding its encrypted token makes.
     checks: ['mcx-server.register-valid-token.binds', 'mcx-server.publish-valid-token.binds', ...VALID_CSK_CHECKS, 'mcx-server.csk-update.new-csk-used'],
-    blocks: ['MCXSEC-5.1.3.2.1-03', ...BAD_CSK_REQUIREMENTS, 'MCXSEC-5.8.2-03', ...FLOOR_REQUIREMENTS],
+    blocks: ['MCXSEC-5.1.3.2.1-03', ...BAD_CSK_REQUIREMENTS, 'MCXSEC-5.8.2-03', ...FLOOR_REQUIREMENTS, ...EAR_REQUIREMENTS],
     description: 'The MCX server accepts a valid access token (200) but binds nothing (the re-binding checks lose their first binding, the bad CSK uploads their control).',
   },
   {

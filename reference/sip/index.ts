@@ -94,7 +94,7 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
       },
     },
     secretEnv: { [FAR_SIDE_KRR_KEY_ENV]: farSide.keyPem, ...(trust.wrongAudienceAccessToken ? { [WRONG_AUDIENCE_TOKEN_ENV]: trust.wrongAudienceAccessToken } : {}) },
-    ics: { 'mcx-server.token-in-register': true, 'mcx-server.token-in-publish': true, 'sip.xml-protection': true, 'krr.create': true },
+    ics: { 'mcx-server.token-in-register': true, 'mcx-server.token-in-publish': true, 'sip.xml-protection': true, 'krr.create': true, ears: true },
     endpoints: {
       'SIP core (UDP)': `${core.udp.address}:${core.udp.port}`,
       'SIP core (TCP)': `${core.tcp.address}:${core.tcp.port}`,

@@ -10,6 +10,7 @@ import type { TokenKey } from './mc-info-body.ts';
 import { startKeyDownloader } from './key-download.ts';
 import { integrityProblem } from './xml-integrity.ts';
 import { answerGroupCall, type FloorCalls } from './group-call.ts';
+import { isPrivateCall, startPrivateCalls } from './private-call.ts';
 
 /**
  * The reference MCX server (5.1.3.2): one PSI per service. It takes the
@@ -34,7 +35,9 @@ import { answerGroupCall, type FloorCalls } from './group-call.ts';
  *
  * Group calls (group-call.ts): an INVITE to the mcptt PSI for the group,
  * from a bound IMPU whose CSK the server holds, gets a floor control server
- * keyed by that CSK (9.4.2); BYE ends it.
+ * keyed by that CSK (9.4.2); BYE ends it. Private calls (private-call.ts):
+ * an INVITE whose mcptt-info says `private` goes on to the callee, after
+ * its EAR passed (9.6.5.4) when the call asks for automatic commencement.
  */
 export interface McxServer extends SipService {
   psis: Record<McService, string>;
@@ -67,6 +70,10 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
   const replays = new ReplayCache();
   let core: Endpoint | undefined;
   const downloader = await startKeyDownloader(() => core, mdsi, faults);
+  const privateCalls = await startPrivateCalls(() => core, () => {
+    const cert = mdsi.keys().certificate;
+    return { kmsUri: cert.kmsUri, kpak: cert.pubAuthKey, keyPeriod: cert.userKeyPeriod, keyPeriodOffset: cert.userKeyOffset };
+  }, faults);
   const group = `sip:ref-group@${domain}`;
   const calls: FloorCalls = new Map();
   const serviceOfUri = (uri: string) => (Object.keys(psis) as McService[]).find((s) => uri.split(';')[0] === psis[s]);
@@ -172,6 +179,7 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
     if (!target) return tx.reply(404);
     const impu = uriOf(headerValue(m, 'p-asserted-identity'));
     if (!impu) return tx.reply(403, { reason: 'No Asserted Identity' });
+    if (method === 'INVITE' && target === 'mcptt' && isPrivateCall(m)) return privateCalls.answer(tx, { bindings: bindings.get('mcptt')!, callerImpu: impu, psi: psis.mcptt });
     if (method === 'INVITE' || method === 'BYE') return answerGroupCall(tx, { psi: psis.mcptt, group, bound: target === 'mcptt' && bindings.get('mcptt')!.has(impu), csk: csks.get(impu), calls, faults });
     if (method === 'PUBLISH') {
       if ((headerValue(m, 'event') ?? '').split(';')[0]!.trim().toLowerCase() !== 'poc-settings') return tx.reply(489, { reason: 'Bad Event' });
@@ -193,6 +201,7 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
       for (const call of calls.values()) call.stop();
       await service.stop();
       await downloader.stop();
+      await privateCalls.stop();
     },
   };
 }

@@ -36,7 +36,7 @@ export interface SipCore extends SipService {
   registrations: Map<string, Registration>;
 }
 
-const FORWARDED = ['content-type', 'event', 'expires', 'sip-if-match'];
+const FORWARDED = ['content-type', 'event', 'expires', 'sip-if-match', 'answer-mode'];
 
 export async function startSipCore(domain: string, mcxServer: Endpoint, isPsi: (uri: string) => boolean, tls?: TlsServerMaterial): Promise<SipCore> {
   const upstream = await UdpChannel.open({ remote: mcxServer });

@@ -36,17 +36,28 @@ export interface McxSuite {
   users: McxUser[];
   ue: SuiteUe;
   /** A token of `kind` for `user` (default: the first); stops the test INCONCLUSIVE when there is none. */
-  token(kind: 'valid' | 'expired' | 'forged' | 'no-scope' | 'wrong-audience', user?: McxUser): Promise<string>;
+  token(kind: 'valid' | 'expired' | 'forged' | 'no-scope' | 'wrong-audience' | 'authorised', user?: McxUser): Promise<string>;
   /** Whether `impu` is bound, per mcxServer.bindingObservation (unknown when the field is absent). */
   observe(impu: string): Promise<Observation>;
   /** Why binding cannot be observed, or undefined. */
   noObservation: string | undefined;
   /** The MC service user ID a valid token of `user` carries for the service (B.2.1 claim), or stops INCONCLUSIVE. */
   serviceUserId(token: string): string;
-  /** `user`'s key material from the target's KMS (KMS Initialize and KeyProvision with `token`), or stops the test. */
-  keyMaterial(user: McxUser, token: string): Promise<UserKeyMaterial>;
+  /** `user`'s key material from the target's KMS (KMS Initialize and KeyProvision with `token`), or stops the test; `identity` picks an authorised identity's key set. */
+  keyMaterial(user: McxUser, token: string, identity?: { label: string; pick: (keySetUri: string) => boolean }): Promise<UserKeyMaterial>;
   /** De-registers `impu` (Expires 0), releasing its bindings. */
   deregister(impu: string): Promise<SipAnswer>;
+}
+
+/** The J.3.3.3 scope of an automatic commencement private call per service: what the EAR tests' caller is authorised for by default. */
+export const AUTOMATIC_PRIVATE_CALL_SCOPE: Record<McService, string> = {
+  mcptt: '3gpp:mc:auth:priv:mcptt:automatic_private_call',
+  mcvideo: '3gpp:mc:auth:priv:mcvideo:automatic_private_call',
+  mcdata: '3gpp:mc:auth:priv:mcdata:sds:unnotified_req',
+};
+
+function authorisationScopes(section: McxServerTarget, service: McService): string[] {
+  return section.ears?.scopes ?? [AUTOMATIC_PRIVATE_CALL_SCOPE[service]];
 }
 
 const NO_OBSERVATION =
@@ -98,7 +109,8 @@ export const test = base.extend<{ mcx: McxSuite }>({
           if (!input.ok || !raw) return verify.stop(input.ok ? 'mcxServer.wrongAudienceAccessToken is not given' : input.reason, 'configuration');
           return raw;
         }
-        const scopes = kind === 'no-scope' ? all.filter((s) => s !== SERVICE_SCOPE[service]) : all;
+        // 'authorised': with the J.3.3 scopes that make the KMS issue authorised identities (9.6.3.2).
+        const scopes = kind === 'no-scope' ? all.filter((s) => s !== SERVICE_SCOPE[service]) : kind === 'authorised' ? [...new Set([...all, ...authorisationScopes(section, service)])] : all;
         if (kind !== 'no-scope' && !all.includes(SERVICE_SCOPE[service])) return verify.stop(`idms.scopes lacks ${SERVICE_SCOPE[service]}, the scope the ${service} server needs (B.4.2.2)`, 'configuration');
         const outcome = await accessToken(http, idms, scopes, user.login);
         if (!outcome.ok) return verify.stop(`no access token from the IdMS: ${outcome.reason}`, 'precondition');
@@ -120,7 +132,7 @@ export const test = base.extend<{ mcx: McxSuite }>({
         if (typeof id !== 'string' || id === '') return verify.stop(`the valid access token carries no ${SERVICE_ID_CLAIM[service]} claim: the MC service user ID of the CSK upload (IDRi, F.1.4 P0) is unknown`, 'precondition');
         return id;
       },
-      async keyMaterial(user, token) {
+      async keyMaterial(user, token, identity) {
         const kms = target.kms;
         if (!kms) return verify.stop("the target file has no kms section: CSK upload signs with the user's key set from the domain's KMS (5.4, 5.3.3)", 'configuration');
         const key = (k: { id: string; keyHex: string } | undefined) => (k ? { id: k.id, key: Uint8Array.from(Buffer.from(k.keyHex, 'hex')) } : undefined);
@@ -136,8 +148,8 @@ export const test = base.extend<{ mcx: McxSuite }>({
           onExchange: (ex) => evidence.record('http', `kms ${ex.label}`, exchangeEvidence(ex)),
         });
         try {
-          const out = await provisionUser(client, suite.serviceUserId(token), token);
-          if (!out.ok) return verify.stop(`no key material for ${user.impu} from the KMS: ${out.reason}`, 'precondition');
+          const out = await provisionUser(client, suite.serviceUserId(token), token, Date.now(), identity?.pick);
+          if (!out.ok) return verify.stop(`no key material${identity ? ` (${identity.label})` : ''} for ${user.impu} from the KMS: ${out.reason}`, 'precondition');
           return out.material;
         } finally {
           await client.close();

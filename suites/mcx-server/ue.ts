@@ -96,8 +96,8 @@ export class SuiteUe {
   }
 
   /** An INVITE from `impu` to the service PSI with `body`; a 2xx is ACKed at once (RFC 3261 13.2.2.4) and gives the dialog. */
-  async invite(impu: string, service: McService, body: { contentType: string; octets: Uint8Array | string }): Promise<InviteAnswer> {
-    const req = this.build('INVITE', this.target.services[service]!.psi, impu, [], body);
+  async invite(impu: string, service: McService, body: { contentType: string; octets: Uint8Array | string }, headers: Array<[string, string]> = []): Promise<InviteAnswer> {
+    const req = this.build('INVITE', this.target.services[service]!.psi, impu, headers, body);
     const answer = await this.transact(req);
     if (answer.kind !== 'final' || answer.status < 200 || answer.status >= 300) return answer;
     const dialog = dialogFromUac(req, answer.message);
@@ -117,9 +117,9 @@ export class SuiteUe {
   }
 
   /** The next request the network sends the UE (e.g. a key download, 5.8.2), or undefined after `timeoutMs`. */
-  async incoming(timeoutMs: number): Promise<ServerTransaction | undefined> {
+  async incoming(timeoutMs: number, signal?: AbortSignal): Promise<ServerTransaction | undefined> {
     try {
-      return await this.endpoint.nextRequest(timeoutMs);
+      return await this.endpoint.nextRequest(timeoutMs, signal);
     } catch {
       return undefined;
     }
