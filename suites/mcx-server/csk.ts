@@ -42,8 +42,13 @@ export function cannotUpload(target: Target, mcx: McxSuite): Unmet | undefined {
 /** Why the server's use of a CSK cannot be observed with this target, or undefined. */
 export function unobservable(target: Target, mcx: McxSuite): Unmet | undefined {
   if (target.ics['sip.xml-protection'] !== true) {
-    return unmet("the ICS does not claim sip.xml-protection: the server's use of a CSK shows only in XML protected under it (9.3) or in SRTCP (9.4, not yet driven by the suite)", 'configuration');
+    return unmet("the ICS does not claim sip.xml-protection: the server's use of a CSK shows only in XML protected under it (9.3) or in SRTCP (9.4, the floor control test)", 'configuration');
   }
+  return cannotUploadWithToken(target, mcx);
+}
+
+/** Why the suite cannot upload a CSK beside an access token and then see the IMPU bound, or undefined. */
+export function cannotUploadWithToken(target: Target, mcx: McxSuite): Unmet | undefined {
   if (target.ics['mcx-server.token-in-register'] !== true && target.ics['mcx-server.token-in-publish'] !== true) {
     return unmet('the ICS claims neither mcx-server.token-in-register nor mcx-server.token-in-publish: the message that carries the protected access token (9.2.1.3 step 2) is unknown', 'configuration');
   }
@@ -72,7 +77,7 @@ export type Signing = 'valid' | 'wrong-key' | 'altered-body';
 const INFO_CID = 'info@mcx-conformance.invalid';
 
 /** The multipart body of a CSK upload of `kind` and the token encrypted under its CSK (and signed when `sign` says). */
-export function uploadBody(mcx: McxSuite, u: Uploader, kind: Exclude<BadUpload, 'replayed'> | 'valid', label: string, evidence: Evidence, options: { withToken?: boolean; bare?: boolean; sign?: Signing } = {}) {
+export function uploadBody(mcx: McxSuite, u: Uploader, kind: Exclude<BadUpload, 'replayed'> | 'valid', label: string, evidence: Evidence, options: { withToken?: boolean; bare?: boolean; sign?: Signing; clearToken?: boolean } = {}) {
   const k = u.keys;
   const now = Date.now();
   const period = { kmsUri: k.kmsUri, keyPeriod: k.keyPeriod, keyPeriodOffset: k.keyPeriodOffset };
@@ -91,7 +96,8 @@ export function uploadBody(mcx: McxSuite, u: Uploader, kind: Exclude<BadUpload, 
   if (kind === 'bad-signature') bytes[bytes.length - ECCSI_PVT_AND_S - 1]! ^= 0x01;
   evidence.record('mikey', `${label}: the I_MESSAGE sent (${kind === 'valid' ? 'correct' : BAD_UPLOADS[kind].what})`, renderTree(built.message));
   const csk: Xpk = { key: built.key, id: built.keyId };
-  const info = encryptedTokenInfo(mcx, u, csk, { bare: options.bare, alterTag: kind === 'altered-tag' }).octets;
+  // clearToken: a server without XML protection (9.3) reads the token as is; only SRTCP can show the CSK in use then.
+  const info = options.clearToken ? Buffer.from(buildMcInfo({ service: mcx.service, accessToken: { type: 'Normal', value: u.token } })) : encryptedTokenInfo(mcx, u, csk, { bare: options.bare, alterTag: kind === 'altered-tag' }).octets;
   const parts: Parameters<typeof buildMultipart>[0] = [{ contentType: 'application/mikey', body: bytes }];
   if (options.withToken !== false && !options.sign) parts.push({ contentType: mcInfoContentType(mcx.service), body: info });
   if (options.withToken !== false && options.sign) {

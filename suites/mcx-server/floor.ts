@@ -13,7 +13,7 @@ import { buildMcInfo, buildMultipart, headerValue, mcInfoContentType, parseMulti
 import { protectRtcp, srtcpFromKfc, SRTCP_CS_ID, type KfcSrtcp } from '../../lib/crypto/srtp/index.ts';
 import { encodeFloorMessage, priorityField, type FloorMessage } from '../../lib/floor-control/message.ts';
 import type { Target } from '../../lib/target/types.ts';
-import { unobservable, uploadAndObserve, uploadBody, uploader } from './csk.ts';
+import { cannotUploadWithToken, uploadAndObserve, uploadBody, uploader } from './csk.ts';
 import type { Kfc } from './checks/floor-control.ts';
 
 export const DEFAULT_ANSWER_WITHIN_MS = 500;
@@ -29,7 +29,7 @@ export interface FloorPacket {
 export function floorUnobservable(target: Target, mcx: McxSuite): Unmet | undefined {
   if (!mcx.target.floorControl) return unmet('the target file gives no mcxServer.floorControl: the group the first user calls to reach the floor control server (9.4.2, TS 24.380)', 'configuration');
   if (mcx.service !== 'mcptt') return unmet(`the service under test is ${mcx.service}: the suite drives MCPTT floor control only (MCVideo transmission control is not driven yet)`, 'configuration');
-  return unobservable(target, mcx);
+  return cannotUploadWithToken(target, mcx);
 }
 
 export class FloorLeg {
@@ -53,9 +53,11 @@ export class FloorLeg {
   /** Uploads a CSK, calls the group, and returns the leg, or why there is none. */
   static async open(mcx: McxSuite, target: Target, evidence: { record: (kind: 'mikey', label: string, data: unknown) => void }): Promise<FloorLeg | Unmet> {
     const u = await uploader(mcx);
-    const body = uploadBody(mcx, u, 'valid', 'CSK upload (its CSK keys floor control)', evidence);
+    // With XML protection the token is encrypted under the CSK, so the binding shows the CSK in use; without it, the token goes in clear.
+    const clearToken = target.ics['sip.xml-protection'] !== true;
+    const body = uploadBody(mcx, u, 'valid', `CSK upload (its CSK keys floor control; the access token ${clearToken ? 'in clear' : 'encrypted under it'})`, evidence, { clearToken });
     const { after } = await uploadAndObserve(mcx, target, u, body);
-    if (after.kind !== 'bound') return unmet(`the CSK upload was not seen in use (${after.kind === 'unknown' ? after.reason : 'the IMPU stayed unbound'}): no CSK the server holds to key SRTCP (graded by the CSK upload tests)`, 'precondition');
+    if (after.kind !== 'bound') return unmet(`the IMPU was not seen bound after the CSK upload with its access token ${clearToken ? 'in clear' : 'encrypted under the CSK'} (${after.kind === 'unknown' ? after.reason : 'it stayed unbound'}; graded by the ${clearToken ? 'authorisation' : 'CSK upload'} tests): no call to key SRTCP for`, 'precondition');
     const socket = createSocket('udp4');
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);

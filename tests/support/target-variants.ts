@@ -35,6 +35,12 @@ export const BEHAVIOURAL_FEATURES = new Set(['kms.clear-key-sets']);
 
 type Doc = Record<string, Record<string, unknown>>;
 
+/** Without sip.xml-protection the server's use of an uploaded CSK shows only in SRTCP (the floor control test), not in these tests. */
+const CSK_USE_UNSEEN: Record<string, string> = Object.fromEntries(
+  ['MCXSEC-9.2.1.3-04', 'MCXSEC-5.2.2-05', 'MCXSEC-5.4-06', 'MCXSEC-5.4-07', 'MCXSEC-5.4-08', 'MCXSEC-5.4-09', 'MCXSEC-5.2.7.3-02', 'MCXSEC-9.2.1.2-02', 'MCXSEC-9.2.1.2-03', 'MCXSEC-9.3.4.2-10', 'MCXSEC-5.8.2-03'].map((id) => [id, 'the use of an uploaded CSK shows only in XML protected under it (ICS sip.xml-protection, not claimed) or in SRTCP']),
+);
+const FLOOR_REQUIREMENTS = ['MCXSEC-9.4.1-01', 'MCXSEC-9.4.2-01', 'MCXSEC-9.4.2-02', 'MCXSEC-9.4.6-03', 'MCXSEC-9.4.6-05', 'MCXSEC-9.4.7-02', 'MCXSEC-9.4.7-03', 'MCXSEC-9.4.7-04', 'MCXSEC-9.4.8-04'];
+
 export const VARIANTS: Variant[] = [
   {
     name: 'a consent page after login',
@@ -50,10 +56,23 @@ export const VARIANTS: Variant[] = [
       const ics = (doc as Doc).ics!;
       for (const k of Object.keys(ics)) if (!BEHAVIOURAL_FEATURES.has(k)) ics[k] = false;
     },
-    // Without sip.xml-protection (and with SRTCP not yet driven) the server's use of an uploaded CSK is not observable.
-    notPass: Object.fromEntries(['MCXSEC-9.2.1.3-04', 'MCXSEC-5.2.2-05', 'MCXSEC-5.4-06', 'MCXSEC-5.4-07', 'MCXSEC-5.4-08', 'MCXSEC-5.4-09', 'MCXSEC-5.2.7.3-02', 'MCXSEC-9.2.1.2-02', 'MCXSEC-9.2.1.2-03', 'MCXSEC-9.3.4.2-10', 'MCXSEC-5.8.2-03'].map((id) => [id, 'the use of an uploaded CSK shows only in XML protected under it (ICS sip.xml-protection, not claimed) or in SRTCP'])),
+    notPass: {
+      ...CSK_USE_UNSEEN,
+      // A group call needs a bound caller, and no message is claimed to carry the access token.
+      ...Object.fromEntries(FLOOR_REQUIREMENTS.map((id) => [id, 'the floor control call needs a bound user: the ICS claims neither mcx-server.token-in-register nor -publish'])),
+    },
     // Mandatory checks on paths that branch on the ICS: unsigned KMS requests, key sets without TrK encryption, PKCE, a REGISTER without token.
     faults: ['kms.accepts-missing-token', 'kms.bad-rsk', 'idms.accepts-plain-pkce', 'mcx-server.refuses-register-without-token'],
+  },
+  {
+    name: 'no XML protection of SIP bodies',
+    change(doc) {
+      (doc as Doc).ics!['sip.xml-protection'] = false;
+    },
+    roles: ['mcx-server'],
+    notPass: CSK_USE_UNSEEN,
+    // The floor control test uploads its CSK beside a token in clear here: SRTCP alone shows the CSK in use.
+    faults: ['mcx-server.floor-key-not-from-csk'],
   },
   {
     name: 'TLS certificate verification off',
