@@ -5,6 +5,8 @@
  * and how the server shows that an IMPU is bound to an MC service ID.
  * Its JSON Schema is merged into schemas/target.schema.json's at load.
  */
+import { UDP_HOP } from './proxy.ts';
+
 export type McxService = 'mcptt' | 'mcvideo' | 'mcdata';
 
 export interface SipEntryPoint {
@@ -74,8 +76,18 @@ export interface McxServerTarget {
    * (default 2000): how long the suite waits for the INVITE at the callee
    * when no final answer has come. `codes`: the numbers Annex J does not
    * give (EAR message type, Request IEIs), default lib/ear/payload.ts's.
+   * `partner`: a user of a partner MC domain (`callee`) whom the first user
+   * calls too, and where the server sends requests for that domain
+   * (`nextHop`, UDP; the suite listens there as the partner domain): the
+   * INVITE must carry the server's own EAR (9.6.2.3) beside the caller's.
    */
-  ears?: { callee?: number; scopes?: string[]; forwardWithinMs?: number; codes?: { messageType?: number; requestIei?: number; requestIdIei?: number; requestExpiryIei?: number } };
+  ears?: {
+    callee?: number;
+    scopes?: string[];
+    forwardWithinMs?: number;
+    codes?: { messageType?: number; requestIei?: number; requestIdIei?: number; requestExpiryIei?: number };
+    partner?: { callee: string; nextHop: { transport: 'udp'; address: string; port: number } };
+  };
   /** The MIME type of the body that carries 9.3.5 signatures; default application/vnd.3gpp.<service>-signed+xml (an assumption: the clause's figure is lost). */
   xmlSignatureContentType?: string;
 }
@@ -136,6 +148,7 @@ export const MCX_SERVER_SCHEMA = {
         callee: { type: 'integer', minimum: 1, maximum: 99 },
         scopes: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^3gpp:mc:auth:[a-z0-9_:]+$', 'x-expected': 'a J.3.3 scope, 3gpp:mc:auth:...' } },
         forwardWithinMs: { type: 'integer', minimum: 100, maximum: 60_000 },
+        partner: { type: 'object', additionalProperties: false, required: ['callee', 'nextHop'], properties: { callee: SIP_URI, nextHop: UDP_HOP } },
         codes: {
           type: 'object',
           additionalProperties: false,

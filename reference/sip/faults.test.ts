@@ -57,6 +57,7 @@ async function withServer(faults: string[], fn: (send: (method: string, impu: st
     uri: 'sip:mdsi@mcx.test',
     keys: () => { throw new Error('these tests use no MDSI key material'); },
     otherServer: () => { throw new Error('these tests use no server key material'); },
+    identity: () => { throw new Error('these tests use no server key material'); },
   });
   const ch = await UdpChannel.open({ remote: server.udp });
   const ep = new SipEndpoint(ch, { timers: { T1: 100 }, remote: server.udp });

@@ -61,8 +61,11 @@ const FLOOR_FAULTS: FaultSwitch[] = [
 
 /** The EAR test's requirements: its refusals lean on the valid EAR's call reaching the callee (suites/mcx-server/checks/ear.ts). */
 const EAR_REFUSAL_REQUIREMENTS = ['MCXSEC-9.6.5.4-01', 'MCXSEC-9.6.5.4-02', 'MCXSEC-9.6.5.4-03', 'MCXSEC-9.6.5.4-04', 'MCXSEC-9.6.5.4-05', 'MCXSEC-9.6.5.4-06', 'MCXSEC-J.2.4-01'];
-const EAR_REQUIREMENTS = [...EAR_REFUSAL_REQUIREMENTS, 'MCXSEC-9.6.5.4-08', 'MCXSEC-9.6.2.1-09'];
+/** What the partner-domain test reads in the server's own EAR (suites/mcx-server/checks/server-ear.ts), given that there is one. */
+const SERVER_EAR_FIELDS = ['MCXSEC-9.6.4.2-03', 'MCXSEC-J.1.2-06', 'MCXSEC-9.6.4.3-01', 'MCXSEC-J.1.2-09', 'MCXSEC-J.1.2-04', 'MCXSEC-J.1.2-05', 'MCXSEC-9.6.4.2-01'];
+const EAR_REQUIREMENTS = [...EAR_REFUSAL_REQUIREMENTS, 'MCXSEC-9.6.5.4-08', 'MCXSEC-9.6.2.1-09', 'MCXSEC-9.6.2.3-01', ...SERVER_EAR_FIELDS];
 const ear = oneCheck('ear-');
+const serverEar = oneCheck('server-ear-');
 
 /** Faults of the reference's EAR processing (reference/sip/ear-check.ts, private-call.ts): each skips one step of 9.6.5.4. */
 const EAR_FAULTS: FaultSwitch[] = [
@@ -74,8 +77,16 @@ const EAR_FAULTS: FaultSwitch[] = [
   ear('ignores-authorisation', 'ear-unauthorised.refused', 'MCXSEC-9.6.5.4-05', "The MCX server does not read the authorisation fields of the EAR's Origin ID: an EAR signed by an identity without mc-priv-mcptt is accepted."),
   ear('ignores-request-type', 'ear-other-request.refused', 'MCXSEC-9.6.5.4-06', 'The MCX server does not compare the Request of an EAR with the SIP request: an EAR for ambient listening lets a private call through.'),
   ear('ignores-expiry', 'ear-expired.refused', 'MCXSEC-J.2.4-01', 'The MCX server does not read the Request Expiry of an EAR: an expired request is accepted.'),
-  ear('not-copied', 'ear-valid.copied', 'MCXSEC-9.6.2.1-09', "The MCX server checks the caller's EAR but leaves it out of the INVITE it sends on to the callee."),
-  ear('refuses-valid', 'ear-valid.forwarded', 'MCXSEC-9.6.5.4-08', 'The MCX server refuses every EAR of a privileged private call, valid ones too (403).', EAR_REFUSAL_REQUIREMENTS.concat('MCXSEC-9.6.2.1-09')),
+  { ...ear('not-copied', 'ear-valid.copied', 'MCXSEC-9.6.2.1-09', "The MCX server checks the caller's EAR but leaves it out of the INVITE it sends on, to a home callee or a partner domain."), checks: ['mcx-server.ear-valid.copied', 'mcx-server.server-ear.caller-ear-copied'] },
+  ear('refuses-valid', 'ear-valid.forwarded', 'MCXSEC-9.6.5.4-08', 'The MCX server refuses every EAR of a privileged private call, valid ones too (403).', EAR_REQUIREMENTS.filter((id) => id !== 'MCXSEC-9.6.5.4-08')),
+  serverEar('missing', 'server-ear.present', 'MCXSEC-9.6.2.3-01', 'The MCX server adds no EAR of its own to the private call it sends to the partner domain.', SERVER_EAR_FIELDS),
+  serverEar('bad-signature', 'server-ear.signed', 'MCXSEC-9.6.4.2-03', "The ECCSI signature of the server's own EAR does not verify (one bit of r flipped)."),
+  serverEar('client-role', 'server-ear.server-role', 'MCXSEC-J.1.2-06', "The server's own EAR gives its Source Role as MC service client (1)."),
+  serverEar('plain-identity', 'server-ear.authorised-identity', 'MCXSEC-9.6.4.3-01', "The server signs its own EAR with its plain identity, without the mc-role-server authorisation field."),
+  serverEar('wrong-target', 'server-ear.target', 'MCXSEC-J.1.2-09', "The server's own EAR names another user of the partner domain than the callee."),
+  serverEar('stale', 'server-ear.date-time', 'MCXSEC-J.1.2-04', "The server's own EAR is dated an hour ago."),
+  serverEar('not-uuid', 'server-ear.ear-id', 'MCXSEC-J.1.2-05', "The EAR ID of the server's own EAR is 16 random octets with version 0 and variant bits 00: no RFC 4122 UUID."),
+  serverEar('other-request', 'server-ear.request-type', 'MCXSEC-9.6.4.2-01', "The server's own EAR towards the partner domain gives the request type PRIVILEGED SIGNALLING (1), not INTERWORKING SIGNALLING (2)."),
 ];
 
 export const MCX_SERVER_FAULTS: FaultSwitch[] = [

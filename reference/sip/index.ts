@@ -11,6 +11,8 @@ import { startCsProxy } from './cs-proxy.ts';
 import { startIsProxy } from './is-proxy.ts';
 
 export const SIP_DOMAIN = 'mcx.reference.test';
+/** A partner MC domain whose users the reference MCX server reaches through the partner hop (where the suite listens). */
+const PARTNER_DOMAIN = 'partner.example.net';
 const WRONG_AUDIENCE_TOKEN_ENV = 'MCX_REF_MCX_SERVER_WRONG_AUDIENCE_ACCESS_TOKEN';
 const FAR_SIDE_KRR_KEY_ENV = 'MCX_REF_CS_PROXY_FAR_SIDE_KRR_KEY';
 
@@ -27,11 +29,21 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
   let mdsiKeys: ProvisionedKeys | undefined;
   const otherUri = `sip:other-server@${SIP_DOMAIN}`;
   let otherKeys: ProvisionedKeys | undefined;
-  const server = await startMcxServer(SIP_DOMAIN, verify, ctx.faults, {
-    uri: mdsiUri,
-    keys: () => (mdsiKeys ??= provisionInProcess(ctx.workDir, mdsiUri)),
-    otherServer: () => ({ uri: otherUri, keys: (otherKeys ??= provisionInProcess(ctx.workDir, otherUri)) }),
-  });
+  // The proxies' next hops and the partner domain's entry are where the suites listen (as MCX server, domain, partner): ports free now, bound by the suites later.
+  const [nextHop, internalHop, externalHop, partnerHop] = await freeUdpPorts(4);
+  const serverKeys = new Map<string, ProvisionedKeys>();
+  const server = await startMcxServer(
+    SIP_DOMAIN,
+    verify,
+    ctx.faults,
+    {
+      uri: mdsiUri,
+      keys: () => (mdsiKeys ??= provisionInProcess(ctx.workDir, mdsiUri)),
+      otherServer: () => ({ uri: otherUri, keys: (otherKeys ??= provisionInProcess(ctx.workDir, otherUri)) }),
+      identity: (uri) => serverKeys.get(uri) ?? serverKeys.set(uri, provisionInProcess(ctx.workDir, uri)).get(uri)!,
+    },
+    { domain: PARTNER_DOMAIN, hop: partnerHop! },
+  );
   let core;
   try {
     core = await startSipCore(SIP_DOMAIN, server.udp, (uri) => Object.values(server.psis).includes(uri.split(';')[0]!), { key: ctx.tls.keyPem, cert: ctx.tls.certPem });
@@ -40,8 +52,6 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
     throw err;
   }
   server.setCore(core.udp);
-  // The proxies' next hops are where the proxy suites listen (as MCX server, domain, partner): ports free now, bound by the suites later.
-  const [nextHop, internalHop, externalHop] = await freeUdpPorts(3);
   const farSide = await createServerTls();
   const signer = { key: ctx.tls.keyPem, certPem: ctx.tls.certPem };
   const isAcceptable = [KMS_URI, `kms.migration.${HOME_SIP_DOMAIN}`];
@@ -69,6 +79,7 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
         bindingObservation: 'publish-poc-settings',
         keyDownload: { after: 'csk-upload' },
         floorControl: { group: server.group },
+        ears: { partner: { callee: `sip:partner-user@${PARTNER_DOMAIN}`, nextHop: hop(partnerHop!) } },
         ...(trust.wrongAudienceAccessToken ? { wrongAudienceAccessToken: { env: WRONG_AUDIENCE_TOKEN_ENV } } : {}),
       },
       csProxy: {
@@ -106,6 +117,7 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
       'CS proxy next hop (the cs-proxy suite listens)': `${nextHop!.address}:${nextHop!.port}`,
       'IS proxy, internal side (UDP)': `${isProxy.internalSide.address}:${isProxy.internalSide.port}`,
       'IS proxy, external side (UDP)': `${isProxy.externalSide.address}:${isProxy.externalSide.port}`,
+      'MCX server route to the partner domain (the mcx-server suite listens)': `${partnerHop!.address}:${partnerHop!.port}`,
       'IS proxy next hops (the is-proxy suite listens)': `${internalHop!.address}:${internalHop!.port} (internal), ${externalHop!.address}:${externalHop!.port} (external)`,
     },
     async stop() {

@@ -57,11 +57,19 @@ export interface Mdsi {
   keys(): ProvisionedKeys;
   /** Another server identity of the domain and its key material (fault mcx-server.key-download-signed-by-other-identity). */
   otherServer(): { uri: string; keys: ProvisionedKeys };
+  /** Key material for any identity of the domain's servers (the MCPTT server's authorised identity signs its EARs, 9.6.2.3). */
+  identity(uri: string): ProvisionedKeys;
+}
+
+/** Where the server sends requests for users of a partner MC domain. */
+export interface PartnerRoute {
+  domain: string;
+  hop: Endpoint;
 }
 
 export const PSI_USER: Record<McService, string> = { mcptt: 'mcptt-server', mcvideo: 'mcvideo-server', mcdata: 'mcdata-server' };
 
-export async function startMcxServer(domain: string, verify: ServiceTokenVerifier, faults: FaultSet, mdsi: Mdsi): Promise<McxServer> {
+export async function startMcxServer(domain: string, verify: ServiceTokenVerifier, faults: FaultSet, mdsi: Mdsi, partner?: PartnerRoute): Promise<McxServer> {
   const psis = Object.fromEntries((Object.keys(PSI_USER) as McService[]).map((s) => [s, `sip:${PSI_USER[s]}@${domain}`])) as Record<McService, string>;
   const bindings = new Map<McService, Map<string, string>>((Object.keys(PSI_USER) as McService[]).map((s) => [s, new Map()]));
   const csks = new Map<string, UploadedCsk>();
@@ -70,10 +78,15 @@ export async function startMcxServer(domain: string, verify: ServiceTokenVerifie
   const replays = new ReplayCache();
   let core: Endpoint | undefined;
   const downloader = await startKeyDownloader(() => core, mdsi, faults);
-  const privateCalls = await startPrivateCalls(() => core, () => {
-    const cert = mdsi.keys().certificate;
-    return { kmsUri: cert.kmsUri, kpak: cert.pubAuthKey, keyPeriod: cert.userKeyPeriod, keyPeriodOffset: cert.userKeyOffset };
-  }, faults);
+  const privateCalls = await startPrivateCalls({
+    core: () => core,
+    kms: () => {
+      const cert = mdsi.keys().certificate;
+      return { kmsUri: cert.kmsUri, kpak: cert.pubAuthKey, keyPeriod: cert.userKeyPeriod, keyPeriodOffset: cert.userKeyOffset };
+    },
+    ...(partner ? { partner: { ...partner, signer: (uri: string) => mdsi.identity(uri) } } : {}),
+    faults,
+  });
   const group = `sip:ref-group@${domain}`;
   const calls: FloorCalls = new Map();
   const serviceOfUri = (uri: string) => (Object.keys(psis) as McService[]).find((s) => uri.split(';')[0] === psis[s]);

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { McxSuite, McxUser } from './fixture.ts';
 import { unmet, type Unmet } from '../../lib/harness/check.ts';
-import { buildMcInfo, buildMultipart, headerValue, mcInfoContentType, methodOf, parseMultipart } from '../../lib/sip/index.ts';
+import { buildMcInfo, buildMultipart, headerValue, mcInfoContentType, methodOf, parseMultipart, SipEndpoint, UdpChannel, type ServerTransaction, type SipChannel, type TimerConfig } from '../../lib/sip/index.ts';
 import { DEFAULT_EAR_CODES, EAR_ROLE, hasAuthorisation, PRIVILEGED_REQUEST, REQUEST_TYPE, type EarCodes, type EarPayload } from '../../lib/ear/payload.ts';
 import { EAR_CONTENT_TYPE, signEar, type EarSigner } from '../../lib/ear/signed.ts';
 import type { UserKeyMaterial } from '../../lib/kms-xml/provision.ts';
@@ -69,8 +69,8 @@ export async function earParties(mcx: McxSuite): Promise<EarParties | Unmet> {
 /** The EARs of the test: the valid one and each single change. */
 export type EarVariant = 'valid' | 'forged' | 'otherTarget' | 'stale' | 'originNotSigner' | 'unauthorised' | 'otherRequest' | 'expired';
 
-/** A signed EAR of `variant` for a call from the caller to the callee. */
-export function buildEar(p: EarParties, variant: EarVariant, domain: string): { bytes: Uint8Array; payload: EarPayload } {
+/** A signed EAR of `variant` for a call from the caller to the callee (or to `targetId`). */
+export function buildEar(p: EarParties, variant: EarVariant, domain: string, targetId = p.calleeId): { bytes: Uint8Array; payload: EarPayload } {
   const now = Math.floor(Date.now() / 1000);
   const signer = variant === 'unauthorised' ? p.plain : p.authorised;
   const payload: EarPayload = {
@@ -80,7 +80,7 @@ export function buildEar(p: EarParties, variant: EarVariant, domain: string): { 
     // originNotSigner: another user's identity with the same authorisation, signed under the caller's UID.
     sourceId: variant === 'originNotSigner' ? `sip:not-the-signer@${domain}${signer.uri.slice(signer.uri.indexOf('?'))}` : signer.uri,
     targetRole: EAR_ROLE.client,
-    targetId: variant === 'otherTarget' ? `sip:not-the-callee@${domain}` : p.calleeId,
+    targetId: variant === 'otherTarget' ? `sip:not-the-callee@${domain}` : targetId,
     request: {
       type: REQUEST_TYPE.privileged,
       id: variant === 'otherRequest' ? PRIVILEGED_REQUEST.mcpttAmbientListening : PRIVILEGED_REQUEST.mcpttAutomaticPrivateCall,
@@ -92,6 +92,35 @@ export function buildEar(p: EarParties, variant: EarVariant, domain: string): { 
   return { bytes, payload };
 }
 
+/** Where the callee's INVITE is awaited: the suite's UE, or the partner domain's entry. */
+export type WaitForRequest = (ms: number, signal: AbortSignal) => Promise<ServerTransaction | undefined>;
+
+/**
+ * The partner MC domain as the suite plays it (mcxServer.ears.partner): a
+ * UDP socket at nextHop, where the server sends requests for the partner
+ * callee.
+ */
+export async function partnerDomain(mcx: McxSuite): Promise<{ incoming: WaitForRequest; close(): Promise<void>; records: SipChannel['records'] } | Unmet> {
+  const hop = mcx.target.ears!.partner!.nextHop;
+  let channel: UdpChannel;
+  try {
+    channel = await UdpChannel.open({ host: hop.address, port: hop.port });
+  } catch (err) {
+    return unmet(`the suite cannot listen at mcxServer.ears.partner.nextHop ${hop.address}:${hop.port} (udp): ${(err as Error).message}`, 'configuration');
+  }
+  const endpoint = new SipEndpoint(channel, { timers: PARTNER_TIMERS });
+  return {
+    records: channel.records,
+    incoming: async (ms, signal) => endpoint.nextRequest(ms, signal).catch(() => undefined),
+    async close() {
+      endpoint.stop();
+      await channel.close().catch(() => undefined);
+    },
+  };
+}
+
+const PARTNER_TIMERS: Partial<TimerConfig> = { T1: 150, T2: 600, T4: 750 };
+
 const SDP_OFFER = ['v=0', 'o=mcx-conformance 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 49170 RTP/AVP 96', 'a=rtpmap:96 AMR-WB/16000', ''].join('\r\n');
 
 /**
@@ -99,16 +128,16 @@ const SDP_OFFER = ['v=0', 'o=mcx-conformance 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN
  * until the caller's final answer, or `withinMs`, for the INVITE at the
  * callee (answered 486), and briefly after a refusal for a late one.
  */
-export async function placeCall(mcx: McxSuite, p: EarParties, ear: Uint8Array, withinMs: number): Promise<CallOutcome> {
+export async function placeCall(mcx: McxSuite, p: EarParties, ear: Uint8Array, withinMs: number, to: { calleeId: string; incoming: WaitForRequest } = { calleeId: p.calleeId, incoming: (ms, signal) => mcx.ue.incoming(ms, signal) }): Promise<CallOutcome> {
   const body = buildMultipart([
     { contentType: 'application/sdp', body: SDP_OFFER },
-    { contentType: mcInfoContentType('mcptt'), body: buildMcInfo({ service: 'mcptt', sessionType: 'private', requestUri: { value: p.calleeId } }) },
+    { contentType: mcInfoContentType('mcptt'), body: buildMcInfo({ service: 'mcptt', sessionType: 'private', requestUri: { value: to.calleeId } }) },
     { contentType: EAR_CONTENT_TYPE, body: ear },
   ]);
   const stop = new AbortController();
   const started = Date.now();
   const watch = (async () => {
-    const tx = await mcx.ue.incoming(withinMs, stop.signal);
+    const tx = await to.incoming(withinMs, stop.signal);
     if (!tx) return undefined;
     const m = tx.request.message;
     await tx.reply(methodOf(m) === 'INVITE' ? 486 : 200).catch(() => undefined);
