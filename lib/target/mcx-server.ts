@@ -73,8 +73,8 @@ export interface McxServerTarget {
    * `users[callee]` (default 1), with EARs signed by the first user's
    * authorised identity, which the KMS issues for a token with `scopes`
    * (default the J.3.3.3 automatic private call scope). `forwardWithinMs`
-   * (default 2000): how long the suite waits for the INVITE at the callee
-   * when no final answer has come. `codes`: the numbers Annex J does not
+   * (default 10000): how long at most the suite waits for the INVITE at
+   * the callee (the wait ends sooner, with the caller's final answer). `codes`: the numbers Annex J does not
    * give (EAR message type, Request IEIs), default lib/ear/payload.ts's.
    * `partner`: a user of a partner MC domain (`callee`) whom the first user
    * calls too, and where the server sends requests for that domain

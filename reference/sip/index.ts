@@ -78,7 +78,8 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
         spareImpu: `sip:spare-ue@${SIP_DOMAIN}`,
         bindingObservation: 'publish-poc-settings',
         keyDownload: { after: 'csk-upload' },
-        floorControl: { group: server.group },
+        // A watch window that holds on a loaded CI machine (the suite's default is 500 ms).
+        floorControl: { group: server.group, answerWithinMs: 1_000 },
         ears: { partner: { callee: `sip:partner-user@${PARTNER_DOMAIN}`, nextHop: hop(partnerHop!) } },
         ...(trust.wrongAudienceAccessToken ? { wrongAudienceAccessToken: { env: WRONG_AUDIENCE_TOKEN_ENV } } : {}),
       },

@@ -19,7 +19,8 @@ import type { UserKeyMaterial } from '../../lib/kms-xml/provision.ts';
 import type { Target } from '../../lib/target/types.ts';
 import type { CallOutcome } from './checks/ear.ts';
 
-export const DEFAULT_FORWARD_WITHIN_MS = 2_000;
+/** The watch for the INVITE at the callee ends with the caller's final answer (plus AFTER_REFUSAL_MS); this only bounds it. */
+export const DEFAULT_FORWARD_WITHIN_MS = 10_000;
 /** After a refusal, how long a late INVITE at the callee is still watched for. */
 const AFTER_REFUSAL_MS = 250;
 /** RFC 6507: the signature ends r || s || PVT; flipping a bit of r keeps the PVT a point. */

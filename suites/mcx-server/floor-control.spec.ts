@@ -17,8 +17,12 @@ import { DEFAULT_ANSWER_WITHIN_MS, FloorLeg, floorUnobservable, type FloorPacket
 
 test.describe.configure({ mode: 'default' });
 
+const isIdle = (r: AnswerReading) => r.opened?.floor.ok === true && r.opened.floor.message.name === 'idle';
+
 test('9.4.2 / 9.4.6-9.4.8 floor control over SRTCP keyed by the uploaded CSK: the answer, a tampered and a replayed Floor Request', { annotation: declare(FLOOR_ANSWER, FLOOR_TAMPERED, FLOOR_REPLAYED), tag: ['@mcx-server'] }, async ({ mcx, verify, target, evidence }) => {
   const withinMs = mcx.target.floorControl?.answerWithinMs ?? DEFAULT_ANSWER_WITHIN_MS;
+  // An awaited answer may come late on a loaded machine at no cost when it comes early; only the windows that watch for silence take withinMs whole.
+  const awaitMs = Math.max(4 * withinMs, 2_000);
   const expectedCsId = SRTCP_CS_ID.mcpttCsk;
   const skipAll = async (why: Unmet) => {
     await verify.run(FLOOR_ANSWER, { unobservable: why, withinMs, expectedCsId });
@@ -39,23 +43,24 @@ test('9.4.2 / 9.4.6-9.4.8 floor control over SRTCP keyed by the uploaded CSK: th
   /** Sends a request and reads the first packet back. */
   const ask = async (octets: Uint8Array, note: string) => {
     await leg.send(octets, note);
-    return read(await leg.next(withinMs));
+    return read(await leg.next(awaitMs));
   };
-  /** Releases the floor and drops what the server says about it (Floor Idle), so the next request meets an idle floor. */
+  /** Releases the floor and waits for the Floor Idle that follows, so the next request meets an idle floor and no late Idle is taken for its answer. */
   const release = async () => {
     await leg.send(leg.protect(leg.message('release')), 'Floor Release');
-    read(await leg.next(withinMs));
+    const until = Date.now() + awaitMs;
+    for (let r = read(await leg.next(awaitMs)); r && !isIdle(r) && Date.now() < until; r = read(await leg.next(Math.max(1, until - Date.now()))));
     leg.drop();
   };
   try {
     const answer = await ask(leg.protect(leg.message('request')), 'Floor Request');
-    await verify.run(FLOOR_ANSWER, { withinMs, expectedCsId, kfc: leg.kfc, ...(answer ? { answer } : {}) });
+    await verify.run(FLOOR_ANSWER, { withinMs: awaitMs, expectedCsId, kfc: leg.kfc, ...(answer ? { answer } : {}) });
     await release();
 
     await leg.send(leg.protect(leg.message('request'), { tamperTag: true }), 'Floor Request, one bit of its GCM tag flipped');
     const afterTampered = (await leg.during(withinMs)).map((p) => read(p)!);
     const tamperedControl = await ask(leg.protect(leg.message('request')), 'Floor Request (control)');
-    await verify.run(FLOOR_TAMPERED, { withinMs, watched: afterTampered, ...(tamperedControl ? { control: tamperedControl } : {}) });
+    await verify.run(FLOOR_TAMPERED, { withinMs, controlWithinMs: awaitMs, watched: afterTampered, ...(tamperedControl ? { control: tamperedControl } : {}) });
     await release();
 
     const once = leg.protect(leg.message('request'));
@@ -64,8 +69,8 @@ test('9.4.2 / 9.4.6-9.4.8 floor control over SRTCP keyed by the uploaded CSK: th
     await leg.send(once, 'the same Floor Request again: same octets, same SRTCP index');
     const afterReplay = (await leg.during(withinMs)).map((p) => read(p)!);
     const replayControl = await ask(leg.protect(leg.message('request')), 'Floor Request (control)');
-    const noOriginal: AnswerReading = { octets: new Uint8Array(0), malformed: `no answer within ${withinMs} ms`, trailer: 0 };
-    await verify.run(FLOOR_REPLAYED, { withinMs, watched: afterReplay, original: original ?? noOriginal, ...(replayControl ? { control: replayControl } : {}) });
+    const noOriginal: AnswerReading = { octets: new Uint8Array(0), malformed: `no answer within ${awaitMs} ms`, trailer: 0 };
+    await verify.run(FLOOR_REPLAYED, { withinMs, controlWithinMs: awaitMs, watched: afterReplay, original: original ?? noOriginal, ...(replayControl ? { control: replayControl } : {}) });
     await release();
   } finally {
     evidence.record('srtcp', 'floor control leg: every packet, with what the suite read in it', {

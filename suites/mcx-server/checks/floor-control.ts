@@ -197,7 +197,10 @@ export const FLOOR_ANSWER = checkTable<FloorAnswerInput>("the server's answer to
 
 export interface NotActedOnInput {
   unobservable?: Unmet;
+  /** How long the suite watched after the request under test. */
   withinMs: number;
+  /** How long it waited for the control's answer. */
+  controlWithinMs?: number;
   /** The packets that came while the suite watched after the request under test. */
   watched: AnswerReading[];
   /** The answer to the valid request sent right after (the control). */
@@ -206,7 +209,8 @@ export interface NotActedOnInput {
   original?: AnswerReading;
 }
 
-const controlled = ({ unobservable, control, original, withinMs }: NotActedOnInput): Unmet | undefined => {
+const controlled = ({ unobservable, control, original, withinMs: watchedMs, controlWithinMs }: NotActedOnInput): Unmet | undefined => {
+  const withinMs = controlWithinMs ?? watchedMs;
   if (unobservable) return unobservable;
   if (original !== undefined && !answersRequest(original)) return unmet(`the first sending of the packet was not answered as a Floor Request (${describeReading(original)}): replaying it proves nothing`, 'precondition');
   if (!control) return unmet(`the valid Floor Request sent afterwards got no answer within ${withinMs} ms: silence before it proves nothing`, 'target');
