@@ -53,13 +53,6 @@ function testsFor(role: string, suite: string, listed: ListedTest[]): ListedTest
 
 const titleOf = (t: ListedTest) => t.title.split(' › ').at(-1)!;
 
-/**
- * Matrices whose tests mostly wait (SIP answers, SRTCP silence windows) take
- * a third suite worker: it fills the waits, where the other matrices' CPU
- * work would leave the two cores to them anyway.
- */
-const MATRIX_WORKERS: Partial<Record<string, number>> = { 'mcx-server': 3 };
-
 for (const role of SUITE_ROLES) {
   test(`negative controls: faults of ${role}`, async () => {
     // The complete matrix on a quiet 2-core machine took minutes per role; with the roles' matrices running side by
@@ -88,7 +81,7 @@ for (const role of SUITE_ROLES) {
 
     const titles = [...new Set(suites.flatMap((s) => testsFor(role, s, listed.tests).map(titleOf)))];
     // One project per fault over every suite that can see it (one worker per fault, not per suite).
-    const m = await runControlMatrix({ label: `nc:${role}`, suites, titles, faults: checked.map((f) => f.name), ...(MATRIX_WORKERS[role] ? { workers: MATRIX_WORKERS[role] } : {}) });
+    const m = await runControlMatrix({ label: `nc:${role}`, suites, titles, faults: checked.map((f) => f.name) });
     await test.info().attach('timings.txt', { body: m.timings, contentType: 'text/plain' });
     // MCX_NC_TIMINGS=<dir>: also keep the timings there, for a benchmark of the matrix.
     if (process.env.MCX_NC_TIMINGS) writeFileSync(join(process.env.MCX_NC_TIMINGS, `nc-timings-${role}.txt`), m.timings);

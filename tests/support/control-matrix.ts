@@ -28,8 +28,6 @@ export interface MatrixOptions {
   changeDoc?: (doc: Record<string, unknown>) => void;
   /** How every domain of the run is configured. */
   behaviour?: Partial<ReferenceBehaviour>;
-  /** Suite workers of the run (default: the config's). */
-  workers?: number;
 }
 
 export interface MatrixRun {
@@ -74,7 +72,7 @@ export async function runControlMatrix(o: MatrixOptions): Promise<MatrixRun> {
         [join(PROJECT_ROOT, 'lib/report/reporter.ts'), { reportDir, roles: [...SUITE_ROLES], targetFile: baselineDomain.targetFile, perProject: Object.fromEntries(projects.map((p) => [p.name, [...SUITE_ROLES]])) }],
       ]),
     };
-    const { output } = await runPlaywright(['test', ...projects.map((p) => `--project=${p.name}`), '--pass-with-no-tests', ...(o.workers ? [`--workers=${o.workers}`] : [])], { ...env, ...baselineDomain.secretEnv }, { quiet: true });
+    const { output } = await runPlaywright(['test', ...projects.map((p) => `--project=${p.name}`), '--pass-with-no-tests'], { ...env, ...baselineDomain.secretEnv }, { quiet: true });
     const read = (name: string): Results => {
       const file = join(reportDir, 'projects', `${projectFileName(name)}.json`);
       if (!existsSync(file)) throw new Error(`no results for ${name}:\n${output.slice(-4000)}`);
