@@ -40,7 +40,7 @@ const oneCheck = (prefix: string) => (name: string, check: string, requirement: 
 const keyDownload = oneCheck('');
 
 /** The floor control test starts from a CSK upload seen in use (its token binds): a fault that stops that leaves it without a call. */
-const FLOOR_REQUIREMENTS = ['MCXSEC-9.4.1-01', 'MCXSEC-9.4.2-01', 'MCXSEC-9.4.2-02', 'MCXSEC-9.4.6-03', 'MCXSEC-9.4.6-05', 'MCXSEC-9.4.7-02', 'MCXSEC-9.4.7-03', 'MCXSEC-9.4.7-04', 'MCXSEC-9.4.8-04'];
+export const FLOOR_REQUIREMENTS = ['MCXSEC-9.4.1-01', 'MCXSEC-9.4.2-01', 'MCXSEC-9.4.2-02', 'MCXSEC-9.4.6-03', 'MCXSEC-9.4.6-05', 'MCXSEC-9.4.7-02', 'MCXSEC-9.4.7-03', 'MCXSEC-9.4.7-04', 'MCXSEC-9.4.8-04'];
 /** Requirements graded on the opened answer to the first Floor Request (suites/mcx-server/checks/floor-control.ts). */
 const OPENED_ANSWER = ['MCXSEC-9.4.2-02', 'MCXSEC-9.4.6-03'];
 const floor = oneCheck('floor-');

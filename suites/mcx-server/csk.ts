@@ -22,7 +22,7 @@ import type { Observation } from './checks/authorisation.ts';
 
 const ONE_HOUR_MS = 3_600_000;
 /** Octets after r in an ECCSI signature: s (32) and the PVT (65). */
-const ECCSI_PVT_AND_S = 32 + 65;
+export const ECCSI_PVT_AND_S = 32 + 65;
 
 export interface Uploader {
   impu: string;

@@ -13,11 +13,11 @@ import { test } from './fixture.ts';
 import { declare } from '../../lib/harness/index.ts';
 import { unmet, type Unmet } from '../../lib/harness/check.ts';
 import { recordSipDialogue } from '../../lib/harness/sip-evidence.ts';
-import { DEFAULT_EAR_CODES, describeEar } from '../../lib/ear/payload.ts';
+import { describeEar } from '../../lib/ear/payload.ts';
 import { openEar } from '../../lib/ear/signed.ts';
 import { EAR_REFUSALS, EAR_VALID, type CallOutcome } from './checks/ear.ts';
 import { SERVER_EAR } from './checks/server-ear.ts';
-import { buildEar, DEFAULT_FORWARD_WITHIN_MS, earParties, earUnobservable, partnerDomain, placeCall, type EarVariant } from './ear.ts';
+import { buildEar, DEFAULT_FORWARD_WITHIN_MS, earCodes, earParties, earUnobservable, partnerDomain, placeCall, type EarVariant } from './ear.ts';
 
 test.describe.configure({ mode: 'default' });
 
@@ -60,7 +60,7 @@ test('9.6.5.4 a privileged private call with EARs: a valid EAR is processed and 
 
 test("9.6.2.3 a private call to a partner MC domain carries the server's own EAR, signed by its authorised identity, beside the caller's", { annotation: declare(SERVER_EAR), tag: ['@mcx-server'] }, async ({ mcx, verify, target, evidence }) => {
   const partnerTarget = mcx.target.ears?.partner;
-  const base = { calleeId: partnerTarget?.callee ?? '', service: mcx.service, codes: { ...DEFAULT_EAR_CODES, ...(mcx.target.ears?.codes ?? {}) }, now: Math.floor(Date.now() / 1000) };
+  const base = { calleeId: partnerTarget?.callee ?? '', service: mcx.service, codes: earCodes(mcx), now: Math.floor(Date.now() / 1000) };
   const skip = (why: Unmet) => verify.run(SERVER_EAR, { ...base, unobservable: why });
   const why = earUnobservable(target, mcx) ?? (partnerTarget ? undefined : unmet('the target file gives no mcxServer.ears.partner: the partner-domain user to call and where the server sends that domain\'s requests (9.6.2.3)', 'configuration'));
   if (why) return skip(why);

@@ -12,19 +12,19 @@
 import { randomUUID } from 'node:crypto';
 import type { McxSuite, McxUser } from './fixture.ts';
 import { unmet, type Unmet } from '../../lib/harness/check.ts';
-import { buildMcInfo, buildMultipart, headerValue, mcInfoContentType, methodOf, parseMultipart, SipEndpoint, UdpChannel, type ServerTransaction, type SipChannel, type TimerConfig } from '../../lib/sip/index.ts';
+import { buildMcInfo, buildMultipart, headerValue, mcInfoContentType, methodOf, parseMultipart, SipEndpoint, UdpChannel, type ServerTransaction, type SipChannel } from '../../lib/sip/index.ts';
 import { DEFAULT_EAR_CODES, EAR_ROLE, hasAuthorisation, PRIVILEGED_REQUEST, REQUEST_TYPE, type EarCodes, type EarPayload } from '../../lib/ear/payload.ts';
 import { EAR_CONTENT_TYPE, signEar, type EarSigner } from '../../lib/ear/signed.ts';
 import type { UserKeyMaterial } from '../../lib/kms-xml/provision.ts';
 import type { Target } from '../../lib/target/types.ts';
 import type { CallOutcome } from './checks/ear.ts';
+import { ECCSI_PVT_AND_S } from './csk.ts';
+import { UE_TIMERS } from './ue.ts';
 
 /** The watch for the INVITE at the callee ends with the caller's final answer (plus AFTER_REFUSAL_MS); this only bounds it. */
 export const DEFAULT_FORWARD_WITHIN_MS = 10_000;
 /** After a refusal, how long a late INVITE at the callee is still watched for. */
 const AFTER_REFUSAL_MS = 250;
-/** RFC 6507: the signature ends r || s || PVT; flipping a bit of r keeps the PVT a point. */
-const ECCSI_S_AND_PVT = 32 + 65;
 
 /** Why this target's EAR processing cannot be driven, or undefined. */
 export function earUnobservable(target: Target, mcx: McxSuite): Unmet | undefined {
@@ -33,6 +33,11 @@ export function earUnobservable(target: Target, mcx: McxSuite): Unmet | undefine
   const callee = mcx.target.ears?.callee ?? 1;
   if (!mcx.users[callee]) return unmet(`mcxServer.users has no entry ${callee} (mcxServer.ears.callee): the private call needs a second user to call`, 'configuration');
   return undefined;
+}
+
+/** The EAR codes of lib/ear/payload.ts, with mcxServer.ears.codes over them. */
+export function earCodes(mcx: McxSuite): EarCodes {
+  return { ...DEFAULT_EAR_CODES, ...(mcx.target.ears?.codes ?? {}) };
 }
 
 export interface EarParties {
@@ -64,7 +69,7 @@ export async function earParties(mcx: McxSuite): Promise<EarParties | Unmet> {
   }
   const authorised = await mcx.keyMaterial(caller, callerToken, { label: 'the authorised identity with mc-priv-mcptt bit 0', pick: (uri) => uri.startsWith(`${callerId}?`) && hasAuthorisation(uri, 'mc-priv-mcptt', 0) });
   const plain = await mcx.keyMaterial(caller, callerToken, { label: 'the plain identity', pick: (uri) => uri === callerId });
-  return { caller, callee, calleeId, authorised: signerOf(authorised), plain: signerOf(plain), codes: { ...DEFAULT_EAR_CODES, ...(mcx.target.ears?.codes ?? {}) } };
+  return { caller, callee, calleeId, authorised: signerOf(authorised), plain: signerOf(plain), codes: earCodes(mcx) };
 }
 
 /** The EARs of the test: the valid one and each single change. */
@@ -89,7 +94,8 @@ export function buildEar(p: EarParties, variant: EarVariant, domain: string, tar
     },
   };
   const bytes = signEar(payload, signer, p.codes);
-  if (variant === 'forged') bytes[bytes.length - ECCSI_S_AND_PVT - 1]! ^= 0x01;
+  // The signature ends r || s || PVT (RFC 6507): flip the last bit of r, so the PVT stays a point.
+  if (variant === 'forged') bytes[bytes.length - ECCSI_PVT_AND_S - 1]! ^= 0x01;
   return { bytes, payload };
 }
 
@@ -109,7 +115,7 @@ export async function partnerDomain(mcx: McxSuite): Promise<{ incoming: WaitForR
   } catch (err) {
     return unmet(`the suite cannot listen at mcxServer.ears.partner.nextHop ${hop.address}:${hop.port} (udp): ${(err as Error).message}`, 'configuration');
   }
-  const endpoint = new SipEndpoint(channel, { timers: PARTNER_TIMERS });
+  const endpoint = new SipEndpoint(channel, { timers: UE_TIMERS });
   return {
     records: channel.records,
     incoming: async (ms, signal) => endpoint.nextRequest(ms, signal).catch(() => undefined),
@@ -119,8 +125,6 @@ export async function partnerDomain(mcx: McxSuite): Promise<{ incoming: WaitForR
     },
   };
 }
-
-const PARTNER_TIMERS: Partial<TimerConfig> = { T1: 150, T2: 600, T4: 750 };
 
 const SDP_OFFER = ['v=0', 'o=mcx-conformance 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 49170 RTP/AVP 96', 'a=rtpmap:96 AMR-WB/16000', ''].join('\r\n');
 

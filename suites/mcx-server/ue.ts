@@ -12,8 +12,8 @@ export type SipAnswer = { kind: 'final'; status: number; reason: string } | { ki
 /** An INVITE's final answer; on a 2xx, the dialog it made (the ACK is sent). */
 export type InviteAnswer = { kind: 'final'; status: number; reason: string; message: SipMessage; dialog?: Dialog } | { kind: 'none'; detail: string };
 
-/** T1 of 150 ms: Timer F (no answer) ends a request after 9.6 s. */
-const UE_TIMERS: Partial<TimerConfig> = { T1: 150, T2: 600, T4: 750 };
+/** T1 of 150 ms: Timer F (no answer) ends a request after 9.6 s. Every SIP endpoint the suite plays uses them. */
+export const UE_TIMERS: Partial<TimerConfig> = { T1: 150, T2: 600, T4: 750 };
 
 export class SuiteUe {
   private cseq = 1;

@@ -1,5 +1,6 @@
 import { PUBLIC_CLIENT_ID } from '../../reference/idms/index.ts';
 import type { ReferenceBehaviour } from '../../reference/component.ts';
+import { FLOOR_REQUIREMENTS } from '../../reference/sip/faults.ts';
 
 /**
  * The reference domain described as real vendors describe their systems:
@@ -39,7 +40,6 @@ type Doc = Record<string, Record<string, unknown>>;
 const CSK_USE_UNSEEN: Record<string, string> = Object.fromEntries(
   ['MCXSEC-9.2.1.3-04', 'MCXSEC-5.2.2-05', 'MCXSEC-5.4-06', 'MCXSEC-5.4-07', 'MCXSEC-5.4-08', 'MCXSEC-5.4-09', 'MCXSEC-5.2.7.3-02', 'MCXSEC-9.2.1.2-02', 'MCXSEC-9.2.1.2-03', 'MCXSEC-9.3.4.2-10', 'MCXSEC-5.8.2-03'].map((id) => [id, 'the use of an uploaded CSK shows only in XML protected under it (ICS sip.xml-protection, not claimed) or in SRTCP']),
 );
-const FLOOR_REQUIREMENTS = ['MCXSEC-9.4.1-01', 'MCXSEC-9.4.2-01', 'MCXSEC-9.4.2-02', 'MCXSEC-9.4.6-03', 'MCXSEC-9.4.6-05', 'MCXSEC-9.4.7-02', 'MCXSEC-9.4.7-03', 'MCXSEC-9.4.7-04', 'MCXSEC-9.4.8-04'];
 
 export const VARIANTS: Variant[] = [
   {
