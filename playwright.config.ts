@@ -14,7 +14,7 @@ import type { ControlOption } from './lib/harness/fixtures.ts';
  *   reference domain started with those faults (by the negative-control
  *   test, which passes its target file, or else by the worker).
  */
-export const ROLES = ['idms', 'partner-idms', 'kms', 'mcx-server', 'cs-proxy', 'is-proxy'] as const;
+export const ROLES = ['idms', 'partner-idms', 'kms', 'mcx-server', 'cs-proxy', 'is-proxy', 'gms'] as const;
 
 interface ControlProject extends ControlOption {
   name: string;
@@ -61,8 +61,8 @@ export default defineConfig({
       name: role,
       testDir: `suites/${role}`,
       testMatch: '**/*.spec.ts',
-      // The mcx-server tests share the server's binding of the test user's IMPU, the proxy tests the suite's next-hop ports: one worker, one test at a time.
-      ...(role === 'mcx-server' || role === 'cs-proxy' || role === 'is-proxy' ? { workers: 1 } : {}),
+      // The mcx-server tests share the server's binding of the test user's IMPU, the proxy tests the suite's next-hop ports, the gms tests the members' registrations: one worker, one test at a time.
+      ...(role === 'mcx-server' || role === 'cs-proxy' || role === 'is-proxy' || role === 'gms' ? { workers: 1 } : {}),
     })),
     ...controlProjects(),
   ],

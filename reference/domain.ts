@@ -51,7 +51,7 @@ export async function startReferenceDomain(options: ReferenceDomainOptions = {})
     const kms = await startKms(ctx, idms.kmsTrust);
     started.push(kms);
     if (idms.kmsTrust) {
-      const users = ((idms.components[0]?.target.idms as { users?: Array<{ label: string }> } | undefined)?.users ?? []).map((u) => u.label);
+      const users = ((idms.components[0]?.target.idms as { users?: Array<{ label: string; mcpttId?: string }> } | undefined)?.users ?? []).map((u) => ({ label: u.label, mcpttId: u.mcpttId ?? '' }));
       started.push(await startSipDomain(ctx, idms.kmsTrust, users));
     }
   } catch (err) {

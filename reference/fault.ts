@@ -2,7 +2,7 @@
  * A fault switch makes the reference domain break exactly one conformance
  * check, so that check can be shown to fail (its negative control).
  */
-export type ReferenceRole = 'idms' | 'partner-idms' | 'kms' | 'mcx-server' | 'cs-proxy' | 'is-proxy';
+export type ReferenceRole = 'idms' | 'partner-idms' | 'kms' | 'mcx-server' | 'cs-proxy' | 'is-proxy' | 'gms';
 
 export interface FaultSwitch {
   /** `<role>.<what-it-does>`, e.g. `idms.accepts-plain-pkce`. */

@@ -34,20 +34,29 @@ function hash(s: string): number {
 
 /**
  * Where the reference domain's topology is narrower than "everything can
- * reach everything": the proxy suites play both ends around their proxy
- * themselves, so only that proxy is on their path, and no other suite's
- * traffic passes a proxy. A fault of one of these roles cannot touch another
- * suite, nor a fault elsewhere a proxy suite, whatever roles the catalog
- * gives a requirement both suites declare (5.2.8 names MCX servers and
- * proxies alike).
+ * reach everything" (the IdMS and the KMS every suite leans on, for tokens
+ * and key sets): the suites whose traffic reaches a role's server. A fault
+ * of that role cannot touch any other suite, whatever roles the catalog
+ * gives a requirement both declare (5.2.8 names MCX servers and proxies
+ * alike; B.10 every resource server). The proxy suites play both ends
+ * around their proxy; the MCX server is reached by the mcx-server suite
+ * and by the gms suite's REGISTERs (the SIP core relays them to it); only
+ * the gms suite talks to the GMS.
  */
+const REACHED_BY: Record<string, readonly string[]> = {
+  'cs-proxy': ['cs-proxy'],
+  'is-proxy': ['is-proxy'],
+  'mcx-server': ['mcx-server', 'gms'],
+  gms: ['gms'],
+};
+/** Suites with nothing on their path but their own role's server: no fault elsewhere reaches them. */
 const ISOLATED = new Set(['cs-proxy', 'is-proxy']);
 
-/** The tests of `suite` a fault of `role` can affect: all of its own suite, else those declaring a check of one of its requirements. */
+/** The tests of `suite` a fault of `role` can affect: all of its own suite, else those (on its path) declaring a check of one of its requirements. */
 function testsFor(role: string, suite: string, listed: ListedTest[]): ListedTest[] {
   const mine = listed.filter((t) => t.project === suite);
   if (role === suite) return mine;
-  if (ISOLATED.has(role) || ISOLATED.has(suite)) return [];
+  if (ISOLATED.has(suite) || (REACHED_BY[role] && !REACHED_BY[role]!.includes(suite))) return [];
   return mine.filter((t) => t.checks.some((c) => catalog.byId.get(c.requirement)?.roles.includes(role as never)));
 }
 

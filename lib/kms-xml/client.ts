@@ -12,6 +12,7 @@ import { KMS_ROOT_PATH, type KmsRequestType } from './namespaces.ts';
 import { openKmsResponse, redactKeyMaterialXml, type OpenedResponse } from './open.ts';
 import { protectedRequestXml } from './protect.ts';
 import type { KeyDerivation, SharedKey } from './keys.ts';
+import type { Target } from '../target/types.ts';
 
 export const KMS_CONTENT_TYPE = 'application/xml';
 export const DEFAULT_KMS_MAX_BODY = 1024 * 1024;
@@ -154,3 +155,11 @@ export function exchangeEvidence(exchange: KmsExchange): Record<string, unknown>
 }
 
 export { KMS_ROOT_PATH };
+
+/** A client of the target's KMS as the target file describes it (kms section, TLS, ICS kms.signed-requests). */
+export function kmClientOf(target: Target, hooks: Pick<KmClientOptions, 'onSecret' | 'onExchange' | 'timeoutMs'>): KmClient | undefined {
+  const kms = target.kms;
+  if (!kms) return undefined;
+  const key = (k: { id: string; keyHex: string } | undefined) => (k ? { id: k.id, key: Uint8Array.from(Buffer.from(k.keyHex, 'hex')) } : undefined);
+  return new KmClient({ baseUrl: kms.baseUrl, kmsUri: kms.kmsUri, caPem: target.tls.caPem, verifyTls: target.tls.verify, trk: key(kms.trk), ink: key(kms.ink), signRequests: target.ics['kms.signed-requests'] === true, ...hooks });
+}

@@ -29,6 +29,8 @@ export interface UserKeyMaterial {
   ssk: Uint8Array;
   pvt: Uint8Array;
   rsk: Uint8Array;
+  /** The certificate's IsSecurityGateway (D.3.2.2): the user is represented by an MC security gateway (5.7.2, Annex L). */
+  isSecurityGateway: boolean;
 }
 
 export type ProvisionOutcome = { ok: true; material: UserKeyMaterial; exchanges: KmsExchange[] } | { ok: false; reason: string; exchanges: KmsExchange[] };
@@ -95,6 +97,6 @@ export async function provisionUser(client: KmClient, userUri: string, accessTok
   return {
     ok: true,
     exchanges,
-    material: { userUri: setUri, kmsUri: cert.kmsUri, keyPeriod, keyPeriodOffset, kpak, zT, keyPeriodNo: period, ssk: ssk as Uint8Array, pvt: pvt as Uint8Array, rsk: rsk as Uint8Array },
+    material: { userUri: setUri, kmsUri: cert.kmsUri, keyPeriod, keyPeriodOffset, kpak, zT, keyPeriodNo: period, ssk: ssk as Uint8Array, pvt: pvt as Uint8Array, rsk: rsk as Uint8Array, isSecurityGateway: /^true$/i.test(cert.isSecurityGateway ?? '') },
   };
 }

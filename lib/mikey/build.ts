@@ -53,6 +53,10 @@ export interface BuildOptions {
   hide?: { initiator?: boolean; receiver?: boolean };
   /** Key parameters (E.6): false to leave out; default: included for GMK, left out otherwise. */
   keyParameters?: Partial<KeyParameters> | false;
+  /** The HDR CSB-ID, when it must not be the one 5.2.3 gives (negative tests: no or wrong end-point diversity). */
+  csbId?: number;
+  /** Protect the key parameters under this key instead of the distributed one (negative tests of E.6.1). */
+  keyParametersKey?: Uint8Array;
   /** CS-IDs to describe with GENERIC-ID and SP; default none (CS# 0, default profile). */
   cryptoSessions?: number[];
   /**
@@ -102,7 +106,7 @@ export function buildIMessage(o: BuildOptions): BuiltIMessage {
   const random = o.random ?? defaultRandom;
   const key = o.key ?? random(KEY_LENGTH);
   const keyId = o.keyId ?? randomKeyId(o.kind, random);
-  const csbId = o.kind === 'gmk' ? u32(gukId(key, keyId, o.receiver.uri)) : keyId;
+  const csbId = o.csbId ?? (o.kind === 'gmk' ? u32(gukId(key, keyId, o.receiver.uri)) : keyId);
   const timeMs = o.time ?? Date.now();
   const ntp = ntpFromUnixMs(timeMs);
   const initiatorUid = uidAt(o.initiator.uri, o.initiator, ntp.seconds);
@@ -126,7 +130,7 @@ export function buildIMessage(o: BuildOptions): BuiltIMessage {
       const out = mutation.apply(keyParameters);
       plain = out instanceof Uint8Array ? out : encodeKeyParameters(out);
     }
-    protectedParams = protectPayload(plain, { key, dppkId: csbId, iv: random(16), dateTime: Math.floor(timeMs / 1000) });
+    protectedParams = protectPayload(plain, { key: o.keyParametersKey ?? key, dppkId: csbId, iv: random(16), dateTime: Math.floor(timeMs / 1000) });
   }
 
   const identity = (uri: string, uid: Uint8Array, hidden: boolean | undefined): IdentityField => (hidden ? { uid } : { uri });

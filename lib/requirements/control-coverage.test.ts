@@ -13,7 +13,7 @@ import { computeCoverage } from './coverage.ts';
  */
 const WITHOUT_CONTROL: Record<string, string> = {};
 
-test('every covered requirement of idms, partner-idms, kms, mcx-server, cs-proxy and is-proxy has a negative control', async () => {
+test('every covered requirement of idms, partner-idms, kms, mcx-server, cs-proxy, is-proxy and gms has a negative control', async () => {
   test.setTimeout(120_000);
   const listed = await listSuiteTests();
   expect(listed.errors, 'the suites could not be listed').toEqual([]);
@@ -22,7 +22,7 @@ test('every covered requirement of idms, partner-idms, kms, mcx-server, cs-proxy
   const unexplained = cov.uncontrolled.filter((id) => !excused.has(id));
   expect(unexplained, 'covered requirements no fault switch breaks (add a fault to reference/<role>/faults.ts)').toEqual([]);
   expect([...excused].filter((id) => !cov.uncontrolled.includes(id)), 'stated exceptions that now have a control or lost their test').toEqual([]);
-  for (const role of ['idms', 'partner-idms', 'kms', 'mcx-server', 'cs-proxy', 'is-proxy'] as const) {
+  for (const role of ['idms', 'partner-idms', 'kms', 'mcx-server', 'cs-proxy', 'is-proxy', 'gms'] as const) {
     const c = cov.byRole[role]!;
     const excusedHere = [...excused].filter((id) => loadCatalog().byId.get(id)?.roles.includes(role)).length;
     expect(c.withoutControl - excusedHere, `${role}: covered ${c.covered}, with a negative control ${c.negativeControl}`).toBe(0);

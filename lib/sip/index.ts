@@ -19,6 +19,7 @@ export * from './media-type.ts';
 export * from './multipart.ts';
 export * from './sdp.ts';
 export * from './mcx-info.ts';
+export * from './user-agent.ts';
 export { checkCoreValue, grammarAccepts, splitTopLevel } from './value-checks.ts';
 export * from './transport/wire.ts';
 export { UdpChannel } from './transport/udp.ts';

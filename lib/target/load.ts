@@ -8,6 +8,7 @@ import { checkMcxServerSection, MCX_SERVER_SCHEMA } from './mcx-server.ts';
 import { CS_PROXY_SCHEMA } from './cs-proxy.ts';
 import { IS_PROXY_SCHEMA } from './is-proxy.ts';
 import { checkProxyKms } from './proxy.ts';
+import { checkGmsSection, GMS_SCHEMA } from './gms.ts';
 import targetSchema from '../../schemas/target.schema.json' with { type: 'json' };
 
 /**
@@ -23,7 +24,7 @@ export class TargetFileError extends Error {
 }
 
 // The SIP roles' sections live beside their types (lib/target/<role>.ts); the published JSON file holds the others.
-const validateTarget = compileSchema({ ...targetSchema, properties: { ...targetSchema.properties, mcxServer: MCX_SERVER_SCHEMA, csProxy: CS_PROXY_SCHEMA, isProxy: IS_PROXY_SCHEMA } }, { useDefaults: true });
+const validateTarget = compileSchema({ ...targetSchema, properties: { ...targetSchema.properties, mcxServer: MCX_SERVER_SCHEMA, csProxy: CS_PROXY_SCHEMA, isProxy: IS_PROXY_SCHEMA, gms: GMS_SCHEMA } }, { useDefaults: true });
 
 /** Parses a target file's YAML (secrets still as `{ env: NAME }`). */
 export function readTargetDocument(path: string): Record<string, unknown> {
@@ -49,7 +50,7 @@ export function checkTargetDocument(doc: Record<string, unknown>): string[] {
   }
   const tls = doc.tls as { caFile?: string; caPem?: string } | undefined;
   if (tls?.caFile && tls.caPem) problems.push('tls: expected caFile or caPem, not both');
-  if (problems.length === 0) problems.push(...checkMcxServerSection(doc), ...checkProxyKms(doc, 'csProxy'), ...checkProxyKms(doc, 'isProxy'));
+  if (problems.length === 0) problems.push(...checkMcxServerSection(doc), ...checkProxyKms(doc, 'csProxy'), ...checkProxyKms(doc, 'isProxy'), ...checkGmsSection(doc));
   return problems;
 }
 

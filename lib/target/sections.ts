@@ -10,6 +10,7 @@ export const ROLE_SECTIONS = {
   'mcx-server': 'mcxServer',
   'cs-proxy': 'csProxy',
   'is-proxy': 'isProxy',
+  gms: 'gms',
 } as const;
 
 export type SuiteRole = keyof typeof ROLE_SECTIONS;

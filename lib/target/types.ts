@@ -2,6 +2,7 @@ import type { Ics } from './ics.ts';
 import type { McxServerTarget } from './mcx-server.ts';
 import type { CsProxyTarget } from './cs-proxy.ts';
 import type { IsProxyTarget } from './is-proxy.ts';
+import type { GmsTarget } from './gms.ts';
 
 /**
  * The system under test as the suites see it, after the target file has been
@@ -20,6 +21,7 @@ export interface Target {
   mcxServer?: McxServerTarget;
   csProxy?: CsProxyTarget;
   isProxy?: IsProxyTarget;
+  gms?: GmsTarget;
 }
 
 export interface TargetTls {

@@ -2,13 +2,15 @@ import type { ComponentContext, RunningComponent } from '../component.ts';
 import type { KmsTrust } from '../idms/index.ts';
 import { startMcxServer } from './mcx-server.ts';
 import { startSipCore } from './sip-core.ts';
-import { createServiceTokenVerifier } from './token-check.ts';
+import { createServiceTokenVerifier, createTokenVerifier } from './token-check.ts';
 import { provisionInProcess, type ProvisionedKeys } from '../kms/in-process-provisioning.ts';
 import { EXTERNAL_KMSS, HOME_SIP_DOMAIN, KMS_URI } from '../kms/config.ts';
 import { createServerTls } from '../tls.ts';
-import { UdpChannel } from '../../lib/sip/index.ts';
+import { UdpChannel, type Endpoint } from '../../lib/sip/index.ts';
 import { startCsProxy } from './cs-proxy.ts';
 import { startIsProxy } from './is-proxy.ts';
+import { startGms } from '../gms/server.ts';
+import { GMS_TOKEN_POLICY } from '../gms/token-policy.ts';
 
 export const SIP_DOMAIN = 'mcx.reference.test';
 /** A partner MC domain whose users the reference MCX server reaches through the partner hop (where the suite listens). */
@@ -20,9 +22,9 @@ const FAR_SIDE_KRR_KEY_ENV = 'MCX_REF_CS_PROXY_FAR_SIDE_KRR_KEY';
  * The reference SIP side of the domain: SIP core and MCX server on
  * 127.0.0.1 (UDP and TCP; the SIP core also TLS), the server trusting the reference IdMS's keys,
  * its MDSI holding key material of the reference KMS.
- * Its target section is `mcxServer`, with the SIP core as entry point.
+ * Its target sections are `mcxServer` and `gms` (the GMS, reference/gms/), with the SIP core as entry point.
  */
-export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idmsUsers: string[]): Promise<RunningComponent> {
+export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idmsUsers: Array<{ label: string; mcpttId: string }>): Promise<RunningComponent> {
   const verify = createServiceTokenVerifier(trust, ctx.tls.caPem, ctx.faults);
   // Issued from the reference KMS's master keys on first use (SAKKE and ECCSI issuing cost tens of ms, and most runs never need them).
   const mdsiUri = `sip:mdsi@${SIP_DOMAIN}`;
@@ -44,14 +46,29 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
     },
     { domain: PARTNER_DOMAIN, hop: partnerHop! },
   );
-  let core;
+  const gmsUri = `sip:gms@${SIP_DOMAIN}`;
+  let gmsKeys: ProvisionedKeys | undefined;
+  const impuOf = (label: string) => `sip:${label}@${SIP_DOMAIN}`;
+  // The members' group management clients register IMPUs of their own: the mcx-server suite, running beside, re-registers the users' IMPUs.
+  const memberImpuOf = (label: string) => `sip:${label}.gmc@${SIP_DOMAIN}`;
+  let gms, core;
   try {
-    core = await startSipCore(SIP_DOMAIN, server.udp, (uri) => Object.values(server.psis).includes(uri.split(';')[0]!), { key: ctx.tls.keyPem, cert: ctx.tls.certPem });
+    gms = await startGms({
+      domain: SIP_DOMAIN,
+      members: new Map(idmsUsers.map((u) => [memberImpuOf(u.label), u.mcpttId])),
+      identity: { uri: gmsUri, keys: () => (gmsKeys ??= provisionInProcess(ctx.workDir, gmsUri)), otherServer: () => ({ uri: otherUri, keys: (otherKeys ??= provisionInProcess(ctx.workDir, otherUri)) }) },
+      verify: createTokenVerifier(trust, ctx.tls.caPem, ctx.faults, GMS_TOKEN_POLICY),
+      faults: ctx.faults,
+    });
+    const routes = new Map<string, Endpoint>([...Object.values(server.psis).map((psi) => [psi, server.udp] as const), [gms.psi, gms.udp]]);
+    core = await startSipCore(SIP_DOMAIN, server.udp, (uri) => routes.get(uri.split(';')[0]!), { key: ctx.tls.keyPem, cert: ctx.tls.certPem });
   } catch (err) {
+    await gms?.stop();
     await server.stop();
     throw err;
   }
   server.setCore(core.udp);
+  gms.setCore(core.udp);
   const farSide = await createServerTls();
   const signer = { key: ctx.tls.keyPem, certPem: ctx.tls.certPem };
   const isAcceptable = [KMS_URI, `kms.migration.${HOME_SIP_DOMAIN}`];
@@ -62,6 +79,7 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
   } catch (err) {
     await proxy?.stop();
     await core.stop();
+    await gms.stop();
     await server.stop();
     throw err;
   }
@@ -74,7 +92,7 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
         domain: SIP_DOMAIN,
         services: Object.fromEntries(Object.entries(server.psis).map(([s, psi]) => [s, { psi }])),
         mdsi: mdsiUri,
-        users: idmsUsers.map((u) => ({ idmsUser: u, impu: `sip:${u}@${SIP_DOMAIN}` })),
+        users: idmsUsers.map((u) => ({ idmsUser: u.label, impu: impuOf(u.label) })),
         spareImpu: `sip:spare-ue@${SIP_DOMAIN}`,
         bindingObservation: 'publish-poc-settings',
         keyDownload: { after: 'csk-upload' },
@@ -82,6 +100,16 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
         floorControl: { group: server.group, answerWithinMs: 1_000 },
         ears: { partner: { callee: `sip:partner-user@${PARTNER_DOMAIN}`, nextHop: hop(partnerHop!) } },
         ...(trust.wrongAudienceAccessToken ? { wrongAudienceAccessToken: { env: WRONG_AUDIENCE_TOKEN_ENV } } : {}),
+      },
+      gms: {
+        entry: { uri: `sip:${core.udp.address}:${core.udp.port}`, transport: 'udp', address: core.udp.address, port: core.udp.port },
+        domain: SIP_DOMAIN,
+        psi: gms.psi,
+        serverUri: gms.serverUri,
+        group: gms.group,
+        members: idmsUsers.map((u) => ({ idmsUser: u.label, impu: memberImpuOf(u.label) })),
+        // The reference answers a refused SUBSCRIBE at once and sends nothing after it (the suite's default watch is 1000 ms).
+        refusalWatchMs: 300,
       },
       csProxy: {
         clientSide: entry(proxy.clientSide.udp),
@@ -113,6 +141,7 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
       ...(core.tls ? { 'SIP core (TLS)': `${core.tls.address}:${core.tls.port}` } : {}),
       'MCX server (UDP, third-party REGISTER and PSIs)': `${server.udp.address}:${server.udp.port}`,
       'MCX server PSIs': Object.values(server.psis).join(' '),
+      'GMS (UDP; its PSI, through the SIP core)': `${gms.udp.address}:${gms.udp.port} (${gms.psi})`,
       'CS proxy, client side (UDP)': `${proxy.clientSide.udp.address}:${proxy.clientSide.udp.port}`,
       'CS proxy, server side (UDP)': `${proxy.serverSide.address}:${proxy.serverSide.port}`,
       'CS proxy next hop (the cs-proxy suite listens)': `${nextHop!.address}:${nextHop!.port}`,
@@ -125,6 +154,7 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
       await isProxy.stop();
       await proxy.stop();
       await core.stop();
+      await gms.stop();
       await server.stop();
     },
   };

@@ -3,7 +3,8 @@ import { uriOf } from './mc-info-body.ts';
 import { REFERENCE_TIMERS, serveSip, type SipService } from './serve.ts';
 
 /**
- * The reference SIP core: registrar and proxy in front of the MCX server.
+ * The reference SIP core: registrar and proxy in front of the MCX server
+ * and the GMS.
  * UE side on UDP, TCP and TLS (the domain's certificate for 127.0.0.1).
  * Simplifications, on purpose (the suites test the MCX server, not IMS):
  * - no IMS AKA / digest: every REGISTER is taken as authenticated, and
@@ -16,7 +17,7 @@ import { REFERENCE_TIMERS, serveSip, type SipService } from './serve.ts';
  *   there is one (the UE-visible effect of default handling
  *   SESSION_TERMINATED), else 200;
  * - requests for a PSI (PUBLISH, MESSAGE, INVITE, BYE ...) are relayed as a
- *   new transaction towards the MCX server (B2BUA-like: the UE sees the MCX
+ *   new transaction towards the PSI's server (B2BUA-like: the UE sees the MCX
  *   server's final status and reason; for an INVITE also its SDP, with the
  *   PSI as Contact so that the BYE comes back the same way, and the core
  *   ACKs the server's 2xx itself);
@@ -36,18 +37,19 @@ export interface SipCore extends SipService {
   registrations: Map<string, Registration>;
 }
 
-const FORWARDED = ['content-type', 'event', 'expires', 'sip-if-match', 'answer-mode'];
+const FORWARDED = ['content-type', 'event', 'expires', 'sip-if-match', 'answer-mode', 'subscription-state', 'authorization'];
 
-export async function startSipCore(domain: string, mcxServer: Endpoint, isPsi: (uri: string) => boolean, tls?: TlsServerMaterial): Promise<SipCore> {
+/** `psiRoute`: where requests for a PSI go (the MCX server's, the GMS's), undefined for a URI that is none. */
+export async function startSipCore(domain: string, mcxServer: Endpoint, psiRoute: (uri: string) => Endpoint | undefined, tls?: TlsServerMaterial): Promise<SipCore> {
   const upstream = await UdpChannel.open({ remote: mcxServer });
   const forwarder = new SipEndpoint(upstream, { timers: REFERENCE_TIMERS, remote: mcxServer });
   const registrations = new Map<string, Registration>();
   const coreUri = `sip:scscf@${domain}`;
 
-  /** Sends `m` to the MCX server; its final response, or undefined when none came (Timer F). */
-  const relay = async (m: SipMessage): Promise<SipMessage | undefined> => {
+  /** Sends `m` to the MCX server (or `to`); its final response, or undefined when none came (Timer F). */
+  const relay = async (m: SipMessage, to: Endpoint = mcxServer): Promise<SipMessage | undefined> => {
     try {
-      return (await forwarder.sendRequest(m).final).message;
+      return (await forwarder.sendRequest(m, { to }).final).message;
     } catch {
       return undefined;
     }
@@ -111,7 +113,8 @@ export async function startSipCore(domain: string, mcxServer: Endpoint, isPsi: (
       const [, code, ...reason] = answer.startLine.split(' ');
       return tx.reply(Number(code), { reason: reason.join(' ') });
     }
-    if (!isPsi(uri)) return tx.reply(404);
+    const upstreamOf = psiRoute(uri);
+    if (!upstreamOf) return tx.reply(404);
     const from = uriOf(headerValue(m, 'from'));
     const forwarded = buildRequest({
       method,
@@ -124,7 +127,7 @@ export async function startSipCore(domain: string, mcxServer: Endpoint, isPsi: (
       headers: [['P-Asserted-Identity', `<${from}>`], ...copied(m)],
       body: body(m),
     });
-    const answer = await relay(forwarded);
+    const answer = await relay(forwarded, upstreamOf);
     if (!answer) return tx.reply(408);
     const [, code, ...reason] = answer.startLine.split(' ');
     const status = Number(code);

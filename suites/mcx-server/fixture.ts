@@ -14,7 +14,7 @@ import { accessToken, resignWithUnknownKey } from '../../lib/oidc/suite-tokens.t
 import { checkWrongAudienceInput } from '../../lib/oidc/wrong-audience-input.ts';
 import { decodeJwtSafe } from '../../lib/oidc/jwt.ts';
 import { discover, discoveryUrlOf } from '../../lib/oidc/discovery.ts';
-import { KmClient, exchangeEvidence } from '../../lib/kms-xml/client.ts';
+import { exchangeEvidence, kmClientOf } from '../../lib/kms-xml/client.ts';
 import { provisionUser, type UserKeyMaterial } from '../../lib/kms-xml/provision.ts';
 import { SuiteUe, type SipAnswer } from './ue.ts';
 import { observationOf, type Observation } from './checks/authorisation.ts';
@@ -78,7 +78,7 @@ export const test = base.extend<{ mcx: McxSuite }>({
       if (!login) return verify.stop(`mcxServer.users[${i}].idmsUser '${u.idmsUser}' names no idms.users entry: the suite needs its login for tokens`, 'configuration');
       users.push({ impu: u.impu, login });
     }
-    const opened = await SuiteUe.open(section, target.tls.caPem);
+    const opened = await SuiteUe.openFor(section, target.tls.caPem);
     if ('error' in opened) return verify.stop(opened.error, opened.blame);
     const ue = opened;
     const noObservation = section.bindingObservation ? undefined : NO_OBSERVATION;
@@ -133,20 +133,8 @@ export const test = base.extend<{ mcx: McxSuite }>({
         return id;
       },
       async keyMaterial(user, token, identity) {
-        const kms = target.kms;
-        if (!kms) return verify.stop("the target file has no kms section: CSK upload signs with the user's key set from the domain's KMS (5.4, 5.3.3)", 'configuration');
-        const key = (k: { id: string; keyHex: string } | undefined) => (k ? { id: k.id, key: Uint8Array.from(Buffer.from(k.keyHex, 'hex')) } : undefined);
-        const client = new KmClient({
-          baseUrl: kms.baseUrl,
-          kmsUri: kms.kmsUri,
-          caPem: target.tls.caPem,
-          verifyTls: target.tls.verify,
-          trk: key(kms.trk),
-          ink: key(kms.ink),
-          signRequests: target.ics['kms.signed-requests'] === true,
-          onSecret: (s) => redactor.add(s),
-          onExchange: (ex) => evidence.record('http', `kms ${ex.label}`, exchangeEvidence(ex)),
-        });
+        const client = kmClientOf(target, { onSecret: (s) => redactor.add(s), onExchange: (ex) => evidence.record('http', `kms ${ex.label}`, exchangeEvidence(ex)) });
+        if (!client) return verify.stop("the target file has no kms section: CSK upload signs with the user's key set from the domain's KMS (5.4, 5.3.3)", 'configuration');
         try {
           const out = await provisionUser(client, suite.serviceUserId(token), token, Date.now(), identity?.pick);
           if (!out.ok) return verify.stop(`no key material${identity ? ` (${identity.label})` : ''} for ${user.impu} from the KMS: ${out.reason}`, 'precondition');

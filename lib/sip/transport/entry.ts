@@ -35,6 +35,6 @@ export async function openEntryChannel(entry: EntryPoint, caPem: string | undefi
   }
 }
 
-export function isEntryFailure(v: SipChannel | EntryFailure): v is EntryFailure {
+export function isEntryFailure<T extends object = SipChannel>(v: T | EntryFailure): v is EntryFailure {
   return 'error' in v && 'blame' in v;
 }
