@@ -6,7 +6,7 @@
  * first (the suite's server side answers 200), so requests towards it can
  * be routed; every SIP message of both sides is evidence at teardown.
  */
-import { test as base, expect } from '../../lib/harness/index.ts';
+import { test as base, expect } from '../../lib/harness/suite-test.ts';
 import { openKrrPath, recordAndClose, type PathSpec } from '../../lib/krr-path/path.ts';
 import type { KrrPath } from '../../lib/krr-path/scenarios.ts';
 import type { CsProxyTarget } from '../../lib/target/cs-proxy.ts';

@@ -5,7 +5,7 @@
  * and validating one costs a pairing), and one SIP channel per test for
  * all members whose every message becomes SIP evidence at teardown.
  */
-import { test as base, expect } from '../../lib/harness/index.ts';
+import { test as base, expect } from '../../lib/harness/suite-test.ts';
 import { recordSipDialogue } from '../../lib/harness/sip-evidence.ts';
 import type { McService } from '../../lib/sip/index.ts';
 import type { GmsTarget } from '../../lib/target/gms.ts';

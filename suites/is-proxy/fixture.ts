@@ -5,7 +5,7 @@
  * partner domain (listening at isProxy.externalNextHop, sending through the
  * external side). Every SIP message of both is evidence at teardown.
  */
-import { test as base, expect } from '../../lib/harness/index.ts';
+import { test as base, expect } from '../../lib/harness/suite-test.ts';
 import { openKrrPath, recordAndClose, type PathSpec } from '../../lib/krr-path/path.ts';
 import type { KrrPath } from '../../lib/krr-path/scenarios.ts';
 import type { IsProxyTarget } from '../../lib/target/is-proxy.ts';

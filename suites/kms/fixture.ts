@@ -6,7 +6,7 @@
  * (checks/schema.ts, D.3.5.1-01) over every KMS document received, and the
  * bearer table (checks/bearer.ts, B.10-01) over the requests sent by `serve`.
  */
-import { test as base, expect } from '../../lib/harness/index.ts';
+import { test as base, expect } from '../../lib/harness/suite-test.ts';
 import { KmClient, exchangeEvidence, type KmsCall, type KmsExchange } from '../../lib/kms-xml/client.ts';
 import type { SharedKey } from '../../lib/kms-xml/keys.ts';
 import type { KmsTarget, TestUser } from '../../lib/target/types.ts';

@@ -5,7 +5,7 @@
  * a UE channel per test whose every message becomes SIP evidence at
  * teardown, and the binding observation the target file names.
  */
-import { test as base, expect } from '../../lib/harness/index.ts';
+import { test as base, expect } from '../../lib/harness/suite-test.ts';
 import { recordSipDialogue } from '../../lib/harness/sip-evidence.ts';
 import type { McService } from '../../lib/sip/index.ts';
 import type { McxServerTarget } from '../../lib/target/mcx-server.ts';

@@ -17,7 +17,9 @@ import { DEFAULT_ANSWER_WITHIN_MS, FloorLeg, floorUnobservable, type FloorPacket
 
 test.describe.configure({ mode: 'default' });
 
-const isIdle = (r: AnswerReading) => r.opened?.floor.ok === true && r.opened.floor.message.name === 'idle';
+/** What the suite can read of an answer: the opened SRTCP, else the packet as plain RTCP. */
+const floorOf = (r: AnswerReading) => (r.opened?.floor.ok ? r.opened.floor : r.plain?.ok ? r.plain : undefined);
+const isIdle = (r: AnswerReading) => floorOf(r)?.message.name === 'idle';
 
 test('9.4.2 / 9.4.6-9.4.8 floor control over SRTCP keyed by the uploaded CSK: the answer, a tampered and a replayed Floor Request', { annotation: declare(FLOOR_ANSWER, FLOOR_TAMPERED, FLOOR_REPLAYED), tag: ['@mcx-server'] }, async ({ mcx, verify, target, evidence }) => {
   const withinMs = mcx.target.floorControl?.answerWithinMs ?? DEFAULT_ANSWER_WITHIN_MS;
@@ -45,33 +47,38 @@ test('9.4.2 / 9.4.6-9.4.8 floor control over SRTCP keyed by the uploaded CSK: th
     await leg.send(octets, note);
     return read(await leg.next(awaitMs));
   };
-  /** Releases the floor and waits for the Floor Idle that follows, so the next request meets an idle floor and no late Idle is taken for its answer. */
-  const release = async () => {
+  /**
+   * Releases the floor and waits for the Floor Idle that follows, so the next request meets an idle floor and no late
+   * Idle is taken for its answer. Only a floor `answer` granted is waited out: no Idle follows the release of a floor
+   * never granted, and a packet the suite cannot read ends the wait (no Idle would be told from it).
+   */
+  const release = async (answer: AnswerReading | undefined) => {
     await leg.send(leg.protect(leg.message('release')), 'Floor Release');
+    if (!answer || floorOf(answer)?.message.name !== 'granted') return leg.drop();
     const until = Date.now() + awaitMs;
-    for (let r = read(await leg.next(awaitMs)); r && !isIdle(r) && Date.now() < until; r = read(await leg.next(Math.max(1, until - Date.now()))));
+    for (let r = read(await leg.next(awaitMs)); r && floorOf(r) && !isIdle(r) && Date.now() < until; r = read(await leg.next(Math.max(1, until - Date.now()))));
     leg.drop();
   };
   try {
     const answer = await ask(leg.protect(leg.message('request')), 'Floor Request');
     await verify.run(FLOOR_ANSWER, { withinMs: awaitMs, expectedCsId, kfc: leg.kfc, ...(answer ? { answer } : {}) });
-    await release();
+    await release(answer);
 
     await leg.send(leg.protect(leg.message('request'), { tamperTag: true }), 'Floor Request, one bit of its GCM tag flipped');
     const afterTampered = (await leg.during(withinMs)).map((p) => read(p)!);
     const tamperedControl = await ask(leg.protect(leg.message('request')), 'Floor Request (control)');
     await verify.run(FLOOR_TAMPERED, { withinMs, controlWithinMs: awaitMs, watched: afterTampered, ...(tamperedControl ? { control: tamperedControl } : {}) });
-    await release();
+    await release(tamperedControl);
 
     const once = leg.protect(leg.message('request'));
     const original = await ask(once, 'Floor Request (to be replayed)');
-    await release();
+    await release(original);
     await leg.send(once, 'the same Floor Request again: same octets, same SRTCP index');
     const afterReplay = (await leg.during(withinMs)).map((p) => read(p)!);
     const replayControl = await ask(leg.protect(leg.message('request')), 'Floor Request (control)');
     const noOriginal: AnswerReading = { octets: new Uint8Array(0), malformed: `no answer within ${awaitMs} ms`, trailer: 0 };
     await verify.run(FLOOR_REPLAYED, { withinMs, controlWithinMs: awaitMs, watched: afterReplay, original: original ?? noOriginal, ...(replayControl ? { control: replayControl } : {}) });
-    await release();
+    await release(replayControl);
   } finally {
     evidence.record('srtcp', 'floor control leg: every packet, with what the suite read in it', {
       kfc: { cskId: leg.kfc.id.toString(16).padStart(8, '0'), csId: expectedCsId, mki: Buffer.from(leg.srtcp.mki).toString('hex') },
