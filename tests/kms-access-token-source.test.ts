@@ -34,6 +34,7 @@ test('kms.accessToken: a target with only a kms section runs the KMS suite on th
     delete doc.idms;
     delete doc.partnerIdms;
     delete doc.mcxServer;
+    delete doc.gms;
     doc.kms!.accessToken = { env: TOKEN_ENV };
     const file = join(dir, 'kms-only.yaml');
     writeFileSync(file, toYaml(doc), { mode: 0o600 });

@@ -158,6 +158,7 @@ export function secretsOf(target: Target): string[] {
   for (const u of target.idms?.users ?? []) out.push(u.password);
   out.push(target.idms?.clientSecret ?? '', target.partnerIdms?.clientSecret ?? '');
   out.push(target.idms?.expiredAccessToken ?? '', target.partnerIdms?.expiredAssertion ?? '');
+  out.push(target.gms?.revocation?.trigger.authorization ?? '');
   out.push(target.kms?.wrongAudienceAccessToken ?? '', target.mcxServer?.wrongAudienceAccessToken ?? '');
   for (const k of [target.kms?.trk, target.kms?.ink]) if (k) out.push(k.keyHex, Buffer.from(k.keyHex, 'hex').toString('base64'));
   return out.filter(Boolean);

@@ -43,6 +43,13 @@ export interface GmsTarget {
   notifyWithinMs: number;
   /** How long after a refusal (or 2xx) of a bad subscription the suite watches for a GMK that must not come (default 1000 ms). */
   refusalWatchMs: number;
+  /**
+   * What makes the GMS revoke the group's GMK (5.7.2), which it does at an
+   * administrator's word: an HTTP request the suite sends (`authorization`:
+   * the Authorization header value, a secret). Absent: the revocation
+   * checks are INCONCLUSIVE.
+   */
+  revocation?: { trigger: { method: 'POST' | 'PUT' | 'DELETE'; url: string; authorization?: string } };
 }
 
 const MS = (min: number, max: number, dflt: number) => ({ type: 'integer', minimum: min, maximum: max, default: dflt });
@@ -78,6 +85,23 @@ export const GMS_SCHEMA = {
     },
     notifyWithinMs: MS(100, 60_000, 5_000),
     refusalWatchMs: MS(50, 30_000, 1_000),
+    revocation: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['trigger'],
+      properties: {
+        trigger: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['method', 'url'],
+          properties: {
+            method: { enum: ['POST', 'PUT', 'DELETE'] },
+            url: { type: 'string', pattern: '^https?://', 'x-expected': 'an http:// or https:// URL' },
+            authorization: { $ref: '#/definitions/secret', description: 'The Authorization header value of the trigger request; secret.' },
+          },
+        },
+      },
+    },
   },
 } as const;
 

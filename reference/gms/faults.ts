@@ -40,4 +40,8 @@ export const GMS_FAULTS: FaultSwitch[] = [
   fault('marks-revoked', 'gmk.not-revoked', 'MCXSEC-5.7.2-06', 'The GMS distributes the group GMK with the Status bit 0 clear (revoked).'),
   fault('sets-gateway-bit', 'gmk.gateway-bit', 'MCXSEC-5.7.2-07', 'The GMS sets the Security Gateway bit though no member is represented by a security gateway.'),
   fault('ssrc-in-session-data', 'gmk.no-ssrc', 'MCXSEC-7.5.1-06', 'The GMK message describes a crypto session (CS-ID 4) whose session data carries an SSRC.'),
+  // Revocation (5.7.2): what the GMS sends the members when its GMK is revoked.
+  fault('revocation-not-sent', 'revocation.resent', 'MCXSEC-5.7.2-06', 'The GMS revokes the GMK without telling any member.'),
+  fault('revocation-not-marked', 'revocation.marked-revoked', 'MCXSEC-5.7.2-06', 'The GMS sends the revoked GMK again with its Status still saying not revoked.'),
+  fault('revocation-other-gmk', 'revocation.same-gmk', 'MCXSEC-5.7.2-06', 'The GMS marks revoked, and sends, the new GMK in place of the one it revokes.'),
 ];

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { gukId } from '../../lib/crypto/kdf.ts';
 import { buildIMessage, randomKeyId } from '../../lib/mikey/build.ts';
 import { STATUS_NOT_REVOKED, STATUS_SECURITY_GATEWAY } from '../../lib/mikey/constants.ts';
@@ -31,16 +31,19 @@ export function newGroupKey(group: string): GroupKey {
 
 const u32 = (b: Uint8Array) => Buffer.from(b).readUInt32BE(0);
 
-/** The I_MESSAGE for `memberId` (registered as `impu`); `others`: the group's other members' MC service IDs. */
-export function gmkMessageFor(key: GroupKey, memberId: string, impu: string, o: { identity: GmsIdentity; faults: FaultSet; members: Map<string, string> }): Uint8Array {
+/** The I_MESSAGE for `memberId` (registered as `impu`); `as.revoked`: the GMK's revocation (5.7.2). */
+export function gmkMessageFor(key: GroupKey, memberId: string, impu: string, o: { identity: GmsIdentity; faults: FaultSet; members: Map<string, string> }, as: { revoked?: boolean } = {}): Uint8Array {
   const f = (name: string) => o.faults.has(`gms.${name}`);
   const signer = f('signs-as-other-server') ? o.identity.otherServer() : { uri: o.identity.uri, keys: o.identity.keys() };
   const { certificate: cert, keySet } = signer.keys;
   const period = { kmsUri: cert.kmsUri, keyPeriod: cert.userKeyPeriod, keyPeriodOffset: cert.userKeyOffset };
   const other = [...o.members.values()].find((id) => id !== memberId) ?? `${memberId}.other`;
   const encryptedTo = f('encrypts-to-other-member') ? other : memberId;
-  const gmk = f('gmk-per-member') ? randomBytes(16) : key.gmk;
-  const status = (f('marks-revoked') ? 0 : STATUS_NOT_REVOKED) | (f('sets-gateway-bit') ? STATUS_SECURITY_GATEWAY : 0);
+  // gms.gmk-per-member: a key of the member's own, the same each time he gets it (a revocation sends it again).
+  const gmk = f('gmk-per-member') ? createHash('sha256').update(key.gmk).update(memberId).digest().subarray(0, 16) : key.gmk;
+  // A revocation (5.7.2) clears bit 0; gms.revocation-not-marked keeps it set.
+  const revoked = as.revoked ? !f('revocation-not-marked') : f('marks-revoked');
+  const status = (revoked ? 0 : STATUS_NOT_REVOKED) | (f('sets-gateway-bit') ? STATUS_SECURITY_GATEWAY : 0);
   const csbId = f('no-endpoint-diversity') ? key.gmkId : f('guk-id-salt-of-impu') ? u32(gukId(gmk, key.gmkId, impu)) : undefined;
   const built = buildIMessage({
     kind: 'gmk',

@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:http';
 import { buildMultipart, buildRequest, headerValue, methodOf, SipEndpoint, UdpChannel, type Endpoint, type McService, type PartSpec, type ServerTransaction, type SipMessage } from '../../lib/sip/index.ts';
 import type { FaultSet } from '../fault.ts';
 import { REFERENCE_TIMERS, serveSip, type SipService } from '../sip/serve.ts';
@@ -18,11 +19,17 @@ import { gmkMessageFor, newGroupKey, type GmsIdentity, type GroupKey } from './g
  * application/xcap-diff+xml part and the member's GMK I_MESSAGE as an
  * application/mikey part (5.7.2, E.2; README "GMS" says why this carriage).
  * Any other refusal is 403, and no NOTIFY follows it.
+ *
+ * Revocation (5.7.2): a POST to `revokeUrl` (the administrator's word)
+ * sends every subscriber the group's GMK again, its Status marked revoked,
+ * in a NOTIFY of his subscription; later subscribers get a new GMK.
  */
 export interface Gms extends SipService {
   psi: string;
   serverUri: string;
   group: string;
+  /** The reference's administration endpoint that revokes the group's GMK (plain HTTP on 127.0.0.1). */
+  revokeUrl: string;
   /** Where NOTIFYs go: the SIP core, known once it has started. */
   setCore(core: Endpoint): void;
 }
@@ -42,7 +49,9 @@ const SERVICE: McService = 'mcptt';
 export async function startGms(o: GmsOptions): Promise<Gms> {
   const psi = `sip:gms@${o.domain}`;
   const group = `sip:ptt-group-1@${o.domain}`;
-  const key: GroupKey = newGroupKey(group);
+  let key: GroupKey = newGroupKey(group);
+  /** The subscriptions served, by Call-ID: who gets the revocation. */
+  const subscribers = new Map<string, { subscribe: SipMessage; memberId: string; impu: string }>();
   const channel = await UdpChannel.open();
   const notifier = new SipEndpoint(channel, { timers: REFERENCE_TIMERS });
   let core: Endpoint | undefined;
@@ -63,10 +72,11 @@ export async function startGms(o: GmsOptions): Promise<Gms> {
     return { ok: true, memberId: checked.serviceId };
   };
 
-  const notify = async (subscribe: SipMessage, memberId: string, impu: string) => {
+  const notify = async (subscribe: SipMessage, memberId: string, impu: string, revoked?: GroupKey) => {
     if (!core) return;
     const parts: PartSpec[] = [{ contentType: 'application/xcap-diff+xml', body: xcapDiff(group) }];
-    if (!o.faults.has('gms.omits-gmk')) parts.push({ contentType: 'application/mikey', body: gmkMessageFor(key, memberId, impu, o) });
+    if (revoked) parts.push({ contentType: 'application/mikey', body: gmkMessageFor(revoked, memberId, impu, o, { revoked: true }) });
+    else if (!o.faults.has('gms.omits-gmk')) parts.push({ contentType: 'application/mikey', body: gmkMessageFor(key, memberId, impu, o) });
     const body = buildMultipart(parts);
     const request = buildRequest({
       method: 'NOTIFY',
@@ -74,9 +84,9 @@ export async function startGms(o: GmsOptions): Promise<Gms> {
       from: psi,
       to: impu,
       callId: headerValue(subscribe, 'call-id'),
-      cseq: 1,
       via: { transport: 'udp', host: channel.local.address, port: channel.local.port },
       headers: [['Event', EVENT], ['Subscription-State', 'active;expires=600']],
+      cseq: revoked ? 2 : 1,
       body: { contentType: body.contentType, octets: body.octets },
     });
     await notifier.sendRequest(request, { to: core }).final.catch(() => undefined);
@@ -91,15 +101,39 @@ export async function startGms(o: GmsOptions): Promise<Gms> {
     if (!outcome.ok) return tx.reply(403);
     await tx.reply(200, { headers: [['Expires', '600']] });
     const impu = uriOf(headerValue(m, 'p-asserted-identity') ?? headerValue(m, 'from'));
+    subscribers.set(headerValue(m, 'call-id') ?? '', { subscribe: m, memberId: outcome.memberId, impu });
     void notify(m, outcome.memberId, impu).catch(() => undefined);
   });
+
+  /** Revokes the GMK in use (5.7.2): every subscriber gets it again marked revoked; a new one keys the group from now on. */
+  const revoke = async () => {
+    const old = key;
+    key = newGroupKey(group);
+    // gms.revocation-not-sent: the GMS takes the administrator's word and tells no member.
+    if (o.faults.has('gms.revocation-not-sent')) return;
+    // gms.revocation-other-gmk: what goes out marked revoked is the new GMK, not the one revoked.
+    const sent = o.faults.has('gms.revocation-other-gmk') ? key : old;
+    await Promise.all([...subscribers.values()].map((s) => notify(s.subscribe, s.memberId, s.impu, sent)));
+  };
+  const admin: Server = createServer((req, res) => {
+    req.resume();
+    if (req.method !== 'POST' || req.url !== '/revoke') return void res.writeHead(404).end();
+    void revoke().then(
+      () => res.writeHead(204).end(),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve) => admin.listen(0, '127.0.0.1', resolve));
+  const adminPort = (admin.address() as { port: number }).port;
   return {
     ...service,
     psi,
     serverUri: psi,
     group,
+    revokeUrl: `http://127.0.0.1:${adminPort}/revoke`,
     setCore: (c) => (core = c),
     async stop() {
+      await new Promise<void>((resolve) => admin.close(() => resolve()));
       notifier.stop();
       await channel.close();
       await service.stop();

@@ -110,6 +110,7 @@ export async function startSipDomain(ctx: ComponentContext, trust: KmsTrust, idm
         members: idmsUsers.map((u) => ({ idmsUser: u.label, impu: memberImpuOf(u.label) })),
         // The reference answers a refused SUBSCRIBE at once and sends nothing after it (the suite's default watch is 1000 ms).
         refusalWatchMs: 300,
+        revocation: { trigger: { method: 'POST', url: gms.revokeUrl } },
       },
       csProxy: {
         clientSide: entry(proxy.clientSide.udp),

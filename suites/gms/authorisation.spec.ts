@@ -24,7 +24,7 @@ for (const kind of BAD_TOKENS) {
     const member = gms.members[0]!;
     const valid = await gms.token('valid', member);
     const bad = KIND[kind] ? await gms.token(KIND[kind]!, member) : undefined;
-    await gms.ua.register(member.impu);
+    await gms.register(member);
     const before = await control(gms, member.impu, valid);
     const attempt = await subscribeAndWatch(gms, member.impu, bad);
     const accepted = attempt.answer.kind === 'final' && attempt.answer.status < 300;

@@ -11,10 +11,9 @@ import { declare } from '../../lib/harness/index.ts';
 import { parseIMessage } from '../../lib/mikey/codec.ts';
 import { CsIdMapType, IdRole } from '../../lib/mikey/constants.ts';
 import { renderTree } from '../../lib/mikey/render.ts';
-import { verifyIMessage } from '../../lib/mikey/verify.ts';
 import { GMK_DISTRIBUTION, type MemberDistribution } from './checks/distribution.ts';
 import { test } from './fixture.ts';
-import { subscribeAndWatch } from './subscribe.ts';
+import { joinAsMember, readAsMember } from './subscribe.ts';
 
 /** Decoded trees go into the evidence for groups up to this size, and beyond it for the members a check fails on. */
 const TREES_UP_TO = 8;
@@ -24,19 +23,14 @@ const utf8 = new TextDecoder();
 test('5.7.2 / E.2 every member who subscribes gets the group GMK: signed by the GMS, encrypted to him, one GMK and GMK-ID for all through his own GUK-ID (5.7.1, 5.2.3, E.6)', { annotation: declare(GMK_DISTRIBUTION), tag: ['@gms'] }, async ({ gms, verify, evidence }) => {
   const members: MemberDistribution[] = [];
   for (const member of gms.members) {
-    const keys = await gms.keyMaterial(member);
-    const token = await gms.token('valid', member);
-    const memberId = gms.serviceUserId(token);
-    await gms.ua.register(member.impu);
-    const outcome = await subscribeAndWatch(gms, member.impu, token);
+    const { memberId, keys, outcome } = await joinAsMember(gms, member);
     const row: MemberDistribution = { memberId, impu: member.impu, behindGateway: keys.isSecurityGateway };
     if (!('bytes' in outcome.gmk)) {
       members.push({ ...row, missing: outcome.answer.kind === 'final' && outcome.answer.status >= 300 ? `the SUBSCRIBE was answered ${outcome.answer.status} ${outcome.answer.reason}` : outcome.gmk.problem });
       continue;
     }
     const bytes = outcome.gmk.bytes;
-    const period = { kmsUri: keys.kmsUri, keyPeriod: keys.keyPeriod, keyPeriodOffset: keys.keyPeriodOffset };
-    const verified = verifyIMessage(bytes, { kind: 'gmk', initiatorKms: { ...period, kpak: keys.kpak }, receiver: { ...period, uri: memberId, rsk: keys.rsk, zT: keys.zT, keyPeriodNo: keys.keyPeriodNo } });
+    const verified = readAsMember(bytes, memberId, keys);
     const tree = parseIMessage(bytes);
     const idrr = tree.ok ? tree.message.payloads.find((p) => p.kind === 'IDR' && p.role === IdRole.IDRr) : undefined;
     const hdr = tree.ok ? tree.message.hdr : undefined;

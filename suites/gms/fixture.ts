@@ -41,6 +41,8 @@ export interface GmsSuite {
   serviceUserId(token: string): string;
   /** `member`'s key set from the KMS (KMS Initialize and KeyProvision with his valid token), or stops the test. */
   keyMaterial(member: GmsMember): Promise<UserKeyMaterial>;
+  /** Registers `member`'s IMPU at the SIP core (no token), or stops the test: without it no NOTIFY reaches him. */
+  register(member: GmsMember): Promise<void>;
 }
 
 const keySets = new Map<string, Promise<{ ok: true; material: UserKeyMaterial } | { ok: false; reason: string }>>();
@@ -112,6 +114,11 @@ export const test = base.extend<{ gms: GmsSuite }>({
         if (!out.ok) return verify.stop(`no key material for ${member.impu} from the KMS: ${out.reason}`, 'precondition');
         for (const s of [out.material.ssk, out.material.rsk]) redactor.add(Buffer.from(s).toString('hex'));
         return out.material;
+      },
+      async register(member) {
+        const a = await ua.register(member.impu);
+        if (a.kind === 'final' && a.status >= 200 && a.status < 300) return;
+        return verify.stop(`the REGISTER of ${member.impu} (without a token) got ${a.kind === 'final' ? `${a.status} ${a.reason}` : `no answer (${a.detail})`}: no NOTIFY of the GMS can reach the member through the SIP core`, a.kind === 'final' ? 'precondition' : 'unreachable');
       },
     };
     try {
